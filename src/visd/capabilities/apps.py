@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CapabilitiesConfig(AppConfig):
+    name = "visd.capabilities"
+    label = "capabilities"

@@ -1,0 +1,24 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import CapabilityNeed, NeedLevel, NeedSource
+
+
+class CapabilityNeedFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    source_kind = django_filters.ChoiceFilter(choices=NeedSource.choices, label=_("Source"))
+    level = django_filters.ChoiceFilter(choices=NeedLevel.choices, label=_("Level"))
+    parent = django_filters.NumberFilter(field_name="parent_id", label=_("Parent"))
+    first_commitment_year = django_filters.NumberFilter(label=_("First commitment year"))
+    consolidated_development = django_filters.BooleanFilter(label=_("Consolidated development"))
+
+    class Meta:
+        model = CapabilityNeed
+        fields = ["q", "source_kind", "level", "parent", "first_commitment_year", "consolidated_development"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(description__icontains=value) | Q(code__icontains=value))

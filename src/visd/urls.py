@@ -1,0 +1,29 @@
+"""URL map: every screen is two hops from here (this file, then the app's urls.py)."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from visd.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", core_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("actors/", include("visd.actors.urls")),
+    path("stakeholders/", include("visd.stakeholders.urls")),
+    path("projects/", include("visd.projects.urls")),
+    path("calls/", include("visd.funding.urls")),
+    path("needs/", include("visd.capabilities.urls")),
+    path("imports/", include("visd.imports.urls")),
+    path("history/", include("visd.core.urls")),
+    path("api/", include("visd.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+]

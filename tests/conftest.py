@@ -1,0 +1,32 @@
+"""Shared fixtures: users of every role, and paths to the public datasets copied into the repo."""
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+PUBLIC_DATA = REPO / "data" / "public"
+
+
+@pytest.fixture
+def public_data() -> Path:
+    return PUBLIC_DATA
+
+
+@pytest.fixture
+def make_user(db, django_user_model):
+    """make_user(role, portfolios=[...codes], actor=Actor) -> a user with that profile."""
+
+    def make(role: str, username: str | None = None, portfolios=(), actor=None, password="a-Long-test-passw0rd"):
+        from visd.taxonomy.models import Portfolio
+
+        user = django_user_model.objects.create_user(username=username or f"{role}-user", password=password)
+        profile = user.profile
+        profile.role = role
+        profile.actor = actor
+        profile.save()
+        if portfolios:
+            profile.portfolios.set(Portfolio.objects.filter(code__in=portfolios))
+        return user
+
+    return make
