@@ -1,3 +1,44 @@
-"""REST API routes: one router for all apps (each app registers its viewsets in api/views.py)."""
+"""REST API routes, mounted at /api/: one router for all apps; each app's viewsets live in its
+``api/views.py``. Who may read and write what is decided by ``visd.core.api.permissions.RolePermission``
+(the default permission class), which asks ``visd.core.permissions``. The OpenAPI schema and its
+documentation pages are routed in ``visd.urls`` (/api/schema/, /api/docs/, /api/redoc/)."""
 
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from visd.actors.api.views import ActorTagViewSet, ActorViewSet
+from visd.capabilities.api.views import CapabilityNeedViewSet
+from visd.core.api.views import ObtainTokenView
+from visd.facilities.api.views import InfrastructureViewSet
+from visd.funding.api.views import CallViewSet, InstrumentViewSet
+from visd.imports.api.views import ImportRunViewSet
+from visd.programme.api.views import BudgetLineViewSet, KPIViewSet
+from visd.projects.api.views import ParticipationViewSet, ProjectViewSet
+from visd.stakeholders.api.views import ContactViewSet, DossierViewSet, InteractionViewSet
+from visd.taxonomy.api.views import ConceptViewSet, PortfolioViewSet
+
+router = DefaultRouter()
+# Call topic ids contain dots, so '.json'-style format suffixes would make URLs ambiguous.
+router.include_format_suffixes = False
+router.register("actors", ActorViewSet, basename="actor")
+router.register("actor-tags", ActorTagViewSet, basename="actortag")
+router.register("contacts", ContactViewSet, basename="contact")
+router.register("interactions", InteractionViewSet, basename="interaction")
+router.register("dossiers", DossierViewSet, basename="dossier")
+router.register("concepts", ConceptViewSet, basename="concept")
+router.register("portfolios", PortfolioViewSet, basename="portfolio")
+router.register("capability-needs", CapabilityNeedViewSet, basename="capabilityneed")
+router.register("calls", CallViewSet, basename="call")
+router.register("instruments", InstrumentViewSet, basename="instrument")
+router.register("projects", ProjectViewSet, basename="project")
+router.register("participations", ParticipationViewSet, basename="participation")
+router.register("infrastructure", InfrastructureViewSet, basename="infrastructure")
+router.register("budget-lines", BudgetLineViewSet, basename="budgetline")
+router.register("kpis", KPIViewSet, basename="kpi")
+router.register("import-runs", ImportRunViewSet, basename="importrun")
+
+app_name = "api"
+urlpatterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
+    *router.urls,
+]

@@ -47,7 +47,7 @@ ALLOWED_HOSTS = [h for h in os.environ.get("VISD_ALLOWED_HOSTS", "127.0.0.1,loca
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("VISD_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "visd.core.apps.VisdAdminConfig",  # django.contrib.admin with the role-based VISD site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -18,7 +18,8 @@ urlpatterns = [
     path("actors/", include("visd.actors.urls")),
     path("stakeholders/", include("visd.stakeholders.urls")),
     path("projects/", include("visd.projects.urls")),
-    path("calls/", include("visd.funding.urls")),
+    # The funding app serves calls/ and instruments/ (its urls.py carries both prefixes).
+    path("", include("visd.funding.urls")),
     path("needs/", include("visd.capabilities.urls")),
     path("imports/", include("visd.imports.urls")),
     path("history/", include("visd.core.urls")),

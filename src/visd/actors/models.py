@@ -133,12 +133,17 @@ class Actor(RegistryModel):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.derive_fields()
+        super().save(*args, **kwargs)
+
+    def derive_fields(self) -> None:
+        """Normalise identifiers and derive the region. Called by save(), and by the importers
+        before a bulk insert, which bypasses save()."""
         # Region is derived, never typed: it follows country and postcode.
         self.region = identifiers.region_for(self.country, self.postcode)
         self.vat = identifiers.normalise_vat(self.vat) or None
         self.kbo = identifiers.normalise_kbo(self.kbo) or identifiers.kbo_from_vat(self.vat) or None
         self.pic = (self.pic or "").strip() or None
-        super().save(*args, **kwargs)
 
     @property
     def description(self) -> str:

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "actors"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.actor_list, name="list"),
+    path("<int:pk>/", views.actor_detail, name="detail"),
+]

@@ -67,6 +67,7 @@ class BudgetTrajectoryPoint(Sourced):
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
     unit = models.CharField(_("unit"), max_length=40, help_text=_("e.g. 'EUR million' or '% GDP'"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "year"]

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "capabilities"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.need_list, name="list"),
+    path("<int:pk>/", views.need_detail, name="detail"),
+]

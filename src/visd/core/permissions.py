@@ -9,6 +9,9 @@ Views, the API and templates ask these functions; nothing else checks roles. The
 | actor user                   | read           | contacts of own org (read) | own organisation's profile only         | no                      |
 | programme manager            | read           | read all                   | actors in their portfolio's domains    | no                      |
 | director, coordinator, admin | read           | read all                   | all                                    | yes                     |
+
+GDPR export and erasure of a contact follow the right to edit that actor's stakeholder records.
+Record history pages follow ``can_view``; who made a change is shown to VISD staff only.
 """
 
 from __future__ import annotations
@@ -39,6 +42,23 @@ def is_management(user) -> bool:
 
 def is_programme_manager(user) -> bool:
     return role_of(user) == Role.PROGRAMME_MANAGER
+
+
+def is_visd_staff(user) -> bool:
+    """Management and programme managers: the programme office. Only they may take part in an
+    interaction as staff and see who changed a record."""
+    return is_management(user) or is_programme_manager(user)
+
+
+def visd_staff_users():
+    """The users ``is_visd_staff`` holds true for, as a queryset (e.g. to choose interaction staff)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    staff_roles = [*MANAGEMENT_ROLES, Role.PROGRAMME_MANAGER]
+    return get_user_model().objects.filter(is_active=True).filter(
+        Q(is_superuser=True) | Q(profile__role__in=staff_roles)
+    )
 
 
 def own_actor_id(user) -> int | None:
@@ -73,7 +93,7 @@ def can_view_personal_data(user, actor: Actor | None = None) -> bool:
 
 def can_view_interactions(user) -> bool:
     """Interaction history is the programme office's own notes: management and programme managers."""
-    return is_management(user) or is_programme_manager(user)
+    return is_visd_staff(user)
 
 
 def actor_in_portfolio(user, actor: Actor) -> bool:
@@ -101,6 +121,20 @@ def can_edit_stakeholder_records(user, actor: Actor) -> bool:
     if is_management(user):
         return True
     return is_programme_manager(user) and actor_in_portfolio(user, actor)
+
+
+def can_process_gdpr_request(user, actor: Actor) -> bool:
+    """Exporting or erasing everything held about one contact (GDPR art. 15, 17, 20): those who may
+    edit the actor's stakeholder records, i.e. management or the programme manager of its domains."""
+    return can_edit_stakeholder_records(user, actor)
+
+
+def can_create_dossier(user, actor: Actor | None) -> bool:
+    """A dossier about an actor follows its stakeholder records; one about no actor (a theme, an
+    event) may be opened by any programme manager."""
+    if actor is not None:
+        return can_edit_stakeholder_records(user, actor)
+    return is_management(user) or is_programme_manager(user)
 
 
 def can_manage_reference_data(user) -> bool:
@@ -134,7 +168,7 @@ def can_change(user, obj) -> bool:
     if isinstance(obj, (Contact, Interaction)):
         return can_edit_stakeholder_records(user, obj.actor)
     if isinstance(obj, Dossier):
-        return is_management(user) or (is_programme_manager(user) and (obj.actor is None or actor_in_portfolio(user, obj.actor)))
+        return can_create_dossier(user, obj.actor)
     return can_manage_reference_data(user)
 
 

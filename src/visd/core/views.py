@@ -1,12 +1,19 @@
+from django.apps import apps
 from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse_lazy
 
 from visd.actors.models import Actor
 from visd.capabilities.models import CapabilityNeed
 from visd.funding.models import Call, Instrument
 from visd.projects.models import Project
+
+from . import history, permissions
+
+HISTORY_PAGE_SIZE = 50
 
 
 def home(request):
@@ -34,3 +41,27 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             profile.must_change_password = False
             profile.save(update_fields=["must_change_password"])
         return response
+
+
+def record_history(request, app_label, model_name, pk):
+    """Every change of one registry record: who, when, which field from what to what. A record the
+    user may not see answers 404, like one that does not exist, so personal records do not leak.
+    Who made a change is shown to VISD staff only."""
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError:
+        raise Http404 from None
+    if not history.has_history(model):
+        raise Http404
+    record = get_object_or_404(model, pk=pk)
+    if not permissions.can_view(request.user, record):
+        raise Http404
+    page = Paginator(record.history.all(), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "core/record_history.html", {
+        "record": record,
+        "model_name": model._meta.verbose_name,
+        "page": page,
+        "versions": history.versions_of(record, offset=page.start_index() - 1 if page.paginator.count else 0,
+                                        limit=HISTORY_PAGE_SIZE),
+        "show_users": permissions.is_visd_staff(request.user),
+    })

@@ -3,7 +3,9 @@ managers have with them. This is personal data: every contact records its legal 
 and ``visd.stakeholders.actions`` exports or erases everything held about one person."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -19,7 +21,18 @@ class LegalBasis(models.TextChoices):
     LEGITIMATE_INTEREST = "legitimate_interest", _("Legitimate interest (art. 6(1)(f))")
 
 
-class Contact(RegistryModel):
+class SubmissionKeyed(models.Model):
+    """A record created through a web form carries the one-time key of that form, so a form sent
+    twice (double click, browser resend) creates one record, not two: ``visd.stakeholders.actions``
+    returns the existing record when the key was used before."""
+
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Contact(SubmissionKeyed, RegistryModel):
     actor = models.ForeignKey("actors.Actor", on_delete=models.CASCADE, related_name="contacts",
                               verbose_name=_("organisation"))
     first_name = models.CharField(_("first name"), max_length=100)
@@ -35,7 +48,7 @@ class Contact(RegistryModel):
         help_text=_("For consent: when and how it was given. For legitimate interest: the balancing done."),
     )
     consent_date = models.DateField(_("consent date"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["submission_key"])
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -45,8 +58,26 @@ class Contact(RegistryModel):
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
 
-class Dossier(RegistryModel):
+        return reverse("stakeholders:contact", args=[self.pk])
+
+    def clean(self):
+        """The legal basis must be documented: consent needs its date (and cannot be given in the
+        future), legitimate interest needs the balancing test written down (GDPR art. 6(1)(f))."""
+        errors = {}
+        if self.legal_basis == LegalBasis.CONSENT and not self.consent_date:
+            errors["consent_date"] = _("Consent needs the date on which it was given.")
+        if self.consent_date and self.consent_date > timezone.localdate():
+            errors["consent_date"] = _("Consent cannot be dated in the future.")
+        if self.legal_basis == LegalBasis.LEGITIMATE_INTEREST and not self.legal_basis_note.strip():
+            errors["legal_basis_note"] = _("Legitimate interest needs the balancing test in the note.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Dossier(SubmissionKeyed, RegistryModel):
     """A thread of interactions, documents and decisions about one subject."""
 
     class Status(models.TextChoices):
@@ -62,7 +93,7 @@ class Dossier(RegistryModel):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="dossiers", verbose_name=_("owner"))
     description = models.TextField(_("description"), blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["submission_key"])
 
     class Meta:
         ordering = ["-updated_at"]
@@ -72,8 +103,30 @@ class Dossier(RegistryModel):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
 
-class Interaction(RegistryModel):
+        return reverse("stakeholders:dossier", args=[self.pk])
+
+
+class InteractionQuerySet(models.QuerySet):
+    def open_follow_ups_of(self, user):
+        """The follow-ups a staff member is to do: interactions they took part in or logged, not
+        done yet, soonest due first (those without a due date last)."""
+        return (
+            self.filter(models.Q(staff=user) | models.Q(created_by=user))
+            .exclude(follow_up="")
+            .filter(follow_up_done=False)
+            .distinct()
+            .order_by(models.F("follow_up_due").asc(nulls_last=True), "date", "pk")
+        )
+
+
+class Interaction(SubmissionKeyed, RegistryModel):
+    """Something that happened between VISD staff and an actor. It is a log of the past: a
+    future meeting is planned as the follow-up of an earlier interaction, so an interaction may not
+    be dated after today."""
+
     class Kind(models.TextChoices):
         MEETING = "meeting", _("Meeting")
         CALL = "call", _("Phone or video call")
@@ -99,7 +152,9 @@ class Interaction(RegistryModel):
                                 related_name="interactions", verbose_name=_("dossier"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", editable=False)
-    history = HistoricalRecords(m2m_fields=[contacts])
+    history = HistoricalRecords(m2m_fields=[contacts], excluded_fields=["submission_key"])
+
+    objects = InteractionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -108,3 +163,56 @@ class Interaction(RegistryModel):
 
     def __str__(self) -> str:
         return f"{self.date} {self.subject}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("stakeholders:interaction", args=[self.pk])
+
+    @property
+    def follow_up_overdue(self) -> bool:
+        return bool(
+            self.follow_up and not self.follow_up_done and self.follow_up_due
+            and self.follow_up_due < timezone.localdate()
+        )
+
+    def clean(self):
+        errors = {}
+        if self.date and self.date > timezone.localdate():
+            errors["date"] = _(
+                "An interaction records something that happened and cannot be dated in the future; "
+                "plan a future meeting as the follow-up of an interaction."
+            )
+        if self.follow_up_due and not self.follow_up.strip():
+            errors["follow_up"] = _("Describe the follow-up that is due.")
+        if self.follow_up_due and self.date and self.follow_up_due < self.date:
+            errors["follow_up_due"] = _("The follow-up cannot be due before the interaction took place.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class GdprAuditEntry(models.Model):
+    """That a GDPR request was carried out, by whom and when, without any of the person's data: after
+    an erasure only the contact's former id remains, which no longer points to anything."""
+
+    class Action(models.TextChoices):
+        EXPORT = "export", _("Export of personal data")
+        ERASURE = "erasure", _("Erasure of personal data")
+
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    contact_id = models.BigIntegerField(_("contact id"))
+    actor = models.ForeignKey("actors.Actor", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name=_("organisation"))
+    performed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("performed by"))
+    performed_at = models.DateTimeField(_("performed at"), auto_now_add=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True,
+                              help_text=_("How many records were exported or removed, per kind."))
+
+    class Meta:
+        ordering = ["-performed_at"]
+        verbose_name = _("GDPR audit entry")
+        verbose_name_plural = _("GDPR audit entries")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} #{self.contact_id} {self.performed_at:%Y-%m-%d %H:%M}"

@@ -4,26 +4,40 @@ from visd.core import permissions
 
 
 class RolePermission(drf.BasePermission):
-    """API access follows ``visd.core.permissions``: public records are readable by anyone, personal
-    records only by the roles that may see them, and writes need object-level rights.
+    """API access follows ``visd.core.permissions``; this class only maps HTTP methods onto it.
 
-    A viewset marks personal data with ``personal_data = True``; creation is checked by
-    ``can_create(user, validated_data)`` on the viewset (default: management only)."""
+    A viewset says who may use it with optional attributes, each a function from
+    ``visd.core.permissions`` (or a composition of them):
+
+    - ``read_permission(user)``: who may read the resource at all. Unset for public records; set
+      for personal data (contacts, interactions, dossiers) and management-only records (imports).
+      The viewset's ``get_queryset`` narrows further where a role sees only part (an actor user
+      sees only their own organisation's contacts).
+    - ``create_permission(user)``: who may create records at all (default: management only). This
+      runs before the request body is read; ``visd.core.api.views.RegistryViewSet`` then checks
+      ``can_change`` on the record as it would be saved, so e.g. a programme manager may only add
+      contacts to actors in their portfolio.
+    - ``delete_permission(user, obj)``: who may delete a record (default: ``can_change``).
+
+    Object-level reads follow ``can_view`` and writes ``can_change``."""
 
     def has_permission(self, request, view):
-        if getattr(view, "personal_data", False):
-            if not (permissions.can_view_interactions(request.user) or permissions.role_of(request.user) == "actor_user"):
-                return False
+        reader = getattr(view, "read_permission", None)
+        if reader is not None and not reader(request.user):
+            return False
         if request.method in drf.SAFE_METHODS:
             return True
         if not request.user or not request.user.is_authenticated:
             return False
         if request.method == "POST":
-            checker = getattr(view, "can_create", None)
-            return checker(request.user) if checker else permissions.can_manage_reference_data(request.user)
-        return True  # object-level check follows
+            creator = getattr(view, "create_permission", None) or permissions.can_manage_reference_data
+            return creator(request.user)
+        return True  # the object-level check follows
 
     def has_object_permission(self, request, view, obj):
         if request.method in drf.SAFE_METHODS:
             return permissions.can_view(request.user, obj)
+        if request.method == "DELETE":
+            deleter = getattr(view, "delete_permission", None) or permissions.can_change
+            return deleter(request.user, obj)
         return permissions.can_change(request.user, obj)

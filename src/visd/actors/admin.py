@@ -1,0 +1,66 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from visd.core import permissions
+from visd.core.admin import VisdModelAdmin, VisdTabularInline
+from visd.core.models import Role
+
+from .models import Actor, ActorTag, TagOrigin
+
+
+class ActorTagInline(VisdTabularInline):
+    model = ActorTag
+    fields = ["concept", "origin", "confidence", "evidence"]
+    # The origin records who attached the tag, so nobody types it (see ActorAdmin.save_formset).
+    readonly_fields = ["origin", "confidence", "evidence"]
+    verbose_name = _("tag")
+    verbose_name_plural = _("focus domains and other tags")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("concept")
+
+
+@admin.register(Actor)
+class ActorAdmin(VisdModelAdmin):
+    """Programme managers see and edit the actors of their portfolio domains, actor users their own
+    organisation, management everything (``permissions.editable_actors``)."""
+
+    list_display = ["name", "kind", "city", "country", "region", "size_class", "verification_status", "pic", "kbo"]
+    list_filter = ["region", "kind", "size_class", "defence_profile", "verification_status", "country"]
+    search_fields = ["name", "short_name", "pic", "kbo", "vat", "city"]
+    filter_horizontal = ["clusters"]
+    inlines = [ActorTagInline]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "kind", "size_class", "website"]}),
+        (_("Identifiers"), {"fields": ["pic", "other_pics", "kbo", "vat"]}),
+        (_("Address"), {"fields": ["street", "postcode", "city", "country", "region"]}),
+        (_("Profile"), {"fields": ["description_nl", "description_en", "value_chain_position", "defence_profile",
+                                   "clusters"]}),
+        (_("Verification"), {"fields": ["verification_status", "data_source", "created_at", "updated_at"]}),
+    ]
+
+    def may_change_any(self, user) -> bool:
+        return permissions.can_create_actor(user) or permissions.own_actor_id(user) is not None
+
+    def may_add(self, user) -> bool:
+        return permissions.can_create_actor(user)
+
+    def get_queryset(self, request):
+        return permissions.editable_actors(request.user, super().get_queryset(request))
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["region", "created_at", "updated_at"]
+        if not permissions.can_create_actor(request.user):
+            # An organisation edits its own profile, but VISD decides whether it is verified.
+            readonly += ["verification_status", "data_source"]
+        return readonly
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is ActorTag:
+            origin = TagOrigin.SELF_DECLARED if permissions.role_of(request.user) == Role.ACTOR_USER else TagOrigin.CURATED
+            for tag_form in formset.forms:
+                if tag_form.has_changed() and tag_form not in formset.deleted_forms:
+                    tag_form.instance.origin = origin
+                    tag_form.instance.confidence = None
+                    tag_form.instance.evidence = ""
+        super().save_formset(request, form, formset, change)

@@ -1,0 +1,159 @@
+"""Viewset building blocks shared by every app's API: the registry viewset (permission checks on
+the record as it would be saved, protected deletes), the record-history action, pagination and
+the token endpoint."""
+
+from django.db.models import ProtectedError, RestrictedError
+from django.forms.models import model_to_dict
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, pagination, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
+
+from visd.core import permissions
+
+from .schema import RoleAwareAutoSchema
+from .serializers import HistoryEntrySerializer, TokenRequestSerializer, TokenSerializer
+
+
+class LimitOffsetPagination(pagination.LimitOffsetPagination):
+    """``?limit=&offset=`` with a ceiling, so one request cannot ask for the whole registry."""
+
+    max_limit = 500
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("This record is still referred to by other records.")
+    default_code = "conflict"
+
+
+class RegistryViewSet(viewsets.ModelViewSet):
+    """Base of the read-write viewsets. Write permission is decided by ``RolePermission`` on the
+    record *as it would be saved* (``RegistrySerializer.candidate``), so moving a record to
+    another actor needs the right on that actor too. Deleting a record that others still point to
+    is a 409 with the reason, never a server error."""
+
+    pagination_class = LimitOffsetPagination
+    schema = RoleAwareAutoSchema()
+
+    def perform_create(self, serializer):
+        self.check_object_permissions(self.request, serializer.candidate(serializer.validated_data))
+        serializer.save()
+
+    def perform_update(self, serializer):
+        self.check_object_permissions(self.request, serializer.candidate(serializer.validated_data))
+        serializer.save()
+
+    def perform_destroy(self, instance):
+        try:
+            instance.delete()
+        except ProtectedError as error:
+            raise self._conflict(instance, error.protected_objects) from error
+        except RestrictedError as error:
+            raise self._conflict(instance, error.restricted_objects) from error
+
+    @staticmethod
+    def _conflict(instance, blocking_records) -> Conflict:
+        kinds = sorted({str(record._meta.verbose_name_plural) for record in blocking_records})
+        return Conflict(
+            _("%(record)s cannot be deleted while %(kinds)s refer to it.")
+            % {"record": instance, "kinds": ", ".join(kinds)}
+        )
+
+
+class ReadOnlyRegistryViewSet(viewsets.ReadOnlyModelViewSet):
+    pagination_class = LimitOffsetPagination
+    schema = RoleAwareAutoSchema()
+
+
+def _history_entries(record, show_user: bool) -> list[dict]:
+    """Every saved version of ``record``, newest first, each with its changes compared with the
+    version before it (for the first version: the values it was created with)."""
+    versions = list(record.history.select_related("history_user").order_by("history_date", "history_id"))
+    entries = []
+    previous = None
+    for version in versions:
+        if previous is None:
+            tracked = {f.name for f in version.tracked_fields if f.editable}
+            tracked -= {f.name for f in version._history_m2m_fields}
+            values = model_to_dict(version, fields=tracked)
+            changes = [
+                {"field": name, "old": None, "new": value}
+                for name, value in sorted(values.items())
+                if value not in (None, "", [], {})
+            ]
+        else:
+            changes = [
+                {"field": change.field, "old": change.old, "new": change.new}
+                for change in version.diff_against(previous).changes
+            ]
+        entries.append({
+            "id": version.history_id,
+            "date": version.history_date,
+            "type": {"+": "created", "~": "changed", "-": "deleted"}[version.history_type],
+            "user": version.history_user.get_username() if show_user and version.history_user else None,
+            "change_reason": version.history_change_reason,
+            "changes": changes,
+        })
+        previous = version
+    entries.reverse()
+    return entries
+
+
+class HistoryMixin:
+    """``<resource>/<id>/history/``: who changed the record, when, and what. Visible to whoever
+    may see the record itself; who made a change is shown to VISD staff only."""
+
+    @extend_schema(
+        summary="History of the record",
+        description="Every saved version of the record, newest first, with the fields that changed.",
+        responses=HistoryEntrySerializer(many=True),
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def history(self, request, *args, **kwargs):
+        record = self.get_object()
+        entries = _history_entries(record, show_user=permissions.is_visd_staff(request.user))
+        page = self.paginate_queryset(entries)
+        return self.get_paginated_response(HistoryEntrySerializer(page, many=True).data)
+
+
+class AuthTokenThrottle(SimpleRateThrottle):
+    """Password guessing through the token endpoint: a few attempts per minute per client address."""
+
+    scope = "auth_token"
+    rate = "10/minute"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class ObtainTokenView(ObtainAuthToken):
+    """Exchange a username and password for the user's API token (created on first request)."""
+
+    authentication_classes = []
+    throttle_classes = [AuthTokenThrottle]
+    serializer_class = TokenRequestSerializer
+
+    @extend_schema(
+        summary="Get an API token",
+        description="Send a username and password; the answer is the user's token, to be sent as "
+        "'Authorization: Token <token>'. Limited to 10 attempts per minute per client.",
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenSerializer,
+            400: OpenApiResponse(description="Wrong username or password, or a one-time password still to change."),
+            429: OpenApiResponse(description="Too many attempts; try again later."),
+        },
+        tags=["auth"],
+        auth=[],
+    )
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})

@@ -1,0 +1,23 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from visd.core.api.serializers import RegistrySerializer
+from visd.taxonomy.models import Concept, Scheme
+
+from ..models import Infrastructure
+
+
+class InfrastructureSerializer(RegistrySerializer):
+    operator_name = serializers.CharField(source="operator.name", read_only=True)
+    domains = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=Concept.objects.filter(scheme=Scheme.FOCUS_DOMAIN),
+        help_text=_("Ids of VISD focus-domain concepts."),
+    )
+
+    class Meta:
+        model = Infrastructure
+        fields = [
+            "id", "name", "operator", "operator_name", "description_nl", "description_en", "domains", "city",
+            "website", "access_conditions", "data_source", "created_at", "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]

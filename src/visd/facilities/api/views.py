@@ -1,0 +1,14 @@
+from visd.core.api.views import HistoryMixin, RegistryViewSet
+
+from ..models import Infrastructure
+from .serializers import InfrastructureSerializer
+
+
+class InfrastructureViewSet(HistoryMixin, RegistryViewSet):
+    """Dual-use test and research infrastructure. Public; management maintains it."""
+
+    queryset = Infrastructure.objects.select_related("operator").prefetch_related("domains")
+    serializer_class = InfrastructureSerializer
+    filterset_fields = ["operator", "domains", "city"]
+    search_fields = ["name", "description_nl", "description_en", "city", "operator__name"]
+    ordering_fields = ["name", "city", "operator__name"]

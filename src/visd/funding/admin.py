@@ -1,0 +1,21 @@
+from django.contrib import admin
+
+from visd.core.admin import VisdModelAdmin
+
+from .models import Call, Instrument
+
+
+@admin.register(Call)
+class CallAdmin(VisdModelAdmin):
+    list_display = ["topic_id", "title", "programme", "deadline", "status"]
+    list_filter = ["programme", "status", "action_type"]
+    search_fields = ["topic_id", "title", "call_identifier"]
+    date_hierarchy = "deadline"
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(VisdModelAdmin):
+    list_display = ["code", "name_nl", "level", "kind", "owner"]
+    list_filter = ["level", "kind"]
+    search_fields = ["code", "name_nl", "name_en", "owner"]
+    autocomplete_fields = ["owner_actor"]

@@ -1,0 +1,36 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from visd.core.api.serializers import RegistrySerializer
+
+from ..models import Call, Instrument
+
+
+class CallSerializer(RegistrySerializer):
+    class Meta:
+        model = Call
+        fields = [
+            "id", "topic_id", "title", "programme", "call_identifier", "call_title", "action_type", "deadline",
+            "status", "description", "conditions", "budget_min", "budget_max", "expected_grants", "url",
+            "data_source", "created_at", "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        call = self.candidate(attrs)
+        if call.budget_min is not None and call.budget_max is not None and call.budget_min > call.budget_max:
+            raise serializers.ValidationError({"budget_max": _("The maximum budget is below the minimum budget.")})
+        return attrs
+
+
+class InstrumentSerializer(RegistrySerializer):
+    owner_actor_name = serializers.CharField(source="owner_actor.name", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Instrument
+        fields = [
+            "id", "code", "name_nl", "name_en", "level", "kind", "owner", "owner_actor", "owner_actor_name",
+            "description_nl", "description_en", "url", "source", "created_at", "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]

@@ -1,0 +1,355 @@
+"""The importers' writes: the only code that turns validated files into registry records.
+
+Each ``import_*`` function validates first (``visd.imports.cordis`` / ``visd.imports.topics``, pure)
+and writes only when there is no problem at all, in one transaction, together with its
+``ImportRun``. A refused import writes nothing but an ``ImportRun`` with status rejected and every
+problem. Records are compared field by field and saved only when a value changed, so importing
+the same files again creates no history rows. The command, the upload page and ``load_demo``
+all call these functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from visd.actors.models import Actor, ActorKind
+from visd.funding.models import Call
+from visd.projects.models import Participation, ParticipationRole, Project, ProjectSource
+
+from .cordis import CordisBatch, OrganisationRecord, ParticipationRecord, validate_cordis
+from .models import ImportRun
+from .readers import InputFile
+from .topics import TopicBatch, validate_topics
+
+IMPORTED_PROJECT_SOURCES = (ProjectSource.CORDIS, ProjectSource.EDF)
+# simple_history keeps at most 100 characters of a change reason.
+CHANGE_REASON_LENGTH = 100
+# When one organisation takes part under two PICs in one project (the same VAT number), its single
+# participation keeps the first of these roles: the order of ParticipationRole.
+ROLE_PRIORITY = {role.value: rank for rank, role in enumerate(ParticipationRole)}
+
+
+class Tally:
+    """created / updated / unchanged per record type, as stored on ImportRun.counts."""
+
+    def __init__(self, *record_types: str):
+        self.counts = {name: {"created": 0, "updated": 0, "unchanged": 0} for name in record_types}
+
+    def add(self, record_type: str, outcome: str, number: int = 1) -> None:
+        self.counts[record_type][outcome] += number
+
+
+@dataclass
+class _Writer:
+    """Saves changed records with the importing user and a change reason in their history."""
+
+    user: object
+    reason: str
+
+    def create(self, model, objects: list) -> list:
+        if not objects:
+            return []
+        return bulk_create_with_history(objects, model, default_user=self.user,
+                                        default_change_reason=self.reason)
+
+    def update(self, obj, changed: list[str]) -> None:
+        obj._change_reason = self.reason
+        if self.user is not None:
+            obj._history_user = self.user
+        obj.save(update_fields=[*changed, "updated_at"])
+
+
+def _set_changed(obj, values: dict) -> list[str]:
+    """Assign the values that differ and return the names of those fields."""
+    changed = []
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed.append(name)
+    return changed
+
+
+def _rejected(kind: str, files: list[str], problems, user) -> ImportRun:
+    return ImportRun.objects.create(
+        kind=kind, files=files, status=ImportRun.Status.REJECTED, started_by=_saved_user(user),
+        problems=[problem.as_dict() for problem in problems],
+    )
+
+
+def _saved_user(user):
+    return user if user is not None and getattr(user, "pk", None) else None
+
+
+def _reason(kind: str, label: str) -> str:
+    return f"Import {kind}: {label}"[:CHANGE_REASON_LENGTH]
+
+
+# --- CORDIS projects and organisations -------------------------------------------------------
+
+
+def import_cordis(
+    projects_file: InputFile | None,
+    organisations_file: InputFile | None,
+    *,
+    source_label: str = "",
+    user=None,
+) -> ImportRun:
+    """Validate and, when there is no problem, apply a CORDIS (or EDF results) projects file and/or
+    organisations file. ``source_label`` becomes the data source of the records (default: the
+    projects file name, else the organisations file name)."""
+    known_project_ids = set(
+        Project.objects.filter(source__in=IMPORTED_PROJECT_SOURCES).values_list("external_id", flat=True)
+    )
+    batch = validate_cordis(projects_file, organisations_file, known_project_ids)
+    if batch.problems:
+        return _rejected("cordis", batch.files, batch.problems, user)
+    label = source_label.strip() or batch.files[0]
+    with transaction.atomic():
+        counts = apply_cordis(batch, label, user)
+        return ImportRun.objects.create(kind="cordis", files=batch.files, status=ImportRun.Status.APPLIED,
+                                        started_by=_saved_user(user), counts=counts)
+
+
+def apply_cordis(batch: CordisBatch, source_label: str, user=None) -> dict:
+    """Write a validated batch; returns the counts. Call inside a transaction."""
+    tally = Tally("projects", "actors", "participations")
+    writer = _Writer(_saved_user(user), _reason("cordis", source_label))
+    projects = _apply_projects(batch, source_label, writer, tally)
+    actors_by_pic = _apply_actors(batch, source_label, writer, tally)
+    _apply_participations(batch.participations, projects, actors_by_pic, writer, tally)
+    counts = tally.counts
+    counts["notes"] = dict(sorted(batch.notes.items()))
+    return counts
+
+
+def _apply_projects(batch: CordisBatch, source_label: str, writer: _Writer, tally: Tally) -> dict[str, Project]:
+    """Create or update the projects of the file; returns every project the participations refer
+    to, by CORDIS id."""
+    referenced = {record.external_id for record in batch.projects} | {p.project_id for p in batch.participations}
+    existing = {
+        project.external_id: project
+        for project in Project.objects.filter(source__in=IMPORTED_PROJECT_SOURCES, external_id__in=referenced)
+    }
+    new = []
+    for record in batch.projects:
+        values = {**record.fields, "source": record.source, "data_source": source_label}
+        project = existing.get(record.external_id)
+        if project is None:
+            new.append(Project(external_id=record.external_id, **values))
+            continue
+        changed = _set_changed(project, values)
+        if changed:
+            writer.update(project, changed)
+            tally.add("projects", "updated")
+        else:
+            tally.add("projects", "unchanged")
+    for project in writer.create(Project, new):
+        existing[project.external_id] = project
+    tally.add("projects", "created", len(new))
+    return existing
+
+
+class _ActorIndex:
+    """Existing and new actors by PIC (main and other PICs), VAT number and enterprise number."""
+
+    def __init__(self, actors):
+        self.by_pic: dict[str, Actor] = {}
+        self.by_vat: dict[str, Actor] = {}
+        self.by_kbo: dict[str, Actor] = {}
+        for actor in actors:
+            self.register(actor)
+
+    def register(self, actor: Actor) -> None:
+        for pic in [actor.pic, *actor.other_pics]:
+            if pic:
+                self.by_pic[pic] = actor
+        if actor.vat:
+            self.by_vat[actor.vat] = actor
+        if actor.kbo:
+            self.by_kbo[actor.kbo] = actor
+
+    def vat_is_free_for(self, actor: Actor, vat: str, kbo: str) -> bool:
+        """Whether ``actor`` may take this VAT number (and the enterprise number inside it)
+        without taking another actor's: both are unique in the registry."""
+        return self.by_vat.get(vat, actor) is actor and (not kbo or self.by_kbo.get(kbo, actor) is actor)
+
+
+def _fill_blanks(actor: Actor, organisation: OrganisationRecord, index: _ActorIndex) -> list[str]:
+    """Complete an existing actor with what the file knows, never overwriting a value: actors are
+    curated in the registry, and a CORDIS address is the one of the time of the project."""
+    values = {}
+    for name in ("short_name", "website"):
+        if not getattr(actor, name) and getattr(organisation, name):
+            values[name] = getattr(organisation, name)
+    if not actor.country and organisation.country:
+        values["country"] = organisation.country
+    same_country = (values.get("country") or actor.country) == organisation.country
+    if not (actor.street or actor.postcode or actor.city) and same_country:
+        for name in ("street", "postcode", "city"):
+            if getattr(organisation, name):
+                values[name] = getattr(organisation, name)
+    if not actor.vat and organisation.vat and index.vat_is_free_for(actor, organisation.vat, organisation.kbo):
+        values["vat"] = organisation.vat
+        if not actor.kbo and organisation.kbo:
+            values["kbo"] = organisation.kbo
+    if actor.kind == ActorKind.OTHER and organisation.kind and organisation.kind != ActorKind.OTHER and not actor.pk:
+        values["kind"] = organisation.kind
+    changed = _set_changed(actor, values)
+    if "postcode" in changed or "country" in changed:
+        changed.append("region")  # Actor.save() derives it from both
+    return changed
+
+
+def _new_actor(organisation: OrganisationRecord, source_label: str) -> Actor:
+    return Actor(
+        name=organisation.name,
+        short_name=organisation.short_name,
+        kind=organisation.kind or ActorKind.OTHER,
+        pic=organisation.pic,
+        vat=organisation.vat or None,
+        kbo=organisation.kbo or None,
+        country=organisation.country,
+        street=organisation.street,
+        postcode=organisation.postcode,
+        city=organisation.city,
+        website=organisation.website,
+        data_source=source_label,
+    )
+
+
+def _apply_actors(batch: CordisBatch, source_label: str, writer: _Writer, tally: Tally) -> dict[str, Actor]:
+    """Match every organisation of the batch to an actor, by PIC, then VAT number, then enterprise
+    number (KBO), creating the actors that match none. A PIC matched by VAT or KBO is kept in
+    ``other_pics``. Returns the actor of every PIC."""
+    index = _ActorIndex(Actor.objects.all())
+    actor_of: dict[str, Actor] = {}
+    changed_fields: dict[int, set[str]] = {}  # id(actor) -> fields to save, for existing actors
+    new: list[Actor] = []
+    # First the PICs the registry knows, so that their actors claim their VAT numbers before an
+    # unknown PIC could create a second actor with the same VAT number.
+    known = [o for o in batch.organisations.values() if o.pic in index.by_pic]
+    unknown = [o for o in batch.organisations.values() if o.pic not in index.by_pic]
+    for organisation in known + unknown:
+        actor = index.by_pic.get(organisation.pic)
+        if actor is None:
+            actor = index.by_vat.get(organisation.vat) or index.by_kbo.get(organisation.kbo)
+            if actor is not None:
+                batch.notes["pics_matched_by_vat_or_kbo"] += 1
+                if organisation.pic not in actor.other_pics:
+                    actor.other_pics = [*actor.other_pics, organisation.pic]
+                    if actor.pk:
+                        changed_fields.setdefault(id(actor), set()).add("other_pics")
+        if actor is None:
+            actor = _new_actor(organisation, source_label)
+            new.append(actor)
+        else:
+            fields = _fill_blanks(actor, organisation, index)
+            if fields and actor.pk:
+                changed_fields.setdefault(id(actor), set()).update(fields)
+        index.register(actor)
+        actor_of[organisation.pic] = actor
+
+    touched = {id(actor): actor for actor in actor_of.values() if actor.pk}
+    for key, actor in touched.items():
+        if key in changed_fields:
+            writer.update(actor, sorted(changed_fields[key]))
+            tally.add("actors", "updated")
+        else:
+            tally.add("actors", "unchanged")
+    for actor in new:
+        actor.derive_fields()
+    writer.create(Actor, new)
+    tally.add("actors", "created", len(new))
+    return actor_of
+
+
+def _merged_participations(
+    records: list[ParticipationRecord], projects: dict[str, Project], actor_of: dict[str, Actor]
+) -> dict[tuple[int, int], dict]:
+    """The participation values per (project, actor). Two PICs of one organisation in one project
+    become one participation: the first role of ROLE_PRIORITY, the sum of the contributions, ended
+    only when both ended."""
+    merged: dict[tuple[int, int], dict] = {}
+    for record in records:
+        project, actor = projects[record.project_id], actor_of[record.pic]
+        values = {
+            "role": record.role,
+            "ec_contribution": record.ec_contribution,
+            "name_in_source": record.name_in_source,
+            "end_of_participation": record.end_of_participation,
+        }
+        key = (project.pk, actor.pk)
+        if key not in merged:
+            merged[key] = values
+            continue
+        first = merged[key]
+        if ROLE_PRIORITY[values["role"]] < ROLE_PRIORITY[first["role"]]:
+            first["role"] = values["role"]
+        if values["ec_contribution"] is not None:
+            first["ec_contribution"] = (first["ec_contribution"] or 0) + values["ec_contribution"]
+        first["end_of_participation"] = first["end_of_participation"] and values["end_of_participation"]
+    return merged
+
+
+def _apply_participations(records, projects, actor_of, writer: _Writer, tally: Tally) -> None:
+    merged = _merged_participations(records, projects, actor_of)
+    project_ids = {project_id for project_id, _actor_id in merged}
+    existing = {
+        (participation.project_id, participation.actor_id): participation
+        for participation in Participation.objects.filter(project_id__in=project_ids)
+    }
+    new = []
+    for (project_id, actor_id), values in merged.items():
+        participation = existing.get((project_id, actor_id))
+        if participation is None:
+            new.append(Participation(project_id=project_id, actor_id=actor_id, **values))
+            continue
+        changed = _set_changed(participation, values)
+        if changed:
+            writer.update(participation, changed)
+            tally.add("participations", "updated")
+        else:
+            tally.add("participations", "unchanged")
+    writer.create(Participation, new)
+    tally.add("participations", "created", len(new))
+
+
+# --- Funding & Tenders topics ----------------------------------------------------------------
+
+
+def import_topics(files: list[InputFile], *, source_label: str = "", user=None) -> ImportRun:
+    """Validate and, when there is no problem, apply Funding & Tenders topic files (JSON Lines)."""
+    batch = validate_topics(files)
+    if batch.problems:
+        return _rejected("topics", batch.files, batch.problems, user)
+    with transaction.atomic():
+        counts = apply_topics(batch, source_label, user)
+        return ImportRun.objects.create(kind="topics", files=batch.files, status=ImportRun.Status.APPLIED,
+                                        started_by=_saved_user(user), counts=counts)
+
+
+def apply_topics(batch: TopicBatch, source_label: str = "", user=None) -> dict:
+    """Create or update one Call per topic; returns the counts. Call inside a transaction."""
+    tally = Tally("calls")
+    label_of_file = {name: source_label.strip() or name for name in batch.files}
+    writer = _Writer(_saved_user(user), _reason("topics", source_label.strip() or ", ".join(batch.files)))
+    existing = {call.topic_id: call for call in Call.objects.filter(topic_id__in=[t.topic_id for t in batch.topics])}
+    new = []
+    for topic in batch.topics:
+        values = {**topic.fields, "data_source": label_of_file[topic.file]}
+        call = existing.get(topic.topic_id)
+        if call is None:
+            new.append(Call(topic_id=topic.topic_id, **values))
+            continue
+        changed = _set_changed(call, values)
+        if changed:
+            writer.update(call, changed)
+            tally.add("calls", "updated")
+        else:
+            tally.add("calls", "unchanged")
+    writer.create(Call, new)
+    tally.add("calls", "created", len(new))
+    return tally.counts

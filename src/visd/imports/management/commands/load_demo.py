@@ -1,0 +1,51 @@
+"""``visd load-demo``: fill the registry with the real public data shipped in data/public.
+
+Imports the CORDIS H2020 "Secure societies" and FP7 "Security" projects with their participants,
+the European Defence Fund 2021-2022 results and the Funding & Tenders topics, through the same
+import actions as ``visd import`` and the upload page. Idempotent: a second run changes nothing.
+It does not need the reference data (``visd load-reference``).
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from visd.imports import actions
+from visd.imports.management.report import report
+from visd.imports.readers import InputFile
+
+# The repository's data/public folder (src/visd -> repository root).
+DEFAULT_DATA_DIR = Path(settings.PACKAGE_DIR).parents[1] / "data" / "public"
+
+# (source label, projects file, organisations file), relative to the data folder. Provenance and
+# licence of each dataset: data/public/PROVENANCE.md.
+CORDIS_DATASETS = [
+    ("CORDIS H2020 Secure societies (3.7)", "cordis_security/h2020_secure_societies_projects.csv",
+     "cordis_security/h2020_secure_societies_organizations.csv"),
+    ("CORDIS FP7 Security", "cordis_security/fp7_security_projects.csv",
+     "cordis_security/fp7_security_organizations.csv"),
+    ("EU Funding & Tenders, EDF 2021-2022 results", "edf/edf_2021_2022_projects.csv",
+     "edf/edf_2021_2022_organizations.csv"),
+]
+TOPIC_FILES = ["calls/edf_2026_topics.jsonl", "calls/horizon_cl3_topics.jsonl"]
+TOPICS_LABEL = "EU Funding & Tenders portal"
+
+
+class Command(BaseCommand):
+    help = "Load the public demo data (CORDIS security projects, EDF results, Funding & Tenders topics)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR,
+                            help="folder holding cordis_security/, edf/ and calls/ (default: the repository's data/public)")
+
+    def handle(self, *args, data_dir: Path, **options):
+        for label, projects, organisations in CORDIS_DATASETS:
+            self.stdout.write(self.style.MIGRATE_HEADING(label))
+            run = actions.import_cordis(InputFile.from_path(data_dir / projects),
+                                        InputFile.from_path(data_dir / organisations), source_label=label)
+            report(self, run)
+        self.stdout.write(self.style.MIGRATE_HEADING(TOPICS_LABEL))
+        run = actions.import_topics([InputFile.from_path(data_dir / name) for name in TOPIC_FILES],
+                                    source_label=TOPICS_LABEL)
+        report(self, run)

@@ -1,0 +1,245 @@
+"""Reading and checking the cells of input files: pure functions, no database.
+
+Every function that can fail on bad input adds a ``Problem`` and returns ``None`` instead of
+raising, so a whole file is checked in one pass and every defect is reported.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+
+import ftfy
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
+
+from .problems import ProblemList
+
+COUNTRY_CODES_FILE = Path(__file__).resolve().parent / "data" / "country_codes.tsv"
+# How many lines with undecodable bytes are listed before the rest are summed up.
+MAX_ENCODING_PROBLEMS = 20
+
+
+@dataclass
+class InputFile:
+    """An uploaded or local file: its name (for messages) and its raw bytes."""
+
+    name: str
+    content: bytes
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> InputFile:
+        path = Path(path)
+        return cls(name=path.name, content=path.read_bytes())
+
+
+@dataclass
+class Record:
+    """One CSV record: its spreadsheet row number and its cells by column name."""
+
+    row: int
+    cells: dict[str, str]
+
+
+@cache
+def country_codes() -> frozenset[str]:
+    """The country codes accepted in imports, from the versioned data file (see its header)."""
+    codes = set()
+    with COUNTRY_CODES_FILE.open(encoding="utf-8", newline="") as handle:
+        lines = (line for line in handle if line.strip() and not line.startswith("#"))
+        for row in csv.DictReader(lines, delimiter="\t"):
+            codes.add(row["code"].strip())
+    return frozenset(codes)
+
+
+def decode(file: InputFile, problems: ProblemList) -> str | None:
+    """The text of a UTF-8 file (a leading byte-order mark is dropped). Invalid bytes are a
+    problem of the file, reported by line, never a crash; the file is then not read further."""
+    try:
+        return file.content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    bad_lines = 0
+    for line_number, line in enumerate(file.content.split(b"\n"), start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as error:
+            bad_lines += 1
+            if bad_lines <= MAX_ENCODING_PROBLEMS:
+                problems.add(
+                    file.name, "encoding",
+                    _("Not valid UTF-8: byte %(byte)s at line %(line)s, character %(position)s. "
+                      "Save the file as UTF-8 and try again.")
+                    % {"byte": f"0x{line[error.start]:02X}", "line": line_number, "position": error.start + 1},
+                )
+    if bad_lines > MAX_ENCODING_PROBLEMS:
+        problems.add(file.name, "encoding", _("%(count)s more lines with invalid UTF-8 bytes not listed.")
+                     % {"count": bad_lines - MAX_ENCODING_PROBLEMS})
+    return None
+
+
+def detect_delimiter(header_line: str) -> str:
+    """';' or ',', whichever separates more fields of the header line (CORDIS uses ';')."""
+    return ";" if header_line.count(";") >= header_line.count(",") else ","
+
+
+def read_csv(file: InputFile, required: set[str], problems: ProblemList) -> tuple[list[str], list[Record]] | None:
+    """Header and records of a CSV file. Missing required columns and rows whose number of fields
+    differs from the header are problems; returns None when the file cannot be read at all."""
+    text = decode(file, problems)
+    if text is None:
+        return None
+    if not text.strip():
+        problems.add(file.name, "empty_file", _("The file is empty."))
+        return None
+    delimiter = detect_delimiter(text.split("\n", 1)[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [name.strip() for name in next(reader)]
+        missing = sorted(required - set(header))
+        for column in missing:
+            problems.add(file.name, "missing_column",
+                         _("Required column '%(column)s' is missing (columns found: %(found)s).")
+                         % {"column": column, "found": ", ".join(header)}, row=1, column=column)
+        duplicated = sorted({name for name in header if header.count(name) > 1})
+        for column in duplicated:
+            problems.add(file.name, "duplicate_column", _("Column '%(column)s' appears more than once.")
+                         % {"column": column}, row=1, column=column)
+        if missing or duplicated:
+            return None
+        records = []
+        for row_number, fields in enumerate(reader, start=2):
+            if not any(field.strip() for field in fields):
+                continue  # blank line
+            if len(fields) != len(header):
+                problems.add(file.name, "field_count",
+                             _("The row has %(found)s fields where the header has %(expected)s "
+                               "(a separator or quote too many or too few?).")
+                             % {"found": len(fields), "expected": len(header)}, row=row_number)
+                continue
+            records.append(Record(row=row_number, cells=dict(zip(header, fields))))
+    except csv.Error as error:
+        problems.add(file.name, "csv_syntax", _("The file is not valid CSV: %(error)s") % {"error": error},
+                     row=reader.line_num)
+        return None
+    return header, records
+
+
+def clean_text(value: str | None) -> str:
+    """Trimmed text with mojibake (UTF-8 read as Windows-1252, e.g. 'â€™' for '’') repaired.
+    Only non-ASCII text can carry mojibake, so ASCII skips the (slower) repair."""
+    value = (value or "").strip()
+    if value and not value.isascii():
+        value = ftfy.fix_encoding(value)
+    return value
+
+
+class CellReader:
+    """Reads the typed cells of one record, adding a problem for each bad cell."""
+
+    def __init__(self, file_name: str, record: Record, problems: ProblemList):
+        self.file_name = file_name
+        self.record = record
+        self.problems = problems
+
+    def problem(self, column: str, code: str, message: str) -> None:
+        self.problems.add(self.file_name, code, message, row=self.record.row, column=column)
+
+    def raw(self, column: str) -> str:
+        return (self.record.cells.get(column) or "").strip()
+
+    def text(self, column: str, max_length: int | None = None, required: bool = False) -> str:
+        value = clean_text(self.record.cells.get(column))
+        if required and not value:
+            self.problem(column, "required", _("A value is required."))
+        if max_length is not None and len(value) > max_length:
+            self.problem(column, "too_long", _("The value has %(length)s characters; at most %(max)s are allowed.")
+                         % {"length": len(value), "max": max_length})
+            value = value[:max_length]
+        return value
+
+    def amount(self, column: str) -> Decimal | None:
+        """A non-negative amount in euro ('1234', '1234.5' or '1234,5'), rounded to the cent."""
+        value = self.raw(column)
+        if not value:
+            return None
+        if re.fullmatch(r"\d+(?:[.,]\d+)?", value):
+            try:
+                amount = Decimal(value.replace(",", ".")).quantize(Decimal("0.01"))
+            except InvalidOperation:
+                amount = None
+            if amount is not None and amount < Decimal("1e14"):
+                return amount
+        self.problem(column, "bad_number",
+                     _("'%(value)s' is not an amount in euro: write digits with an optional decimal point, "
+                       "e.g. 1250000.50.") % {"value": value})
+        return None
+
+    def date(self, column: str) -> date | None:
+        value = self.raw(column)
+        if not value:
+            return None
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        self.problem(column, "bad_date", _("'%(value)s' is not a date in the form YYYY-MM-DD.") % {"value": value})
+        return None
+
+    def boolean(self, column: str) -> bool:
+        value = self.raw(column).lower()
+        if value in {"", "false", "0", "no"}:
+            return False
+        if value in {"true", "1", "yes"}:
+            return True
+        self.problem(column, "bad_boolean", _("'%(value)s' is not true or false.") % {"value": self.raw(column)})
+        return False
+
+    def country(self, column: str, required: bool = True) -> str:
+        value = self.raw(column).upper()
+        if not value:
+            if required:
+                self.problem(column, "required", _("A country code is required."))
+            return ""
+        if value not in country_codes():
+            self.problem(column, "unknown_country",
+                         _("'%(value)s' is not a known country code (ISO 3166-1 alpha-2, or EL, UK as the EU "
+                           "writes them).") % {"value": self.raw(column)})
+            return ""
+        return value
+
+    def choice(self, column: str, choices: dict[str, str], required: bool = False) -> str | None:
+        """The mapped value of a coded cell (e.g. activityType PRC -> company)."""
+        value = self.raw(column)
+        if not value:
+            if required:
+                self.problem(column, "required", _("A value is required."))
+            return None
+        if value not in choices:
+            self.problem(column, "unknown_code", _("'%(value)s' is not one of: %(choices)s.")
+                         % {"value": value, "choices": ", ".join(choices)})
+            return None
+        return choices[value]
+
+
+def normalise_website(value: str) -> str:
+    """A website as an absolute URL ('www.x.be' -> 'https://www.x.be'), or '' when it is not a
+    valid URL even then: a bad link is dropped rather than stored."""
+    value = value.strip()
+    if not value:
+        return ""
+    if not re.match(r"^[a-z][a-z0-9+.-]*://", value, re.IGNORECASE):
+        value = "https://" + value.lstrip("/")
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        return ""
+    return value

@@ -1,0 +1,277 @@
+"""Text analysis for Dutch, English and French: language detection, stopwords, Snowball stemming and
+a term bridge that maps Dutch and French words onto English stems.
+
+The output of :meth:`Analyzer.analyze` is a sequence of *terms* (language-independent where the
+bridge knows the word, the word's own stem otherwise) together with the surface words they came
+from, which the tagger uses as evidence.
+
+Example
+-------
+>>> from visd.matching.analysis import Analyzer
+>>> a = Analyzer()
+>>> a.detect_language("Wij ontwikkelen sensoren voor de detectie van drones.")
+'nl'
+>>> a.terms("Wij ontwikkelen sensoren voor de detectie van drones.")
+['develop', 'sensor', 'detect', 'drone']
+>>> a.terms("We develop sensors for the detection of drones.")
+['develop', 'sensor', 'detect', 'drone']
+>>> a.terms("Le développement de capteurs pour la détection de drones.")
+['develop', 'sensor', 'detect', 'drone']
+>>> a.terms("dronedetectie")  # a Dutch compound, split on glossary words
+['drone', 'detect']
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .glossary import GLOSSARY
+
+LANGUAGES = ("nl", "en", "fr")
+
+# Snowball stopword lists (abridged), plus a few very common function words of project texts.
+STOPWORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        """a about above after again against all also am an and any are aren't as at be because been
+        before being below between both but by can cannot could did do does doing down during each
+        either etc few for from further had has have having he her here hers herself him himself his
+        how however i if in into is it its itself just may me might more most must my myself no nor
+        not of off on once only or other others our ours ourselves out over own per same shall she
+        should since so some such than that the their theirs them themselves then there these they
+        this those through thus to too under until up upon us very via was we were what when where
+        whether which while who whom whose why will with within without would yet you your yours
+        yourself yourselves""".split()
+    ),
+    "nl": frozenset(
+        """aan al alle alles als altijd andere ben bij binnen daar dan dat de der deze die dit doch
+        doen door dus een eens en er ge geen geweest haar had heb hebben heeft hem het hier hij hoe
+        hun iemand iets ik in is ja je kan kon kunnen maar me meer men met mij mijn moet na naar
+        niet niets nog nu of om omdat onder ons onze ook op over reeds te tegen toch toen tot tussen
+        u uit uw van veel via voor want waarbij waren was wat we wel welke werd wezen wie wij wil
+        worden wordt zal ze zelf zich zij zijn zo zoals zonder zou""".split()
+    ),
+    "fr": frozenset(
+        """à afin ai aie ainsi as au aux avec avez avons avoir c ce cela ces cet cette comme d dans de
+        des du elle elles en entre est et été être eu eux il ils j je l la le les leur leurs lui m ma
+        mais me même mes moi mon n ne nos notre nous on ont ou où par pas plus pour qu que qui s sa
+        sans se ses son sont sur t ta te tes toi ton tous tout toute toutes tu un une vos votre vous
+        y""".split()
+    ),
+}
+
+_SNOWBALL_NAMES = {"nl": "dutch", "en": "english", "fr": "french"}
+_WORD_RE = re.compile(r"[^\W_]+")
+_LINKING = ("s", "e", "en", "")  # Dutch linking morphemes between compound parts ("veiligheid-s-onderzoek")
+
+
+def _make_stemmer(lang: str):
+    """A callable word -> stem for ``lang``; PyStemmer (C) if installed, else snowballstemmer."""
+    try:
+        import Stemmer  # PyStemmer
+
+        return Stemmer.Stemmer(_SNOWBALL_NAMES[lang]).stemWord
+    except ImportError:  # pragma: no cover - fallback
+        import snowballstemmer
+
+        return snowballstemmer.stemmer(_SNOWBALL_NAMES[lang]).stemWord
+
+
+def strip_accents(text: str) -> str:
+    """``'sécurité'`` -> ``'securite'``."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    """Casefolded word tokens (letters and digits; hyphens, apostrophes and punctuation split)."""
+    return _WORD_RE.findall(text.casefold())
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The result of analysing one text: its language, its terms and, per term, the surface words."""
+
+    lang: str
+    terms: list[str]
+    surfaces: list[str]
+
+
+class Analyzer:
+    """Language detection, stopword removal, Snowball stemming and the nl/fr -> en term bridge.
+
+    Parameters
+    ----------
+    glossary : str
+        Bridge entries in the format of :data:`visd.matching.glossary.GLOSSARY`; ``""`` disables it.
+    stem : bool
+        Apply Snowball stemming (off only for ablation).
+    bridge : bool
+        Map Dutch and French words to English stems through the glossary (off only for ablation).
+    decompound : bool
+        Split Dutch compounds whose parts are glossary words ("dronedetectie" -> drone + detectie).
+    """
+
+    def __init__(self, glossary: str = GLOSSARY, stem: bool = True, bridge: bool = True,
+                 decompound: bool = True):
+        self.stem = stem
+        self.bridge = bridge
+        self.decompound = decompound
+        self._stemmers = {lang: _make_stemmer(lang) for lang in LANGUAGES}
+        self._stem_cache: dict[str, dict[str, str]] = {lang: {} for lang in LANGUAGES}
+        # phrase tables: lang -> {tuple of stems: tuple of English stems}
+        self._bridge: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {"nl": {}, "fr": {}}
+        self._bridge_maxlen = 1
+        self._lang_words: dict[str, set[str]] = {lang: set(STOPWORDS[lang]) for lang in LANGUAGES}
+        self._compound_cache: dict[str, tuple[str, ...] | None] = {}
+        if glossary:
+            self._load_glossary(glossary)
+        # words that identify one language only, for language detection
+        common = set()
+        for i, a in enumerate(LANGUAGES):
+            for b in LANGUAGES[i + 1:]:
+                common |= self._lang_words[a] & self._lang_words[b]
+        self._markers = {lang: frozenset(self._lang_words[lang] - common) for lang in LANGUAGES}
+
+    # -- building blocks -------------------------------------------------------------------------
+    def stem_word(self, word: str, lang: str) -> str:
+        """The accent-stripped Snowball stem of one casefolded word."""
+        cache = self._stem_cache[lang]
+        s = cache.get(word)
+        if s is None:
+            s = strip_accents(self._stemmers[lang](word) if self.stem else word)
+            if len(cache) < 500_000:
+                cache[word] = s
+        return s
+
+    def _plain(self, text: str, lang: str) -> tuple[list[str], list[str]]:
+        """(stems, surface words) after stopword removal, without the bridge."""
+        stop = STOPWORDS[lang]
+        stems, surf = [], []
+        for w in words(text):
+            if w in stop or (len(w) < 2 and not w.isdigit()) or w.isdigit():
+                continue
+            stems.append(self.stem_word(w, lang))
+            surf.append(w)
+        return stems, surf
+
+    def _load_glossary(self, glossary: str) -> None:
+        for line in glossary.splitlines():
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            parts = [p.strip() for p in line.split(";")]
+            if len(parts) != 3:
+                raise ValueError(f"glossary line needs 'en ; nl ; fr': {line!r}")
+            en_stems = tuple(self._plain(parts[0], "en")[0])
+            if not en_stems:
+                continue
+            self._lang_words["en"].update(words(parts[0]))
+            for lang, side in (("nl", parts[1]), ("fr", parts[2])):
+                for variant in filter(None, (v.strip() for v in side.split("|"))):
+                    key = tuple(self._plain(variant, lang)[0])
+                    if not key:
+                        continue
+                    self._lang_words[lang].update(w for w in words(variant) if len(w) > 3)
+                    self._bridge[lang].setdefault(key, en_stems)  # first entry wins
+                    self._bridge_maxlen = max(self._bridge_maxlen, len(key))
+
+    def _split_compound(self, word: str, depth: int = 0) -> tuple[str, ...] | None:
+        """English stems of a Dutch compound made of glossary words, or None."""
+        if depth == 0 and word in self._compound_cache:
+            return self._compound_cache[word]
+        table = self._bridge["nl"]
+        result = None
+        n = len(word)
+        for i in range(n - 3, 2, -1):  # longest head first
+            head, tail = word[:i], word[i:]
+            tail_terms = table.get((self.stem_word(tail, "nl"),))
+            if tail_terms is None and depth < 2 and len(tail) >= 6:
+                tail_terms = self._split_compound(tail, depth + 1)
+            if tail_terms is None:
+                continue
+            for link in _LINKING:
+                if link and not head.endswith(link):
+                    continue
+                h = head[: len(head) - len(link)] if link else head
+                if len(h) < 3:
+                    continue
+                head_terms = table.get((self.stem_word(h, "nl"),))
+                if head_terms is not None:
+                    result = head_terms + tail_terms
+                    break
+            if result is not None:
+                break
+        if depth == 0:
+            self._compound_cache[word] = result
+        return result
+
+    # -- public API ------------------------------------------------------------------------------
+    def detect_language(self, text: str, default: str = "en") -> str:
+        """'nl', 'en' or 'fr', by counting words that belong to one language only (stopwords and
+        glossary words). Returns ``default`` when no marker word is found."""
+        counts = dict.fromkeys(LANGUAGES, 0)
+        for w in words(text[:5000]):
+            for lang in LANGUAGES:
+                if w in self._markers[lang]:
+                    counts[lang] += 1
+        if not any(counts.values()) and self.bridge:
+            # short texts without marker words: count words the nl/fr bridge translates
+            for w in words(text[:500]):
+                en = (self.stem_word(w, "en"),)
+                for lang in ("nl", "fr"):
+                    mapped = self._bridge[lang].get((self.stem_word(w, lang),))
+                    if mapped is None and lang == "nl" and self.decompound and len(w) >= 7:
+                        mapped = self._split_compound(w)
+                    if mapped is not None and mapped != en:
+                        counts[lang] += 1
+        best = max(LANGUAGES, key=lambda lang: (counts[lang], lang == default))
+        return best if counts[best] > 0 else default
+
+    def analyze(self, text: str, lang: str | None = None) -> Analysis:
+        """Analyse ``text`` (language detected when ``lang`` is None) into terms and surface words."""
+        text = text or ""
+        if lang not in LANGUAGES:
+            lang = self.detect_language(text)
+        stems, surf = self._plain(text, lang)
+        if not self.bridge or lang == "en":
+            return Analysis(lang, stems, surf)
+        table = self._bridge[lang]
+        maxlen = self._bridge_maxlen
+        terms: list[str] = []
+        surfaces: list[str] = []
+        i, n = 0, len(stems)
+        while i < n:
+            for k in range(min(maxlen, n - i), 0, -1):
+                mapped = table.get(tuple(stems[i:i + k]))
+                if mapped is not None:
+                    s = " ".join(surf[i:i + k])
+                    terms.extend(mapped)
+                    surfaces.extend([s] * len(mapped))
+                    i += k
+                    break
+            else:
+                mapped = None
+                if lang == "nl" and self.decompound and len(surf[i]) >= 7:
+                    mapped = self._split_compound(surf[i])
+                if mapped:
+                    terms.extend(mapped)
+                    surfaces.extend([surf[i]] * len(mapped))
+                else:
+                    terms.append(stems[i])
+                    surfaces.append(surf[i])
+                i += 1
+        return Analysis(lang, terms, surfaces)
+
+    def terms(self, text: str, lang: str | None = None) -> list[str]:
+        """Only the terms of :meth:`analyze`."""
+        return self.analyze(text, lang).terms
+
+
+@lru_cache(maxsize=1)
+def default_analyzer() -> Analyzer:
+    """A shared :class:`Analyzer` with the built-in glossary."""
+    return Analyzer()

@@ -1,0 +1,985 @@
+"""The matching index: actors, their track record (projects) and opportunities (calls, capability
+needs) in one BM25 term space with language-independent concept tokens.
+
+Design
+------
+* Every *text unit* -- an actor's own description, a project (title + objective), a call or a need --
+  is analysed once (:class:`~visd.matching.analysis.Analyzer`), tagged once
+  (:class:`~visd.matching.tagging.ConceptTagger`) and stored as a row of term frequencies; its
+  effective concept tags (curated ones win) are added as concept tokens.
+* Rows live in two segments: a *main* segment (a column-major BM25 weight matrix, fast to query)
+  and a small *delta* segment of rows added since the last compaction. Updating a record kills its
+  old row and appends a new one; nothing else is re-analysed. The delta is merged into the main
+  segment when it grows past ``compact_ratio`` of it.
+* An actor is scored from its units: the best matching unit (its description or one past project),
+  the further relevant projects (breadth of its track record), a track-record prior (how active and
+  how often coordinator) and declared or proven defence experience. Every component is reported in
+  the explanation.
+* Persistence: :meth:`MatchingIndex.save` writes a snapshot directory (JSON + ``.npz``);
+  :meth:`MatchingIndex.flush` appends the changes since then to ``journal.jsonl`` (cost proportional
+  to the change); :meth:`MatchingIndex.load` reads the snapshot and replays the journal.
+
+Example
+-------
+>>> idx = MatchingIndex(concepts=[{"id": "focus:space", "scheme": "focus_domain",
+...     "labels": {"nl": "Ruimtevaart", "en": "Space", "fr": "Spatial"},
+...     "synonyms": {"nl": ["satelliet"], "en": ["satellite"], "fr": ["satellite"]}}])
+>>> idx.fit(actors=[{"id": "1", "name": "SatCo", "country": "BE", "post_code": "2000",
+...                  "description": "Wij bouwen kleine satellieten voor aardobservatie."},
+...                 {"id": "2", "name": "BoatCo", "country": "NL",
+...                  "description": "Shipyard building patrol vessels."}])
+>>> [m.id for m in idx.search_actors("small satellites for earth observation")]
+['1']
+>>> idx.search_actors("small satellites for earth observation")[0].explanation["shared_concepts"][0]["concept_id"]
+'focus:space'
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+from .analysis import Analysis, Analyzer, default_analyzer
+from .records import Actor, Opportunity, Project
+from .tagging import CONCEPT_TOKEN_PREFIX, Concept, ConceptTagger, Tag, concept_token, merge_tags
+
+FORMAT = "visd-matching-index"
+VERSION = 1
+_KIND_PREFIX = {"actor": "a:", "project": "p:", "opportunity": "o:"}
+
+
+@dataclass
+class MatchParams:
+    """Scoring parameters. Defaults were chosen on a validation split that lies entirely in the
+    track-record period of the partner-recall benchmark (see docs/matching.md), not on its queries."""
+
+    k1: float = 1.2              # BM25 term-frequency saturation
+    b: float = 0.75              # BM25 length normalisation
+    k3: float = 1.5              # saturation of query term frequency
+    title_repeat: int = 2        # title terms count this many times
+    concept_tf: float = 2.0      # tf of a concept token per unit of tag confidence
+    concept_weight: float = 1.0  # query-side multiplier of concept tokens
+    w_text: float = 1.0          # best matching unit (own description or one past project)
+    w_breadth: float = 0.15      # further relevant past projects: log(1 + sum of their squared similarity)
+    w_prior: float = 0.25        # track-record prior: log(1 + projects + coordinations), normalised
+    w_defence: float = 0.05      # declared defence experience or a defence project in the track record
+    w_dense: float = 0.0         # optional dense channel (needs an encoder); 0 = off
+    compact_ratio: float = 0.1   # merge the delta segment when it exceeds this share of the main one
+    min_compact_rows: int = 2000
+
+
+@dataclass
+class Match:
+    """One search result: the record id, its score and an explanation a person can check."""
+
+    id: str
+    score: float
+    record: object
+    explanation: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        rec = self.record.to_dict() if hasattr(self.record, "to_dict") else self.record
+        return {"id": self.id, "score": round(float(self.score), 4), "record": rec,
+                "explanation": self.explanation}
+
+
+def _as_set(v) -> set | None:
+    if v is None:
+        return None
+    if isinstance(v, (str, bool)):
+        return {v}
+    return set(v)
+
+
+class MatchingIndex:
+    """Index of actors, projects and opportunities; see the module docstring.
+
+    Parameters
+    ----------
+    concepts : iterable of concept dicts (see :class:`~visd.matching.tagging.Concept`)
+    params : MatchParams
+    analyzer : Analyzer, optional
+    encoder : optional object with ``encode(list[str]) -> ndarray`` (L2-normalised rows), for the
+        optional dense channel; off unless given and ``params.w_dense > 0``.
+    """
+
+    def __init__(self, concepts: Iterable = (), params: MatchParams | None = None,
+                 analyzer: Analyzer | None = None, encoder=None, tagger_options: Mapping | None = None):
+        self.params = params or MatchParams()
+        self.analyzer = analyzer or default_analyzer()
+        self.concepts = [Concept.from_dict(c) for c in concepts]
+        self.tagger = ConceptTagger(self.concepts, self.analyzer, **(tagger_options or {}))
+        self.encoder = encoder
+        self.actors: dict[str, Actor] = {}
+        self.projects: dict[str, Project] = {}
+        self.opportunities: dict[str, Opportunity] = {}
+        self._actor_projects: dict[str, set[str]] = {}
+        # term space
+        self._vocab: dict[str, int] = {}
+        self._terms: list[str] = []
+        self._surface: list[str] = []
+        self._df = np.zeros(1024, dtype=np.int64)
+        # rows
+        self._row_key: list[str] = []
+        self._row_terms: list[np.ndarray] = []
+        self._row_tf: list[np.ndarray] = []
+        self._dl: list[float] = []
+        self._alive: list[bool] = []
+        self._key_row: dict[str, int] = {}
+        self._row_emb: dict[int, np.ndarray] = {}
+        self._lang: dict[str, str] = {}
+        self._derived: dict[str, list[Tag]] = {}
+        self._curated: dict[str, list[Tag]] = {}
+        # segments and caches
+        self._main = None          # (indptr, indices, data, n_rows, n_cols) column-major BM25 weights
+        self._n_main = 0
+        self._avgdl = 0.0
+        self._delta = None
+        self._cache = None         # actor aggregation arrays
+        self._alive_np = None
+        self._journal: list[dict] = []
+        self._journaling = True
+        self.retag_count = 0       # how many units were (re-)analysed and tagged; for tests and stats
+
+    # ------------------------------------------------------------------ building
+    def fit(self, actors: Iterable = (), projects: Iterable = (), opportunities: Iterable = ()) -> "MatchingIndex":
+        """Bulk-load records (replacing any with the same ids) and compact. Returns self."""
+        journaling, self._journaling = self._journaling, False
+        try:
+            for a in actors:
+                self.upsert_actor(a, _compact=False)
+            for p in projects:
+                self.upsert_project(p, _compact=False)
+            for o in opportunities:
+                self.upsert_opportunity(o, _compact=False)
+        finally:
+            self._journaling = journaling
+        self.compact()
+        return self
+
+    def upsert_actor(self, actor, _compact: bool = True) -> None:
+        """Add or replace one actor; re-analyses and re-tags that actor's description only."""
+        a = Actor.coerce(actor)
+        self._log({"op": "upsert", "kind": "actor", "record": a.to_dict()})
+        key = "a:" + a.id
+        self._set_unit(key, a.description, "", a.lang)
+        self.actors[a.id] = replace(a, description=a.description[:300])
+        self._actor_projects.setdefault(a.id, set())
+        self._changed(_compact)
+
+    def upsert_project(self, project, _compact: bool = True) -> None:
+        """Add or replace one project (track record); its participants must be (or become) actors
+        to count. Re-analyses that project only."""
+        p = Project.coerce(project)
+        self._log({"op": "upsert", "kind": "project", "record": p.to_dict()})
+        old = self.projects.get(p.id)
+        if old is not None:
+            for aid, _ in old.participants:
+                self._actor_projects.get(aid, set()).discard(p.id)
+        self._set_unit("p:" + p.id, p.text, p.title, p.lang)
+        self.projects[p.id] = replace(p, text="")
+        for aid, _ in p.participants:
+            self._actor_projects.setdefault(aid, set()).add(p.id)
+        self._changed(_compact)
+
+    def upsert_opportunity(self, opp, _compact: bool = True) -> None:
+        """Add or replace one call topic or capability need."""
+        o = Opportunity.coerce(opp)
+        self._log({"op": "upsert", "kind": "opportunity", "record": o.to_dict()})
+        self._set_unit("o:" + o.id, o.text, o.title, o.lang)
+        self.opportunities[o.id] = replace(o, text="")
+        self._changed(_compact)
+
+    def remove(self, kind: str, record_id: str) -> bool:
+        """Remove an actor, project or opportunity. Returns whether it existed."""
+        record_id = str(record_id)
+        store = {"actor": self.actors, "project": self.projects, "opportunity": self.opportunities}[kind]
+        if record_id not in store:
+            return False
+        self._log({"op": "remove", "kind": kind, "id": record_id})
+        rec = store.pop(record_id)
+        key = _KIND_PREFIX[kind] + record_id
+        self._kill(key)
+        self._derived.pop(key, None)
+        self._lang.pop(key, None)
+        if kind == "project":
+            for aid, _ in rec.participants:
+                self._actor_projects.get(aid, set()).discard(record_id)
+        if kind == "actor":
+            self._actor_projects.pop(record_id, None)
+        self._changed(True)
+        return True
+
+    # ------------------------------------------------------------------ tags
+    def tags(self, kind: str, record_id: str) -> list[Tag]:
+        """Effective tags of a record (curated win over derived)."""
+        key = _KIND_PREFIX[kind] + str(record_id)
+        return merge_tags(self._derived.get(key, []), self._curated.get(key, []))
+
+    def derived_tags(self, kind: str, record_id: str) -> list[Tag]:
+        return list(self._derived.get(_KIND_PREFIX[kind] + str(record_id), []))
+
+    def set_curated_tag(self, kind: str, record_id: str, concept_id: str, confidence: float = 1.0,
+                        rejected: bool = False, note: str = "") -> None:
+        """A programme manager's tag: kept across re-tagging; ``rejected=True`` removes a derived tag."""
+        key = _KIND_PREFIX[kind] + str(record_id)
+        scheme = next((c.scheme for c in self.concepts if c.id == concept_id), "")
+        tag = Tag(concept_id, scheme, float(confidence), (note,) if note else (), "curated", rejected)
+        self._log({"op": "curate", "key": key, "tag": tag.to_dict()})
+        tags = [t for t in self._curated.get(key, []) if t.concept_id != concept_id] + [tag]
+        self._curated[key] = tags
+        self._refresh_concept_tokens(key)
+
+    def clear_curated_tag(self, kind: str, record_id: str, concept_id: str) -> None:
+        key = _KIND_PREFIX[kind] + str(record_id)
+        self._log({"op": "uncurate", "key": key, "concept_id": concept_id})
+        self._curated[key] = [t for t in self._curated.get(key, []) if t.concept_id != concept_id]
+        self._refresh_concept_tokens(key)
+
+    # ------------------------------------------------------------------ internals: units and rows
+    def _log(self, op: dict) -> None:
+        if self._journaling:
+            self._journal.append(op)
+
+    def _term_id(self, term: str, surface: str) -> int:
+        i = self._vocab.get(term)
+        if i is None:
+            i = len(self._terms)
+            self._vocab[term] = i
+            self._terms.append(term)
+            self._surface.append(surface)
+            if i >= len(self._df):
+                self._df = np.concatenate([self._df, np.zeros(len(self._df), dtype=np.int64)])
+        return i
+
+    def _analyse(self, text: str, title: str, lang: str | None) -> tuple[str, Analysis, Analysis]:
+        if lang is None:
+            lang = self.analyzer.detect_language(f"{title} {text}")
+        return lang, self.analyzer.analyze(title, lang), self.analyzer.analyze(text, lang)
+
+    def _set_unit(self, key: str, text: str, title: str, lang: str | None) -> None:
+        lang, t_an, b_an = self._analyse(text or "", title or "", lang)
+        self.retag_count += 1
+        self._lang[key] = lang
+        self._derived[key] = self.tagger.tag_analyses([(t_an, self.tagger.title_weight), (b_an, 1.0)])
+        counts: Counter = Counter()
+        for _ in range(self.params.title_repeat):
+            for term, s in zip(t_an.terms, t_an.surfaces):
+                counts[self._term_id(term, s)] += 1
+        for term, s in zip(b_an.terms, b_an.surfaces):
+            counts[self._term_id(term, s)] += 1
+        dl = float(sum(counts.values()))
+        emb = None
+        if self.encoder is not None:
+            emb = np.asarray(self.encoder.encode([f"{title}\n{text}"])[0], dtype=np.float32)
+        self._kill(key)
+        self._append_row(key, counts, dl, emb)
+
+    def _concept_counts(self, key: str) -> dict[int, float]:
+        out = {}
+        for t in merge_tags(self._derived.get(key, []), self._curated.get(key, [])):
+            out[self._term_id(concept_token(t.concept_id), t.concept_id)] = t.confidence * self.params.concept_tf
+        return out
+
+    def _append_row(self, key: str, word_counts: Mapping[int, float], dl: float, emb=None) -> None:
+        counts = {k: float(v) for k, v in word_counts.items()}
+        counts.update(self._concept_counts(key))
+        ids = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        tfs = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+        order = np.argsort(ids)
+        ids, tfs = ids[order], tfs[order]
+        row = len(self._row_key)
+        self._row_key.append(key)
+        self._row_terms.append(ids)
+        self._row_tf.append(tfs)
+        self._dl.append(dl)
+        self._alive.append(True)
+        self._key_row[key] = row
+        if emb is not None:
+            self._row_emb[row] = emb
+        np.add.at(self._df, ids, 1)
+        self._delta = None
+        self._alive_np = None
+
+    def _kill(self, key: str) -> None:
+        row = self._key_row.pop(key, None)
+        if row is None:
+            return
+        self._alive[row] = False
+        np.subtract.at(self._df, self._row_terms[row], 1)
+        self._row_emb.pop(row, None)
+        self._alive_np = None
+
+    def _refresh_concept_tokens(self, key: str) -> None:
+        """Re-derive the concept tokens of one row after its curated tags changed (no re-analysis)."""
+        row = self._key_row.get(key)
+        if row is None:
+            return
+        ids, tfs = self._row_terms[row], self._row_tf[row]
+        words = {int(i): float(t) for i, t in zip(ids, tfs) if not self._terms[i].startswith(CONCEPT_TOKEN_PREFIX)}
+        emb = self._row_emb.get(row)
+        dl = self._dl[row]
+        self._kill(key)
+        self._append_row(key, words, dl, emb)
+        self._changed(True)
+
+    def _changed(self, compact: bool) -> None:
+        self._cache = None
+        if compact:
+            n_delta = len(self._row_key) - self._n_main
+            if self._main is None or n_delta > max(self.params.min_compact_rows,
+                                                   self.params.compact_ratio * self._n_main):
+                self.compact()
+
+    def compact(self) -> None:
+        """Drop dead rows, renumber, and rebuild the main (column-major BM25) segment."""
+        alive = [r for r, ok in enumerate(self._alive) if ok]
+        if len(alive) != len(self._alive):
+            self._row_key = [self._row_key[r] for r in alive]
+            self._row_terms = [self._row_terms[r] for r in alive]
+            self._row_tf = [self._row_tf[r] for r in alive]
+            self._dl = [self._dl[r] for r in alive]
+            self._row_emb = {new: self._row_emb[old] for new, old in enumerate(alive) if old in self._row_emb}
+            self._alive = [True] * len(alive)
+            self._key_row = {k: i for i, k in enumerate(self._row_key)}
+        n = len(self._row_key)
+        self._avgdl = float(np.mean(self._dl)) if n else 1.0
+        self._main = self._build_segment(0, n)
+        self._n_main = n
+        self._delta = None
+        self._cache = None
+        self._alive_np = None
+
+    def _build_segment(self, start: int, stop: int):
+        n_cols = len(self._terms)
+        n = stop - start
+        if n == 0:
+            return (np.zeros(n_cols + 1, dtype=np.int64), np.zeros(0, dtype=np.int32),
+                    np.zeros(0, dtype=np.float32), 0, n_cols)
+        lens = np.fromiter((len(self._row_terms[r]) for r in range(start, stop)), dtype=np.int64, count=n)
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(lens, out=indptr[1:])
+        indices = np.concatenate(self._row_terms[start:stop]).astype(np.int32)
+        tf = np.concatenate(self._row_tf[start:stop]).astype(np.float32)
+        dl = np.asarray(self._dl[start:stop], dtype=np.float32)
+        k1, b = self.params.k1, self.params.b
+        norm = k1 * (1.0 - b + b * dl / max(self._avgdl, 1e-9))
+        w = tf * (k1 + 1.0) / (tf + np.repeat(norm, lens))
+        csr = sp.csr_matrix((w, indices, indptr), shape=(n, n_cols))
+        csc = csr.tocsc()
+        return (csc.indptr.astype(np.int64), csc.indices.astype(np.int32), csc.data.astype(np.float32), n, n_cols)
+
+    def _segments(self):
+        if self._main is None:
+            self.compact()
+        if self._delta is None:
+            self._delta = self._build_segment(self._n_main, len(self._row_key))
+        return ((0, self._main), (self._n_main, self._delta))
+
+    def _alive_mask(self) -> np.ndarray:
+        if self._alive_np is None:
+            self._alive_np = np.asarray(self._alive, dtype=bool)
+        return self._alive_np
+
+    # ------------------------------------------------------------------ query vectors and unit scores
+    def _idf(self, ids: np.ndarray) -> np.ndarray:
+        n = max(int(self._alive_mask().sum()), 1)
+        df = self._df[ids].astype(np.float64)
+        return np.log1p((n - df + 0.5) / (df + 0.5))
+
+    def query_vector(self, text: str = "", title: str = "", lang: str | None = None,
+                     tags: list[Tag] | None = None) -> dict:
+        """Analyse and tag a query text. Returns a dict with term ids, weights, the query's tags
+        and, per term id, the words of the query it came from."""
+        lang, t_an, b_an = self._analyse(text or "", title or "", lang)
+        if tags is None:
+            tags = self.tagger.tag_analyses([(t_an, self.tagger.title_weight), (b_an, 1.0)])
+        counts: Counter = Counter()
+        surfaces: dict[int, str] = {}
+        for an, rep in ((t_an, self.params.title_repeat), (b_an, 1)):
+            for term, s in zip(an.terms, an.surfaces):
+                i = self._vocab.get(term)
+                if i is not None:
+                    counts[i] += rep
+                    surfaces.setdefault(i, s)
+        return self._weights(counts, surfaces, tags, lang, text=f"{title}\n{text}")
+
+    def _weights(self, counts: Mapping[int, float], surfaces: dict, tags: list[Tag], lang: str, text: str = "") -> dict:
+        p = self.params
+        concept_ids = {}
+        for t in tags:
+            i = self._vocab.get(concept_token(t.concept_id))
+            if i is not None:
+                concept_ids[i] = t.confidence * p.concept_tf
+                surfaces.setdefault(i, t.concept_id)
+        ids = np.fromiter(list(counts) + list(concept_ids), dtype=np.int64)
+        tf = np.fromiter(list(counts.values()) + list(concept_ids.values()), dtype=np.float64)
+        if len(ids) == 0:
+            return {"ids": ids, "w": tf, "tags": tags, "surfaces": surfaces, "lang": lang, "text": text}
+        w = self._idf(ids) * tf * (p.k3 + 1.0) / (tf + p.k3)
+        w[len(counts):] *= p.concept_weight
+        keep = w > 0
+        return {"ids": ids[keep], "w": w[keep], "tags": tags, "surfaces": surfaces, "lang": lang, "text": text}
+
+    def _profile_vector(self, keys: list[str], max_units: int = 25) -> dict:
+        """A query vector made of stored rows (an actor's description and track record)."""
+        counts: Counter = Counter()
+        tags: dict[str, Tag] = {}
+        for key in keys[:max_units]:
+            row = self._key_row.get(key)
+            if row is None:
+                continue
+            for i, tf in zip(self._row_terms[row], self._row_tf[row]):
+                if not self._terms[i].startswith(CONCEPT_TOKEN_PREFIX):
+                    counts[int(i)] += float(tf)
+            for t in merge_tags(self._derived.get(key, []), self._curated.get(key, [])):
+                if t.concept_id not in tags or tags[t.concept_id].confidence < t.confidence:
+                    tags[t.concept_id] = t
+        surfaces = {i: self._surface[i] for i in counts}
+        return self._weights(counts, surfaces, list(tags.values()), "en")
+
+    def unit_scores(self, q: dict) -> np.ndarray:
+        """BM25 score of every row for a query vector (dead rows score 0)."""
+        n = len(self._row_key)
+        out = np.zeros(n, dtype=np.float64)
+        ids, w = q["ids"], q["w"]
+        for offset, (indptr, indices, data, n_rows, n_cols) in self._segments():
+            if n_rows == 0:
+                continue
+            sel = ids < n_cols
+            qi, qw = ids[sel], w[sel]
+            if len(qi) == 0:
+                continue
+            starts, ends = indptr[qi], indptr[qi + 1]
+            parts_i = [indices[s:e] for s, e in zip(starts, ends) if e > s]
+            if not parts_i:
+                continue
+            parts_w = [data[s:e] * x for s, e, x in zip(starts, ends, qw) if e > s]
+            out[offset:offset + n_rows] += np.bincount(np.concatenate(parts_i), weights=np.concatenate(parts_w),
+                                                       minlength=n_rows)
+        out *= self._alive_mask()
+        if self.encoder is not None and self.params.w_dense > 0 and self._row_emb and q.get("text"):
+            qv = np.asarray(self.encoder.encode([q["text"]])[0], dtype=np.float32)
+            rows = np.fromiter(self._row_emb.keys(), dtype=np.int64)
+            mat = np.stack([self._row_emb[r] for r in rows])
+            top = out.max() if len(out) else 0.0
+            out[rows] += self.params.w_dense * max(top, 1.0) * np.clip(mat @ qv, 0, None)
+        return out
+
+    # ------------------------------------------------------------------ actor aggregation
+    def _actor_arrays(self):
+        if self._cache is not None:
+            return self._cache
+        ids = list(self.actors)
+        index = {a: i for i, a in enumerate(ids)}
+        n = len(ids)
+        desc_row = np.array([self._key_row.get("a:" + a, -1) for a in ids], dtype=np.int64)
+        m_actor, m_row, m_coord, m_proj = [], [], [], []
+        proj_ids = list(self.projects)
+        proj_index = {p: i for i, p in enumerate(proj_ids)}
+        for pid, p in self.projects.items():
+            row = self._key_row.get("p:" + pid)
+            if row is None:
+                continue
+            for aid, role in p.participants:
+                ai = index.get(aid)
+                if ai is None:
+                    continue
+                m_actor.append(ai)
+                m_row.append(row)
+                m_coord.append(role == "coordinator")
+                m_proj.append(proj_index[pid])
+        m_actor = np.asarray(m_actor, dtype=np.int64)
+        order = np.argsort(m_actor, kind="stable")
+        m_actor = m_actor[order]
+        m_row = np.asarray(m_row, dtype=np.int64)[order]
+        m_coord = np.asarray(m_coord, dtype=bool)[order]
+        m_proj = np.asarray(m_proj, dtype=np.int64)[order]
+        nproj = np.bincount(m_actor, minlength=n).astype(np.float64)
+        ncoord = np.bincount(m_actor, weights=m_coord.astype(np.float64), minlength=n)
+        starts = np.searchsorted(m_actor, np.arange(n))
+        raw_prior = np.log1p(nproj + ncoord)
+        prior = raw_prior / raw_prior.max() if n and raw_prior.max() > 0 else np.zeros(n)
+        defence_proj = np.array([self.projects[proj_ids[j]].defence for j in m_proj], dtype=bool) if len(m_proj) else np.zeros(0, bool)
+        defence = np.array([bool(self.actors[a].defence) for a in ids], dtype=bool)
+        if len(m_actor):
+            defence |= np.bincount(m_actor, weights=defence_proj.astype(float), minlength=n) > 0
+        attrs = {name: np.array([getattr(self.actors[a], name) or "" for a in ids], dtype=object)
+                 for name in ("country", "region", "kind", "size")}
+        # actor x concept strength: max effective confidence over the actor's units
+        cindex = {c.id: j for j, c in enumerate(self.concepts)}
+        rows, cols, vals = [], [], []
+        for ai, a in enumerate(ids):
+            best: dict[int, float] = {}
+            keys = ["a:" + a] + ["p:" + p for p in self._actor_projects.get(a, ())]
+            for key in keys:
+                for t in merge_tags(self._derived.get(key, []), self._curated.get(key, [])):
+                    j = cindex.get(t.concept_id)
+                    if j is not None and t.confidence > best.get(j, 0.0):
+                        best[j] = t.confidence
+            for j, v in best.items():
+                rows.append(ai)
+                cols.append(j)
+                vals.append(v)
+        concepts = sp.csr_matrix((vals, (rows, cols)), shape=(n, len(self.concepts)), dtype=np.float64)
+        self._cache = dict(ids=ids, index=index, desc_row=desc_row, m_actor=m_actor, m_row=m_row,
+                           m_coord=m_coord, m_proj=m_proj, proj_ids=proj_ids, starts=starts, nproj=nproj,
+                           ncoord=ncoord, prior=prior, defence=defence, attrs=attrs, concepts=concepts,
+                           concept_index=cindex)
+        return self._cache
+
+    def actor_components(self, s_units: np.ndarray, params: MatchParams | None = None) -> dict:
+        """Per-actor score components for unit scores ``s_units``:
+        ``text`` (best unit, normalised by the best actor/project unit of the whole index),
+        ``breadth``, ``prior``, ``defence`` and their weighted ``total``."""
+        p = params or self.params
+        c = self._actor_arrays()
+        n = len(c["ids"])
+        unit_kinds = self._unit_kind_mask(("a:", "p:"))
+        top = float(s_units[unit_kinds].max()) if unit_kinds.any() else 0.0
+        s = s_units / top if top > 0 else np.zeros_like(s_units)
+        own = np.where(c["desc_row"] >= 0, s[np.maximum(c["desc_row"], 0)], 0.0)
+        ms = s[c["m_row"]] if len(c["m_row"]) else np.zeros(0)
+        track_max = np.zeros(n)
+        if len(ms):
+            np.maximum.at(track_max, c["m_actor"], ms)
+        sq = np.bincount(c["m_actor"], weights=ms * ms, minlength=n) if len(ms) else np.zeros(n)
+        best = np.maximum(own, track_max)
+        rest = np.maximum(sq + own * own - best * best, 0.0)
+        breadth = np.log1p(rest)
+        total = p.w_text * best + p.w_breadth * breadth + p.w_prior * c["prior"] + p.w_defence * c["defence"]
+        return {"text": best, "own": own, "track": track_max, "breadth": breadth, "prior": c["prior"],
+                "defence": c["defence"].astype(float), "total": total, "unit_norm": s}
+
+    def _unit_kind_mask(self, prefixes: tuple[str, ...]) -> np.ndarray:
+        cache = getattr(self, "_kind_mask_cache", None)
+        n = len(self._row_key)
+        if cache is None or cache[0] != (n, prefixes, id(self._row_key)):
+            mask = np.fromiter((k.startswith(prefixes) for k in self._row_key), dtype=bool, count=n)
+            self._kind_mask_cache = ((n, prefixes, id(self._row_key)), mask)
+        return self._kind_mask_cache[1] & self._alive_mask()
+
+    def actor_mask(self, filters: Mapping | None = None, exclude: Iterable[str] = ()) -> np.ndarray:
+        """Boolean mask over actors for filters ``{'country': 'BE' or [...], 'region': 'VLG',
+        'kind': 'company', 'size': [...], 'defence': True}`` and excluded actor ids."""
+        c = self._actor_arrays()
+        mask = np.ones(len(c["ids"]), dtype=bool)
+        for name, value in (filters or {}).items():
+            values = _as_set(value)
+            if values is None:
+                continue
+            if name == "defence":
+                mask &= c["defence"] == bool(value)
+            elif name in c["attrs"]:
+                mask &= np.isin(c["attrs"][name], list(values))
+            else:
+                raise ValueError(f"unknown filter {name!r}")
+        for a in exclude:
+            i = c["index"].get(str(a))
+            if i is not None:
+                mask[i] = False
+        return mask
+
+    # ------------------------------------------------------------------ searches
+    def _query_from(self, query) -> dict:
+        if isinstance(query, dict) and "ids" in query and "w" in query:
+            return query
+        if isinstance(query, str):
+            return self.query_vector(query)
+        if isinstance(query, Opportunity) or (isinstance(query, Mapping) and "kind" in query):
+            o = Opportunity.coerce(query)
+            return self.query_vector(o.text, o.title, o.lang)
+        if isinstance(query, Mapping):
+            return self.query_vector(query.get("text", ""), query.get("title", ""), query.get("lang"))
+        raise TypeError("query must be text, a {'title','text'} dict, an Opportunity or a query vector")
+
+    def search_actors(self, query, filters: Mapping | None = None, top_k: int = 10,
+                      exclude: Iterable[str] = (), explain: bool = True,
+                      params: MatchParams | None = None) -> list[Match]:
+        """Rank actors for a need, call or free text (nl/en/fr).
+
+        ``query``: a string, ``{'title': .., 'text': ..}``, an :class:`Opportunity`, or a vector
+        from :meth:`query_vector`. ``filters``: see :meth:`actor_mask`."""
+        q = self._query_from(query)
+        s_units = self.unit_scores(q)
+        comp = self.actor_components(s_units, params)
+        mask = self.actor_mask(filters, exclude)
+        return self._top_actors(comp, comp["total"], mask, top_k, q if explain else None)
+
+    def _top_actors(self, comp, total, mask, top_k, q, extra=None) -> list[Match]:
+        c = self._actor_arrays()
+        scores = np.where(mask, total, -np.inf)
+        k = min(top_k, int(mask.sum()))
+        if k <= 0:
+            return []
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.lexsort((top, -scores[top]))]
+        out = []
+        for i in top:
+            aid = c["ids"][i]
+            expl = self._explain_actor(i, comp, q) if q is not None else {}
+            if extra is not None:
+                expl.update(extra(i))
+            out.append(Match(aid, float(scores[i]), self.actors[aid], expl))
+        return out
+
+    def _term_contributions(self, row: int, q: dict) -> dict[int, float]:
+        ids, tfs = self._row_terms[row], self._row_tf[row]
+        qmap = dict(zip(q["ids"].tolist(), q["w"].tolist()))
+        p = self.params
+        norm = p.k1 * (1 - p.b + p.b * self._dl[row] / max(self._avgdl, 1e-9))
+        out = {}
+        for i, tf in zip(ids.tolist(), tfs.tolist()):
+            w = qmap.get(i)
+            if w:
+                out[i] = w * tf * (p.k1 + 1) / (tf + norm)
+        return out
+
+    def _explain_actor(self, i: int, comp: dict, q: dict, n_projects: int = 3) -> dict:
+        c = self._actor_arrays()
+        aid = c["ids"][i]
+        s = comp["unit_norm"]
+        lo, hi = c["starts"][i], (c["starts"][i + 1] if i + 1 < len(c["starts"]) else len(c["m_actor"]))
+        proj = []
+        for j in range(lo, hi):
+            pid = c["proj_ids"][c["m_proj"][j]]
+            proj.append((float(s[c["m_row"][j]]), pid, bool(c["m_coord"][j])))
+        proj.sort(key=lambda x: -x[0])
+        evidence_projects = []
+        contrib: Counter = Counter()
+        for sim, pid, coord in proj[:n_projects]:
+            if sim <= 0:
+                break
+            p = self.projects[pid]
+            evidence_projects.append({"project_id": pid, "title": p.title, "year": p.year,
+                                      "programme": p.programme, "role": "coordinator" if coord else "participant",
+                                      "similarity": round(sim, 4)})
+            contrib.update(self._term_contributions(self._key_row["p:" + pid], q))
+        desc_row = c["desc_row"][i]
+        if desc_row >= 0 and comp["own"][i] > 0:
+            contrib.update(self._term_contributions(int(desc_row), q))
+        terms = []
+        for tid, _ in contrib.most_common():
+            if self._terms[tid].startswith(CONCEPT_TOKEN_PREFIX):
+                continue
+            terms.append(q["surfaces"].get(tid, self._surface[tid]))
+            if len(terms) == 8:
+                break
+        # shared concepts: the query's tags that the actor's profile also carries
+        shared = []
+        row_c = c["concepts"].getrow(i)
+        actor_conf = dict(zip(row_c.indices.tolist(), row_c.data.tolist()))
+        for t in q["tags"]:
+            j = c["concept_index"].get(t.concept_id)
+            if j is None or j not in actor_conf:
+                continue
+            actor_ev = self._actor_concept_evidence(aid, t.concept_id)
+            shared.append({"concept_id": t.concept_id, "label": self._concept_label(t.concept_id),
+                           "query_confidence": t.confidence, "actor_confidence": round(actor_conf[j], 4),
+                           "query_evidence": list(t.evidence[:3]), "actor_evidence": actor_ev})
+        shared.sort(key=lambda d: -(d["query_confidence"] * d["actor_confidence"]))
+        p = self.params
+        return {
+            "components": {
+                "text": round(float(comp["text"][i]), 4),
+                "own_description": round(float(comp["own"][i]), 4),
+                "best_past_project": round(float(comp["track"][i]), 4),
+                "breadth": round(float(comp["breadth"][i]), 4),
+                "prior": round(float(comp["prior"][i]), 4),
+                "defence": bool(comp["defence"][i]),
+                "weights": {"text": p.w_text, "breadth": p.w_breadth, "prior": p.w_prior, "defence": p.w_defence},
+            },
+            "track_record": {"projects": int(c["nproj"][i]), "coordinated": int(c["ncoord"][i])},
+            "shared_concepts": shared,
+            "matched_terms": terms,
+            "evidence_projects": evidence_projects,
+        }
+
+    def _concept_label(self, cid: str) -> str:
+        for c in self.concepts:
+            if c.id == cid:
+                return c.label
+        return cid
+
+    def _actor_concept_evidence(self, aid: str, cid: str, limit: int = 3) -> list[str]:
+        out = []
+        for key in ["a:" + aid] + ["p:" + p for p in sorted(self._actor_projects.get(aid, ()))]:
+            for t in merge_tags(self._derived.get(key, []), self._curated.get(key, [])):
+                if t.concept_id == cid:
+                    where = "description" if key.startswith("a:") else f"project {self.projects[key[2:]].title[:60]}"
+                    words = ", ".join(t.evidence[:2]) or t.origin
+                    out.append(f"{where}: {words}")
+            if len(out) >= limit:
+                break
+        return out
+
+    def search_opportunities(self, actor_id: str, kinds: Iterable[str] = ("call", "need"), top_k: int = 10,
+                             open_first: bool = True, today: date | str | None = None,
+                             min_score: float = 0.0) -> list[Match]:
+        """Rank calls and capability needs for an actor, from its description and track record.
+        With ``open_first``, open calls (status 'open' or a deadline not passed) come first."""
+        actor_id = str(actor_id)
+        if actor_id not in self.actors:
+            raise KeyError(actor_id)
+        keys = ["a:" + actor_id] + ["p:" + p for p in sorted(self._actor_projects.get(actor_id, ()),
+                                                              key=lambda p: -(self.projects[p].year or 0))]
+        q = self._profile_vector(keys)
+        s = self.unit_scores(q)
+        kinds = set(kinds)
+        today = str(today or date.today())
+        cands = []
+        for oid, o in self.opportunities.items():
+            if o.kind not in kinds:
+                continue
+            row = self._key_row.get("o:" + oid)
+            if row is None:
+                continue
+            cands.append((oid, float(s[row]), row))
+        top = max((x[1] for x in cands), default=0.0) or 1.0
+        results = []
+        for oid, sc, row in cands:
+            o = self.opportunities[oid]
+            is_open = o.status == "open" or (o.status != "closed" and bool(o.deadline) and str(o.deadline) >= today)
+            results.append((is_open, sc / top, oid, row))
+        results = [r for r in results if r[1] > min_score]
+        results.sort(key=lambda r: ((-int(r[0])) if open_first else 0, -r[1], r[2]))
+        out = []
+        for is_open, sc, oid, row in results[:top_k]:
+            o = self.opportunities[oid]
+            contrib = self._term_contributions(row, q)
+            terms = [self._surface[t] for t, _ in Counter(contrib).most_common()
+                     if not self._terms[t].startswith(CONCEPT_TOKEN_PREFIX)][:8]
+            opp_tags = {t.concept_id: t for t in self.tags("opportunity", oid)}
+            shared = [{"concept_id": cid, "label": self._concept_label(cid),
+                       "opportunity_evidence": list(opp_tags[cid].evidence[:3]),
+                       "actor_confidence": round(t.confidence, 4)}
+                      for cid, t in ((t.concept_id, t) for t in q["tags"]) if cid in opp_tags]
+            # which of the actor's projects are closest to this opportunity
+            ev = []
+            for key in keys[1:]:
+                r = self._key_row.get(key)
+                if r is None:
+                    continue
+                overlap = self._row_overlap(r, row)
+                if overlap > 0:
+                    ev.append((overlap, key[2:]))
+            ev.sort(reverse=True)
+            out.append(Match(oid, sc, o, {
+                "open": is_open, "deadline": o.deadline, "status": o.status, "kind": o.kind,
+                "matched_terms": terms, "shared_concepts": shared,
+                "evidence_projects": [{"project_id": pid, "title": self.projects[pid].title,
+                                       "year": self.projects[pid].year, "overlap": round(v, 4)} for v, pid in ev[:3]],
+            }))
+        return out
+
+    def _row_overlap(self, r1: int, r2: int) -> float:
+        """Cosine of the idf-weighted term vectors of two rows (for explanations)."""
+        a_ids, a_tf = self._row_terms[r1], self._row_tf[r1]
+        b_ids, b_tf = self._row_terms[r2], self._row_tf[r2]
+        common, ia, ib = np.intersect1d(a_ids, b_ids, assume_unique=True, return_indices=True)
+        if len(common) == 0:
+            return 0.0
+        idf_a, idf_b = self._idf(a_ids), self._idf(b_ids)
+        va, vb = np.log1p(a_tf) * idf_a, np.log1p(b_tf) * idf_b
+        return float(va[ia] @ vb[ib] / (np.linalg.norm(va) * np.linalg.norm(vb) + 1e-12))
+
+    def search_partners(self, text: str = "", members: Iterable[str] = (), filters: Mapping | None = None,
+                        top_k: int = 10, title: str = "", w_complement: float = 0.3,
+                        w_network: float = 0.1) -> list[Match]:
+        """Recommend complementary partners for a draft project (text + the members it has).
+
+        Score = relevance to the draft (as :meth:`search_actors`) + ``w_complement`` x how well the
+        actor covers the draft's concepts that the current members do not cover + ``w_network`` x
+        past collaborations with the members. Members are excluded."""
+        members = [str(m) for m in members]
+        q = self.query_vector(text, title)
+        comp = self.actor_components(self.unit_scores(q))
+        c = self._actor_arrays()
+        n = len(c["ids"])
+        # concept gap: the draft's concepts weighted by how little the members cover them
+        need = {}
+        for t in q["tags"]:
+            j = c["concept_index"].get(t.concept_id)
+            if j is not None:
+                need[j] = t.confidence
+        member_idx = [c["index"][m] for m in members if m in c["index"]]
+        covered = np.zeros(len(self.concepts))
+        if member_idx:
+            covered = np.asarray(c["concepts"][member_idx].max(axis=0).todense()).ravel()
+        gap = np.zeros(len(self.concepts))
+        for j, conf in need.items():
+            gap[j] = conf * (1.0 - covered[j])
+        complement = np.zeros(n)
+        if gap.sum() > 0:
+            complement = np.asarray(c["concepts"] @ gap).ravel() / gap.sum()
+        # network: past projects shared with a member
+        network = np.zeros(n)
+        member_proj = set()
+        for m in members:
+            member_proj |= self._actor_projects.get(m, set())
+        co = {}
+        for pid in member_proj:
+            for aid, _ in self.projects[pid].participants:
+                if aid in c["index"] and aid not in members:
+                    co.setdefault(aid, []).append(pid)
+        for aid, pids in co.items():
+            network[c["index"][aid]] = len(pids)
+        if network.max() > 0:
+            network = np.log1p(network) / np.log1p(network.max())
+        total = comp["total"] + w_complement * complement + w_network * network
+        mask = self.actor_mask(filters, exclude=members)
+
+        def extra(i):
+            aid = c["ids"][i]
+            adds = [{"concept_id": self.concepts[j].id, "label": self.concepts[j].label,
+                     "actor_confidence": round(float(c["concepts"][i, j]), 4)}
+                    for j in np.flatnonzero(gap) if c["concepts"][i, j] > 0]
+            return {"complement": round(float(complement[i]), 4), "adds_concepts": adds,
+                    "network": round(float(network[i]), 4),
+                    "past_projects_with_members": [{"project_id": p, "title": self.projects[p].title}
+                                                   for p in sorted(co.get(aid, []))[:5]]}
+
+        return self._top_actors(comp, total, mask, top_k, q, extra)
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, directory: str | os.PathLike) -> None:
+        """Write a full snapshot to ``directory`` (created if needed) and empty the journal."""
+        self.compact()
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        n = len(self._row_key)
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        if n:
+            np.cumsum([len(t) for t in self._row_terms], out=indptr[1:])
+        arrays = {
+            "indptr": indptr,
+            "indices": np.concatenate(self._row_terms).astype(np.int64) if n else np.zeros(0, np.int64),
+            "tf": np.concatenate(self._row_tf).astype(np.float32) if n else np.zeros(0, np.float32),
+            "dl": np.asarray(self._dl, dtype=np.float32),
+        }
+        if self._row_emb:
+            rows = sorted(self._row_emb)
+            arrays["emb_rows"] = np.asarray(rows, dtype=np.int64)
+            arrays["emb"] = np.stack([self._row_emb[r] for r in rows])
+        tmp = d / "rows.tmp.npz"
+        np.savez(tmp, **arrays)
+        state = {
+            "format": FORMAT, "version": VERSION,
+            "params": asdict(self.params),
+            "concepts": [{"id": c.id, "scheme": c.scheme, "labels": dict(c.labels),
+                          "synonyms": {k: list(v) for k, v in c.synonyms.items()}} for c in self.concepts],
+            "terms": self._terms, "surfaces": self._surface, "row_keys": self._row_key,
+            "lang": self._lang,
+            "derived": {k: [t.to_dict() for t in v] for k, v in self._derived.items()},
+            "curated": {k: [t.to_dict() for t in v] for k, v in self._curated.items() if v},
+            "actors": [a.to_dict() for a in self.actors.values()],
+            "projects": [p.to_dict() for p in self.projects.values()],
+            "opportunities": [o.to_dict() for o in self.opportunities.values()],
+        }
+        with open(d / "index.tmp.json", "w", encoding="utf-8") as f:
+            json.dump(state, f, ensure_ascii=False)
+        os.replace(tmp, d / "rows.npz")
+        os.replace(d / "index.tmp.json", d / "index.json")
+        (d / "journal.jsonl").write_text("", encoding="utf-8")
+        self._journal = []
+        self._directory = d
+
+    def flush(self, directory: str | os.PathLike | None = None) -> int:
+        """Append the changes since the last save/flush to ``journal.jsonl``; returns how many."""
+        d = Path(directory) if directory else getattr(self, "_directory", None)
+        if d is None:
+            raise ValueError("no directory: save() first or pass one")
+        if not (d / "index.json").exists():
+            self.save(d)
+            return 0
+        n = len(self._journal)
+        if n:
+            with open(d / "journal.jsonl", "a", encoding="utf-8") as f:
+                for op in self._journal:
+                    f.write(json.dumps(op, ensure_ascii=False) + "\n")
+        self._journal = []
+        self._directory = d
+        return n
+
+    @classmethod
+    def load(cls, directory: str | os.PathLike, analyzer: Analyzer | None = None, encoder=None) -> "MatchingIndex":
+        """Read a snapshot and replay its journal."""
+        d = Path(directory)
+        with open(d / "index.json", encoding="utf-8") as f:
+            state = json.load(f)
+        if state.get("format") != FORMAT or state.get("version") != VERSION:
+            raise ValueError(f"{d} is not a {FORMAT} v{VERSION} directory")
+        idx = cls(state["concepts"], MatchParams(**state["params"]), analyzer, encoder)
+        arrays = np.load(d / "rows.npz")
+        idx._terms = state["terms"]
+        idx._surface = state["surfaces"]
+        idx._vocab = {t: i for i, t in enumerate(idx._terms)}
+        idx._df = np.zeros(max(1024, 2 * len(idx._terms)), dtype=np.int64)
+        indptr, indices, tf = arrays["indptr"], arrays["indices"], arrays["tf"]
+        idx._row_key = list(state["row_keys"])
+        idx._row_terms = [indices[indptr[r]:indptr[r + 1]].copy() for r in range(len(idx._row_key))]
+        idx._row_tf = [tf[indptr[r]:indptr[r + 1]].copy() for r in range(len(idx._row_key))]
+        idx._dl = arrays["dl"].astype(float).tolist()
+        idx._alive = [True] * len(idx._row_key)
+        idx._key_row = {k: i for i, k in enumerate(idx._row_key)}
+        if len(indices):
+            np.add.at(idx._df, indices, 1)
+        if "emb" in arrays:
+            idx._row_emb = {int(r): v for r, v in zip(arrays["emb_rows"], arrays["emb"])}
+        idx._lang = state["lang"]
+        idx._derived = {k: [Tag.from_dict(t) for t in v] for k, v in state["derived"].items()}
+        idx._curated = {k: [Tag.from_dict(t) for t in v] for k, v in state["curated"].items()}
+        idx.actors = {a["id"]: Actor.coerce(a) for a in state["actors"]}
+        idx.projects = {p["id"]: Project.coerce(p) for p in state["projects"]}
+        idx.opportunities = {o["id"]: Opportunity.coerce(o) for o in state["opportunities"]}
+        idx._actor_projects = {a: set() for a in idx.actors}
+        for pid, p in idx.projects.items():
+            for aid, _ in p.participants:
+                idx._actor_projects.setdefault(aid, set()).add(pid)
+        idx.compact()
+        idx._directory = d
+        journal = d / "journal.jsonl"
+        if journal.exists():
+            idx._journaling = False
+            try:
+                for line in journal.read_text(encoding="utf-8").splitlines():
+                    if line.strip():
+                        idx._apply(json.loads(line))
+            finally:
+                idx._journaling = True
+        return idx
+
+    def _apply(self, op: dict) -> None:
+        kind = op.get("kind")
+        if op["op"] == "upsert":
+            {"actor": self.upsert_actor, "project": self.upsert_project,
+             "opportunity": self.upsert_opportunity}[kind](op["record"])
+        elif op["op"] == "remove":
+            self.remove(kind, op["id"])
+        elif op["op"] in ("curate", "uncurate"):
+            key = op["key"]
+            kind = {v: k for k, v in _KIND_PREFIX.items()}[key[:2]]
+            if op["op"] == "curate":
+                t = Tag.from_dict(op["tag"])
+                self.set_curated_tag(kind, key[2:], t.concept_id, t.confidence, t.rejected,
+                                     t.evidence[0] if t.evidence else "")
+            else:
+                self.clear_curated_tag(kind, key[2:], op["concept_id"])
+        else:
+            raise ValueError(f"unknown journal op {op!r}")
+
+    # ------------------------------------------------------------------ info
+    def stats(self) -> dict:
+        return {"actors": len(self.actors), "projects": len(self.projects),
+                "opportunities": len(self.opportunities), "rows": len(self._row_key),
+                "main_rows": self._n_main, "delta_rows": len(self._row_key) - self._n_main,
+                "terms": len(self._terms), "concepts": len(self.concepts)}

@@ -1,0 +1,169 @@
+"""Load the checked reference data into the database: the one place that writes reference records.
+
+``load_reference()`` reads and checks every file first (``validation``); on any problem it writes no
+reference record, records a rejected ``ImportRun`` and raises ``ReferenceDataError``. Otherwise it
+upserts everything in one transaction, saving a record only when one of its values changed, so a
+second run changes nothing and leaves no history rows. Records in the database that the files do not
+name (e.g. an instrument added through the admin) are left alone and counted as "not in files".
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import DatabaseError, models, transaction
+from django.utils.translation import gettext as _
+
+from visd.capabilities.models import BudgetTrajectoryPoint, CapabilityNeed, NeedLevel, NeedSource
+from visd.funding.models import Instrument
+from visd.imports.models import ImportRun
+from visd.programme.models import KPI, BudgetAmount, BudgetLine
+from visd.taxonomy.models import Concept, Portfolio, Scheme
+
+from . import DATA_DIR
+from .validation import FILES, Problem, ReferenceData, ReferenceDataError, read_reference_data
+
+IMPORT_KIND = "reference"
+CHANGE_REASON = "visd load-reference"
+OUTCOMES = ("created", "updated", "unchanged", "not in files")
+
+
+@dataclass
+class LoadReport:
+    """What a load did, per kind of record: created / updated / unchanged / not in files."""
+
+    counts: dict[str, Counter] = field(default_factory=dict)
+    import_run: ImportRun | None = None
+
+    def count(self, kind: str, outcome: str, number: int = 1) -> None:
+        self.counts.setdefault(kind, Counter())[outcome] += number
+
+    def as_json(self) -> dict[str, dict[str, int]]:
+        return {kind: {outcome: counter[outcome] for outcome in OUTCOMES} for kind, counter in self.counts.items()}
+
+    @property
+    def changed(self) -> int:
+        return sum(c["created"] + c["updated"] for c in self.counts.values())
+
+
+class _Upserter:
+    """Creates or updates records of one model, keyed by natural-key fields, saving only changes."""
+
+    def __init__(self, report: LoadReport, user=None):
+        self.report = report
+        self.user = user
+
+    def _save(self, instance: models.Model) -> None:
+        instance._change_reason = CHANGE_REASON  # read by django-simple-history
+        if self.user is not None:
+            instance._history_user = self.user
+        instance.save()
+
+    def run(self, kind: str, queryset: models.QuerySet, key_fields: tuple[str, ...],
+            records: list[dict[str, Any]]) -> dict[tuple, models.Model]:
+        """Upsert ``records`` (dicts of attribute values, key fields included) into ``queryset``'s
+        model; returns every record by key, for the children that link to them."""
+        model = queryset.model
+        existing = {tuple(getattr(obj, f) for f in key_fields): obj for obj in queryset}
+        loaded = {}
+        for values in records:
+            key = tuple(values[f] for f in key_fields)
+            instance = existing.get(key)
+            if instance is None:
+                instance = model(**values)
+                self._save(instance)
+                self.report.count(kind, "created")
+            else:
+                changed = [name for name, value in values.items() if getattr(instance, name) != value]
+                if changed:
+                    for name in changed:
+                        setattr(instance, name, values[name])
+                    self._save(instance)
+                    self.report.count(kind, "updated")
+                else:
+                    self.report.count(kind, "unchanged")
+            loaded[key] = instance
+        self.report.count(kind, "not in files", len(set(existing) - set(loaded)))
+        return loaded
+
+
+def _apply(data: ReferenceData, report: LoadReport, user) -> None:
+    upsert = _Upserter(report, user)
+    portfolios = upsert.run("portfolios", Portfolio.objects.all(), ("code",), data.portfolios)
+    portfolio_ids = {code: obj.pk for (code,), obj in portfolios.items()}
+
+    for kind, scheme, records in (("focus domains", Scheme.FOCUS_DOMAIN, data.focus_domains),
+                                  ("EDA CapTechs", Scheme.CAPTECH, data.captechs)):
+        rows = []
+        for record in records:
+            values = {k: v for k, v in record.items() if k != "portfolio"}
+            values["scheme"] = scheme
+            values["portfolio_id"] = portfolio_ids[record["portfolio"]] if record["portfolio"] else None
+            rows.append(values)
+        upsert.run(kind, Concept.objects.filter(scheme=scheme), ("scheme", "code"), rows)
+
+    # Parents before children: dimensions, then capabilities, then items, each linking to the level above.
+    need_ids: dict[str, int | None] = {"total": None}
+    sv2025 = CapabilityNeed.objects.filter(source_kind=NeedSource.STRATEGIC_VISION_2025)
+    for level, kind in ((NeedLevel.DIMENSION, "capability dimensions"), (NeedLevel.CAPABILITY, "capabilities"),
+                        (NeedLevel.ITEM, "capability line items")):
+        rows = [{
+            "source_kind": NeedSource.STRATEGIC_VISION_2025, "code": r["code"], "level": level,
+            "parent_id": need_ids[r["parent"]], "name": r["name"],
+            "first_commitment_year": r["first_commitment_year"], "committed_eur": r["committed_eur"],
+            "paid_eur": r["paid_eur"], "consolidated_development": r["consolidated_development"],
+            "order": r["order"], "source": r["source"],
+        } for r in data.capability_needs if r["level"] == level]
+        loaded = upsert.run(kind, sv2025.filter(level=level), ("source_kind", "code"), rows)
+        need_ids.update({code: obj.pk for (_, code), obj in loaded.items()})
+
+    upsert.run("budget trajectory points", BudgetTrajectoryPoint.objects.all(), ("series", "year"),
+               data.trajectory_points)
+    lines = upsert.run("budget lines", BudgetLine.objects.all(), ("code",), data.budget_lines)
+    line_ids = {code: obj.pk for (code,), obj in lines.items()}
+    upsert.run("budget amounts", BudgetAmount.objects.all(), ("line_id", "year"), [
+        {**{k: v for k, v in amount.items() if k != "line"}, "line_id": line_ids[amount["line"]]}
+        for amount in data.budget_amounts
+    ])
+    upsert.run("KPIs", KPI.objects.all(), ("code",), data.kpis)
+    upsert.run("instruments", Instrument.objects.all(), ("code",), data.instruments)
+
+
+def _reject(problems: list[Problem], user) -> ReferenceDataError:
+    ImportRun.objects.create(kind=IMPORT_KIND, files=FILES, started_by=user, status=ImportRun.Status.REJECTED,
+                             problems=[p.as_dict() for p in problems])
+    return ReferenceDataError(problems)
+
+
+def load_reference(data_dir: Path | None = None, user=None, *, check_only: bool = False) -> LoadReport:
+    """Check every reference file and load them all, or nothing.
+
+    ``data_dir`` defaults to the files shipped in ``visd/reference/data``; ``user`` is recorded as the
+    author of the history rows and of the ``ImportRun``; ``check_only`` checks without writing anything
+    (not even an ``ImportRun``). Raises ``ReferenceDataError`` (with every problem) when the files are
+    refused.
+    """
+    data_dir = Path(data_dir) if data_dir else DATA_DIR
+    try:
+        data = read_reference_data(data_dir)
+    except ReferenceDataError as error:
+        if check_only:
+            raise
+        raise _reject(error.problems, user) from None
+    report = LoadReport()
+    if check_only:
+        return report
+    try:
+        with transaction.atomic():
+            _apply(data, report, user)
+            report.import_run = ImportRun.objects.create(
+                kind=IMPORT_KIND, files=FILES, started_by=user, status=ImportRun.Status.APPLIED,
+                counts=report.as_json(),
+            )
+    except DatabaseError as error:
+        message = _("the database refused the load, nothing was written: %(error)s") % {"error": error}
+        raise _reject([Problem("", "", "", message)], user) from error
+    return report

@@ -1,0 +1,326 @@
+"""Every change to the stakeholder register goes through these functions (Zulip's ``actions``
+style). Views and management commands check who may act (``visd.core.permissions``), parse the
+input, and call one of them; nothing else writes contacts, interactions or dossiers.
+
+Each function validates completely before it writes: bad input raises ``ValidationError`` with
+messages keyed by field, and nothing is stored. Each records ``acting_user`` as the author of the
+history rows it causes. Functions that create a record take the one-time ``submission_key`` of the
+form that asked for it and return ``(record, created)``: the same key sent twice returns the first
+record instead of creating a second one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.apps import apps
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from visd.core import permissions
+
+from .models import Contact, Dossier, GdprAuditEntry, Interaction
+
+CONTACT_FIELDS = frozenset({
+    "first_name", "last_name", "job_title", "email", "phone", "languages", "notes",
+    "legal_basis", "legal_basis_note", "consent_date",
+})
+INTERACTION_FIELDS = frozenset({
+    "date", "kind", "subject", "notes", "follow_up", "follow_up_due", "follow_up_done", "dossier",
+})
+DOSSIER_FIELDS = frozenset({"title", "domain", "status", "owner", "description"})
+
+
+# --- helpers shared by the actions -------------------------------------------------------------
+
+def _assign(record: models.Model, values: Mapping[str, Any], allowed: frozenset[str]) -> bool:
+    """Copy ``values`` onto ``record``; True if anything changed. Unknown keys are a programming
+    error, not bad input, hence ValueError."""
+    unknown = set(values) - allowed
+    if unknown:
+        raise ValueError(f"{type(record).__name__} has no editable field(s) {sorted(unknown)}")
+    changed = False
+    for name, value in values.items():
+        if getattr(record, name) != value:
+            setattr(record, name, value)
+            changed = True
+    return changed
+
+
+def _existing_submission(model: type[models.Model], submission_key: uuid.UUID | None):
+    if submission_key is None:
+        return None
+    return model.objects.filter(submission_key=submission_key).first()
+
+
+def _save_new(record: models.Model, acting_user, after_save=None):
+    """Save a validated new record under its submission key; if a concurrent request with the same
+    key won the race, return that request's record instead: ``(record, created)``."""
+    record._history_user = acting_user
+    try:
+        with transaction.atomic():
+            record.save()
+            if after_save is not None:
+                after_save(record)
+    except IntegrityError:
+        existing = _existing_submission(type(record), record.submission_key)
+        if existing is None:
+            raise
+        return existing, False
+    return record, True
+
+
+def _full_clean(record: models.Model, extra_errors: dict[str, list[str]] | None = None) -> None:
+    """Model validation plus cross-record checks, reported together so a form shows every problem
+    at once. The submission key is checked by the caller, not here."""
+    errors: dict[str, list[str]] = {key: list(value) for key, value in (extra_errors or {}).items()}
+    try:
+        record.full_clean(exclude=["submission_key"])
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- contacts ----------------------------------------------------------------------------------
+
+def create_contact(actor, values: Mapping[str, Any], *, acting_user,
+                   submission_key: uuid.UUID | None = None) -> tuple[Contact, bool]:
+    """Add a contact person at ``actor``."""
+    existing = _existing_submission(Contact, submission_key)
+    if existing is not None:
+        return existing, False
+    contact = Contact(actor=actor, submission_key=submission_key)
+    _assign(contact, values, CONTACT_FIELDS)
+    _full_clean(contact)
+    return _save_new(contact, acting_user)
+
+
+def update_contact(contact: Contact, values: Mapping[str, Any], *, acting_user) -> Contact:
+    """Change a contact's details; the organisation stays (a person who moves is a new contact,
+    with its own legal basis). Saving nothing new writes no history row."""
+    if not _assign(contact, values, CONTACT_FIELDS):
+        return contact
+    _full_clean(contact)
+    contact._history_user = acting_user
+    contact.save()
+    return contact
+
+
+# --- interactions ------------------------------------------------------------------------------
+
+def _participant_errors(actor, contacts: Iterable[Contact], staff: Iterable, dossier: Dossier | None):
+    """Interactions are between VISD staff and the people of one actor, within that actor's dossiers."""
+    errors: dict[str, list[str]] = {}
+    foreign = [c for c in contacts if c.actor_id != actor.pk]
+    if foreign:
+        errors["contacts"] = [
+            _("%(names)s do(es) not work at %(actor)s.") % {
+                "names": ", ".join(str(c) for c in foreign), "actor": actor,
+            }
+        ]
+    staff = list(staff)
+    staff_ids = set(permissions.visd_staff_users().filter(pk__in=[u.pk for u in staff]).values_list("pk", flat=True))
+    outsiders = [u for u in staff if u.pk not in staff_ids]
+    if outsiders:
+        errors["staff"] = [
+            _("%(names)s is not VISD staff.") % {"names": ", ".join(u.get_username() for u in outsiders)}
+        ]
+    if dossier is not None and dossier.actor_id is not None and dossier.actor_id != actor.pk:
+        errors["dossier"] = [
+            _("The dossier '%(dossier)s' is about another organisation.") % {"dossier": dossier}
+        ]
+    return errors
+
+
+def log_interaction(actor, values: Mapping[str, Any], *, contacts: Iterable[Contact] = (),
+                    staff: Iterable = (), acting_user,
+                    submission_key: uuid.UUID | None = None) -> tuple[Interaction, bool]:
+    """Record an interaction with ``actor``: the contacts and staff who took part, and any follow-up."""
+    existing = _existing_submission(Interaction, submission_key)
+    if existing is not None:
+        return existing, False
+    contacts, staff = list(contacts), list(staff)
+    interaction = Interaction(actor=actor, submission_key=submission_key, created_by=acting_user)
+    _assign(interaction, values, INTERACTION_FIELDS)
+    _full_clean(interaction, _participant_errors(actor, contacts, staff, interaction.dossier))
+
+    def link_participants(saved: Interaction) -> None:
+        saved.contacts.set(contacts)
+        saved.staff.set(staff)
+
+    return _save_new(interaction, acting_user, after_save=link_participants)
+
+
+def update_interaction(interaction: Interaction, values: Mapping[str, Any], *,
+                       contacts: Iterable[Contact], staff: Iterable, acting_user) -> Interaction:
+    """Correct an interaction; its organisation stays."""
+    contacts, staff = list(contacts), list(staff)
+    changed = _assign(interaction, values, INTERACTION_FIELDS)
+    _full_clean(interaction, _participant_errors(interaction.actor, contacts, staff, interaction.dossier))
+    interaction._history_user = acting_user
+    with transaction.atomic():
+        if changed:
+            interaction.save()
+        # set() only touches the rows that differ, so an unchanged list writes no history.
+        interaction.contacts.set(contacts)
+        interaction.staff.set(staff)
+    return interaction
+
+
+def complete_follow_up(interaction: Interaction, *, acting_user) -> Interaction:
+    if not interaction.follow_up.strip():
+        raise ValidationError(_("This interaction has no follow-up to complete."))
+    if not interaction.follow_up_done:
+        interaction.follow_up_done = True
+        interaction._history_user = acting_user
+        interaction.save(update_fields=["follow_up_done", "updated_at"])
+    return interaction
+
+
+# --- dossiers ----------------------------------------------------------------------------------
+
+def create_dossier(actor, values: Mapping[str, Any], *, acting_user,
+                   submission_key: uuid.UUID | None = None) -> tuple[Dossier, bool]:
+    """Open a dossier about ``actor``, or about a theme or event when ``actor`` is None. The
+    organisation is fixed from then on: interactions filed in it must be with that organisation."""
+    existing = _existing_submission(Dossier, submission_key)
+    if existing is not None:
+        return existing, False
+    dossier = Dossier(actor=actor, submission_key=submission_key)
+    _assign(dossier, values, DOSSIER_FIELDS)
+    _full_clean(dossier)
+    return _save_new(dossier, acting_user)
+
+
+def update_dossier(dossier: Dossier, values: Mapping[str, Any], *, acting_user) -> Dossier:
+    if not _assign(dossier, values, DOSSIER_FIELDS):
+        return dossier
+    _full_clean(dossier)
+    dossier._history_user = acting_user
+    dossier.save()
+    return dossier
+
+
+# --- GDPR: access, portability and erasure -----------------------------------------------------
+
+def _plain(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def _historical_participation_model():
+    """simple_history's record of which contacts took part in each historical interaction version."""
+    return apps.get_model("stakeholders", "HistoricalInteraction_contacts")
+
+
+def interactions_mentioning(contact: Contact):
+    """Interactions whose free text names the person or their e-mail address. Erasure cannot rewrite
+    free text, so the confirmation page lists these for a human to edit first; the export includes them."""
+    full_name = f"{contact.first_name} {contact.last_name}".strip()
+    query = Q()
+    for text_field in ("subject", "notes", "follow_up"):
+        query |= Q(**{f"{text_field}__icontains": full_name})
+        if contact.email:
+            query |= Q(**{f"{text_field}__icontains": contact.email})
+    return Interaction.objects.filter(query).select_related("actor").order_by("-date", "-pk")
+
+
+def personal_data_of(contact: Contact) -> dict[str, Any]:
+    """Everything VISD Hub holds about one person, as plain JSON-ready data (GDPR art. 15 and 20).
+    Other people's data is left out: interactions list the staff but not the other contacts."""
+    record = {field.name: _plain(field.value_from_object(contact))
+              for field in Contact._meta.concrete_fields if field.name not in {"actor", "submission_key"}}
+    record["organisation"] = {"id": contact.actor_id, "name": contact.actor.name}
+
+    def interaction_data(interaction: Interaction) -> dict[str, Any]:
+        return {
+            "id": interaction.pk,
+            "date": _plain(interaction.date),
+            "kind": interaction.kind,
+            "organisation": interaction.actor.name,
+            "subject": interaction.subject,
+            "notes": interaction.notes,
+            "follow_up": interaction.follow_up,
+            "follow_up_due": _plain(interaction.follow_up_due),
+            "follow_up_done": interaction.follow_up_done,
+            "dossier": interaction.dossier.title if interaction.dossier else None,
+            "visd_staff": [user.get_full_name() or user.get_username() for user in interaction.staff.all()],
+        }
+
+    took_part = contact.interactions.select_related("actor", "dossier").prefetch_related("staff")
+    mentioned = interactions_mentioning(contact).exclude(pk__in=took_part.values("pk")).select_related(
+        "dossier").prefetch_related("staff")
+    history_fields = [f.name for f in Contact._meta.concrete_fields if f.name not in {"actor", "submission_key"}]
+    history = [
+        {
+            "recorded_at": _plain(row.history_date),
+            "change": {"+": "created", "~": "changed", "-": "deleted"}[row.history_type],
+            "by": row.history_user.get_username() if row.history_user else None,
+            "organisation_id": row.actor_id,
+            **{name: _plain(getattr(row, name)) for name in history_fields},
+        }
+        for row in contact.history.select_related("history_user").order_by("history_date", "history_id")
+    ]
+    participation_history = [
+        {"interaction_id": row.interaction_id, "recorded_at": _plain(row.history.history_date)}
+        for row in _historical_participation_model().objects.filter(contact_id=contact.pk)
+        .select_related("history").order_by("history__history_date")
+    ]
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "contact": record,
+        "interactions_taken_part_in": [interaction_data(i) for i in took_part],
+        "interactions_mentioning_this_person": [interaction_data(i) for i in mentioned],
+        "history_of_contact_record": history,
+        "history_of_interaction_participation": participation_history,
+    }
+
+
+def export_personal_data(contact: Contact, *, acting_user) -> dict[str, Any]:
+    """Personal data of one contact, with an audit entry that it was exported and by whom."""
+    data = personal_data_of(contact)
+    GdprAuditEntry.objects.create(
+        action=GdprAuditEntry.Action.EXPORT, contact_id=contact.pk, actor=contact.actor,
+        performed_by=acting_user,
+        counts={
+            "interactions": len(data["interactions_taken_part_in"]),
+            "mentions": len(data["interactions_mentioning_this_person"]),
+            "history_rows": len(data["history_of_contact_record"]),
+        },
+    )
+    return data
+
+
+def erase_personal_data(contact: Contact, *, acting_user) -> GdprAuditEntry:
+    """Erase one person (GDPR art. 17): the contact, its history rows, its place in the history of
+    interactions, and admin log lines that name it. The interactions themselves stay (they belong to
+    the organisation); the audit entry records who erased which contact id, and nothing personal."""
+    contact_id, actor = contact.pk, contact.actor
+    with transaction.atomic():
+        counts = {"interactions_unlinked": contact.interactions.count()}
+        # Deleting the contact also deletes its rows in the interaction-contact link table, without
+        # m2m signals, so no new interaction history row is written with the person in it.
+        contact.delete()
+        counts["history_rows_purged"] = Contact.history.filter(id=contact_id).delete()[0]
+        counts["participation_history_rows_purged"] = (
+            _historical_participation_model().objects.filter(contact_id=contact_id).delete()[0]
+        )
+        counts["admin_log_rows_purged"] = LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Contact), object_id=str(contact_id)
+        ).delete()[0]
+        return GdprAuditEntry.objects.create(
+            action=GdprAuditEntry.Action.ERASURE, contact_id=contact_id, actor=actor,
+            performed_by=acting_user, counts=counts,
+        )
