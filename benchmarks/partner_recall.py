@@ -31,7 +31,8 @@ from visd.matching.datasets import CORDIS_SECURITY, load_cordis, load_reference_
 from visd.matching.index import MatchingIndex, MatchParams  # noqa: E402
 
 DEFAULT_SPLIT = 2016
-VALIDATION = (2013, 2016)  # tuning: index < 2013, queries 2013-2015 (all inside the main split's track record)
+# tuning splits: index < 2013 or < 2014, queries up to 2015 (all inside the main split's track record)
+VALIDATION_SPLITS = ((2013, 2016), (2014, 2016))
 
 
 def make_split(actors, projects, split_year, query_until=None):
@@ -93,11 +94,11 @@ class EngineRun:
                 if (params.k1, params.b) != (base.k1, base.b):
                     self.idx.compact()
                 q = self.idx.query_vector(p.text, p.title)
-                self.cache[key] = self.idx.unit_scores(q)
+                self.cache[key] = (self.idx.unit_scores(q), q)
                 self.idx.params = base
                 if (params.k1, params.b) != (base.k1, base.b):
                     self.idx.compact()
-            comp = self.idx.actor_components(self.cache[key], params)
+            comp = self.idx.actor_components(*self.cache[key][:1], params, self.cache[key][1])
             out.append(rank(comp["total"][self.be_pos], self.be_ids))
         return out
 
@@ -124,21 +125,28 @@ def tfidf_rankings(index_projects, be_known, queries, prior=None, w_prior=0.0):
 
 
 def tune(actors, projects, concepts):
-    lo, hi = VALIDATION
-    idx_p, idx_a, be, queries, _ = make_split(actors, projects, lo, hi)
-    run = EngineRun(idx_a, idx_p, be, concepts)
-    print(f"Tuning on validation split: index < {lo} ({len(idx_p)} projects), queries {lo}-{hi - 1} "
-          f"({len(queries)}), {len(be)} Belgian candidates")
+    """Grid-search the engine's weights on validation splits that lie entirely inside the main
+    split's track-record period (no query project of the main split is seen)."""
+    runs = []
+    for lo, hi in VALIDATION_SPLITS:
+        idx_p, idx_a, be, queries, _ = make_split(actors, projects, lo, hi)
+        runs.append((lo, EngineRun(idx_a, idx_p, be, concepts), queries))
+        print(f"Tuning split: index < {lo} ({len(idx_p)} projects), queries {lo}-{hi - 1} ({len(queries)}), "
+              f"{len(be)} Belgian candidates")
     best = None
-    grid = itertools.product([0.0, 0.1, 0.25, 0.5, 1.0], [0.0, 0.05, 0.15, 0.3], [0.0, 0.1, 0.25, 0.4, 0.6])
-    for cw, wb, wp in grid:
-        params = replace(MatchParams(), concept_weight=cw, w_breadth=wb, w_prior=wp)
-        r10, mrr = metrics(run.rankings(queries, params), queries)
-        if best is None or mrr + r10 > best[0]:
-            best = (mrr + r10, params, r10, mrr)
-    _, params, r10, mrr = best
-    print(f"  best: concept_weight={params.concept_weight} w_breadth={params.w_breadth} "
-          f"w_prior={params.w_prior}  recall@10={r10:.3f} MRR={mrr:.3f}")
+    grid = itertools.product([0.0, 0.5, 1.0], [6.0, 10.0, 15.0], [None, 2.0, 4.0], [0.0, 1.0],
+                             [0.0, 0.25, 0.5], [0.0, 0.5, 1.0])
+    for cw, beta, tau, wc, wp, wprof in grid:
+        params = replace(MatchParams(), concept_weight=cw, beta=beta, recency_years=tau, w_coord=wc,
+                         w_prior=wp, w_profile=wprof)
+        scores = [metrics(run.rankings(queries, replace(params, now_year=lo)), queries) for lo, run, queries in runs]
+        objective = float(np.mean([r10 + mrr for r10, mrr in scores]))
+        if best is None or objective > best[0]:
+            best = (objective, params, scores)
+    _, params, scores = best
+    print(f"  best: concept_weight={params.concept_weight} beta={params.beta} recency_years={params.recency_years} "
+          f"w_coord={params.w_coord} w_prior={params.w_prior} w_profile={params.w_profile}  "
+          + "; ".join(f"R@10={r:.3f} MRR={m:.3f}" for r, m in scores))
     return params
 
 
@@ -154,6 +162,7 @@ def main(argv=None):
     print(f"Data: {len(projects)} CORDIS security projects, {len(actors)} organisations; "
           f"{len(concepts)} taxonomy concepts ({'reference data' if concepts else 'none found'})")
     params = tune(actors, projects, concepts) if args.tune else MatchParams()
+    params = replace(params, now_year=args.split)  # recency is measured from the split year
 
     idx_p, idx_a, be, queries, unreachable = make_split(actors, projects, args.split)
     n_targets = sum(len(t) for _, t in queries)
@@ -184,13 +193,16 @@ def main(argv=None):
     print(f"(engine {q_ms:.1f} ms per query incl. scoring all actors; baseline {b_s:.2f} s for all queries)")
 
     print("\nAblations (same split, same queries):")
-    c = run.idx._actor_arrays()
-    prior_be = c["prior"][run.be_pos]
+    prior_be = run.idx.actor_components(np.zeros(len(run.idx._row_key)), params)["prior"][run.be_pos]
     ablations = [
-        ("engine, text only (no breadth, no prior)", replace(params, w_breadth=0.0, w_prior=0.0)),
-        ("engine, text + breadth (no prior)", replace(params, w_prior=0.0)),
+        ("engine, text only (no recency/role weights, no prior)",
+         replace(params, w_prior=0.0, recency_years=None, w_coord=0.0)),
+        ("engine, text with recency/role weights, no prior", replace(params, w_prior=0.0)),
+        ("engine, hard max over units (beta=100)", replace(params, beta=100.0)),
+        ("engine, no whole-profile channel", replace(params, w_profile=0.0)),
+        ("engine, whole-profile channel + prior only (no per-unit text)", replace(params, w_text=0.0)),
         ("engine, no concept tokens in the query", replace(params, concept_weight=0.0)),
-        ("track-record prior only (activity, no text)", replace(params, w_text=0.0, w_breadth=0.0, w_prior=1.0)),
+        ("track-record prior only (activity, no text)", replace(params, w_text=0.0, w_prior=1.0)),
     ]
     for name, p in ablations:
         r10, mrr = metrics(run.rankings(queries, p), queries)
@@ -210,7 +222,7 @@ def main(argv=None):
         for y in (2014, 2015, 2017, 2018):
             ip, ia, b2, qs, _ = make_split(actors, projects, y)
             r = EngineRun(ia, ip, b2, concepts)
-            er, em = metrics(r.rankings(qs, params), qs)
+            er, em = metrics(r.rankings(qs, replace(params, now_year=y)), qs)
             br, bm = metrics(tfidf_rankings(ip, b2, qs), qs)
             print(f"  split {y}: {len(ip):4d} index projects, {len(qs):3d} queries, {len(b2):3d} candidates | "
                   f"engine R@10 {er:.3f} MRR {em:.3f} | baseline R@10 {br:.3f} MRR {bm:.3f} | "

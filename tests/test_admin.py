@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.contrib import admin
+from django.forms import MultiWidget
 from django.urls import reverse
 
 from visd.actors.models import Actor, ActorTag, TagOrigin, VerificationStatus
@@ -45,6 +46,10 @@ def form_data(response) -> dict:
         for name, field in form.fields.items():
             value = field.prepare_value(form[name].value())
             if value is None or value is False:
+                continue
+            if isinstance(field.widget, MultiWidget):  # e.g. date and time of a SplitDateTimeField
+                for index, part in enumerate(field.widget.decompress(value)):
+                    data[f"{form.add_prefix(name)}_{index}"] = part
                 continue
             data[form.add_prefix(name)] = "on" if value is True else value
 

@@ -78,7 +78,9 @@ def demo(django_db_setup, django_db_blocker):
 def test_every_dataset_is_applied(demo):
     assert [run.status for run in demo["runs"]] == [ImportRun.Status.APPLIED] * 4
     assert [run.kind for run in demo["runs"]] == ["cordis", "cordis", "cordis", "topics"]
-    assert "Import run" in demo["output"]
+    for label in ("CORDIS H2020 Secure societies (3.7)", "CORDIS FP7 Security", "EU Funding & Tenders portal"):
+        assert label in demo["output"]
+    assert f" {demo['runs'][0].counts['projects']['created']} " in demo["output"]
 
 
 @pytest.mark.django_db

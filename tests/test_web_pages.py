@@ -89,6 +89,14 @@ def registry(db):
     r.other_item = CapabilityNeed.objects.create(source_kind="sv2025", code="mcm-ships", level="item",
                                                  parent=r.capability, name="Mijnenjagers",
                                                  committed_eur=10, paid_eur=5, source="SV2025 p. 41", order=4)
+    # A capability with an amount of its own, above line items with their own amounts.
+    r.air = CapabilityNeed.objects.create(source_kind="sv2025", code="air", level="dimension", name="Luchtdimensie",
+                                          source="SV2025 p. 50", order=5)
+    r.transport = CapabilityNeed.objects.create(source_kind="sv2025", code="air-transport", level="capability",
+                                                parent=r.air, name="Luchttransport", committed_eur=500,
+                                                source="SV2025 p. 51", order=6)
+    CapabilityNeed.objects.create(source_kind="sv2025", code="a400m", level="item", parent=r.transport,
+                                  name="A400M", committed_eur=300, source="SV2025 p. 51", order=7)
     return r
 
 
@@ -209,10 +217,14 @@ def test_needs_tree_with_euro_amounts(client, registry):
     response = client.get(reverse("capabilities:list"))
     rows = response.context["rows"]
     assert [(row.need.code, row.depth) for row in rows] == [
-        ("maritime", 0), ("mcm", 1), ("mcm-drones", 2), ("mcm-ships", 2)]
-    # The capability has no amount of its own: the page shows the sum of its line items.
-    capability_row = rows[1]
-    assert (capability_row.committed, capability_row.committed_summed) == (1234567900, True)
+        ("maritime", 0), ("mcm", 1), ("mcm-drones", 2), ("mcm-ships", 2), ("air", 0), ("air-transport", 1),
+        ("a400m", 2)]
+    totals = {row.need.code: (row.committed, row.committed_summed) for row in rows}
+    # A line without an amount of its own shows the sum of its parts; one with an amount keeps it.
+    assert totals["mcm"] == (1234567900, True)
+    assert totals["maritime"] == (1234567900, True)
+    assert totals["air-transport"] == (500, False)
+    assert totals["air"] == (500, True)
     text = page_text(response)
     assert "€ 1.234.567.890" in text  # Dutch grouping
     assert "€ 987.654.321" in text
@@ -225,7 +237,7 @@ def test_needs_filter_keeps_the_hierarchy_as_context(client, registry):
         ("maritime", True), ("mcm", True), ("mcm-drones", False)]
     assert response.context["match_count"] == 1
     response = client.get(reverse("capabilities:list"), {"level": "dimension"})
-    assert [row.need.code for row in response.context["rows"]] == ["maritime"]
+    assert [row.need.code for row in response.context["rows"]] == ["maritime", "air"]
 
 
 # --- detail pages -------------------------------------------------------------------------------
@@ -375,6 +387,14 @@ def test_visitors_without_rights_never_see_contacts_or_interactions(client, regi
     text = page_text(client.get(registry.flemish.get_absolute_url()))
     for secret in ["Geheimzeel", "wannes.geheimzeel@example.be", "Vertrouwelijk overleg sonarbudget"]:
         assert secret not in text
+
+
+def test_the_programme_office_sees_them(client, registry, personal_data, make_user):
+    """The counterpart of the test above: the same page does carry the personal data for a
+    programme manager, so its absence above means something."""
+    client.force_login(make_user("programme_manager", portfolios=["maritiem"]))
+    text = page_text(client.get(registry.flemish.get_absolute_url()))
+    assert "Geheimzeel" in text and "Vertrouwelijk overleg sonarbudget" in text
 
 
 def test_home_page_counts_and_entry_points(client, registry):

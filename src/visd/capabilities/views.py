@@ -1,6 +1,8 @@
 from dataclasses import dataclass
 
+from django.forms import HiddenInput
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 
 from .filtersets import CapabilityNeedFilterSet
 from .models import CapabilityNeed
@@ -22,11 +24,12 @@ class TreeRow:
 
 
 def _subtree_total(need, children, field, totals):
+    """Fill ``totals[pk] = (amount, summed)`` for ``need`` and everything under it; return its amount."""
+    parts = [_subtree_total(child, children, field, totals) for child in children.get(need.pk, [])]
     own = getattr(need, field)
     if own is not None:
         totals[need.pk] = (own, False)
         return own
-    parts = [_subtree_total(child, children, field, totals) for child in children.get(need.pk, [])]
     parts = [part for part in parts if part is not None]
     total = sum(parts) if parts else None
     totals[need.pk] = (total, total is not None)
@@ -71,6 +74,11 @@ def needs_tree(needs: list[CapabilityNeed], matched_ids: set[int]) -> list[TreeR
 
 def need_list(request):
     filterset = CapabilityNeedFilterSet(request.GET, queryset=CapabilityNeed.objects.all(), request=request)
+    form = filterset.form
+    # The parent filter is an id, reached through links rather than typed; and for a yes/no filter
+    # the empty choice means 'any', not Django's 'unknown'.
+    form.fields["parent"].widget = HiddenInput()
+    form.fields["consolidated_development"].widget.choices = [("", "---------"), ("true", _("Yes")), ("false", _("No"))]
     matched = set(filterset.qs.values_list("pk", flat=True)) if filterset.is_valid() else set()
     rows = needs_tree(list(CapabilityNeed.objects.all()), matched) if matched else []
     return render(request, "capabilities/need_list.html", {

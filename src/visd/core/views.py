@@ -1,7 +1,7 @@
 from django.apps import apps
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse_lazy

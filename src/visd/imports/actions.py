@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from visd.actors.models import Actor, ActorKind
@@ -21,10 +22,13 @@ from visd.projects.models import Participation, ParticipationRole, Project, Proj
 
 from .cordis import CordisBatch, OrganisationRecord, ParticipationRecord, validate_cordis
 from .models import ImportRun
+from .problems import ProblemList
 from .readers import InputFile
 from .topics import TopicBatch, validate_topics
 
 IMPORTED_PROJECT_SOURCES = (ProjectSource.CORDIS, ProjectSource.EDF)
+# The source label goes into the data_source field of projects, actors and calls (same length).
+LABEL_LENGTH = Project._meta.get_field("data_source").max_length
 # simple_history keeps at most 100 characters of a change reason.
 CHANGE_REASON_LENGTH = 100
 # When one organisation takes part under two PICs in one project (the same VAT number), its single
@@ -83,6 +87,14 @@ def _saved_user(user):
     return user if user is not None and getattr(user, "pk", None) else None
 
 
+def _check_label(label: str, problems: ProblemList) -> None:
+    """The source label is stored in the records' ``data_source`` field: it must fit."""
+    if len(label.strip()) > LABEL_LENGTH:
+        problems.add("-", "too_long", _("The data source label has %(length)s characters; at most %(max)s are "
+                                         "allowed.") % {"length": len(label.strip()), "max": LABEL_LENGTH},
+                     column="source_label")
+
+
 def _reason(kind: str, label: str) -> str:
     return f"Import {kind}: {label}"[:CHANGE_REASON_LENGTH]
 
@@ -104,9 +116,10 @@ def import_cordis(
         Project.objects.filter(source__in=IMPORTED_PROJECT_SOURCES).values_list("external_id", flat=True)
     )
     batch = validate_cordis(projects_file, organisations_file, known_project_ids)
+    _check_label(source_label, batch.problems)
     if batch.problems:
         return _rejected("cordis", batch.files, batch.problems, user)
-    label = source_label.strip() or batch.files[0]
+    label = source_label.strip() or batch.files[0][:LABEL_LENGTH]
     with transaction.atomic():
         counts = apply_cordis(batch, label, user)
         return ImportRun.objects.create(kind="cordis", files=batch.files, status=ImportRun.Status.APPLIED,
@@ -195,7 +208,8 @@ def _fill_blanks(actor: Actor, organisation: OrganisationRecord, index: _ActorIn
         values["vat"] = organisation.vat
         if not actor.kbo and organisation.kbo:
             values["kbo"] = organisation.kbo
-    if actor.kind == ActorKind.OTHER and organisation.kind and organisation.kind != ActorKind.OTHER and not actor.pk:
+    if not actor.pk and actor.kind == ActorKind.OTHER and organisation.kind:
+        # An actor created by this same import (from another PIC) has no curated kind yet.
         values["kind"] = organisation.kind
     changed = _set_changed(actor, values)
     if "postcode" in changed or "country" in changed:
@@ -323,6 +337,7 @@ def _apply_participations(records, projects, actor_of, writer: _Writer, tally: T
 def import_topics(files: list[InputFile], *, source_label: str = "", user=None) -> ImportRun:
     """Validate and, when there is no problem, apply Funding & Tenders topic files (JSON Lines)."""
     batch = validate_topics(files)
+    _check_label(source_label, batch.problems)
     if batch.problems:
         return _rejected("topics", batch.files, batch.problems, user)
     with transaction.atomic():
@@ -334,7 +349,7 @@ def import_topics(files: list[InputFile], *, source_label: str = "", user=None) 
 def apply_topics(batch: TopicBatch, source_label: str = "", user=None) -> dict:
     """Create or update one Call per topic; returns the counts. Call inside a transaction."""
     tally = Tally("calls")
-    label_of_file = {name: source_label.strip() or name for name in batch.files}
+    label_of_file = {name: source_label.strip() or name[:LABEL_LENGTH] for name in batch.files}
     writer = _Writer(_saved_user(user), _reason("topics", source_label.strip() or ", ".join(batch.files)))
     existing = {call.topic_id: call for call in Call.objects.filter(topic_id__in=[t.topic_id for t in batch.topics])}
     new = []

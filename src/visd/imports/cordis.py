@@ -194,6 +194,8 @@ def parse_projects(file: InputFile, problems: ProblemList) -> list[ProjectRecord
 def _organisation_of(cells: CellReader, pic: str, name: str, notes: Counter) -> OrganisationRecord:
     website_given = cells.text("organizationUrl")
     website = normalise_website(website_given)
+    if len(website) > _max_length(Actor, "website"):
+        website = ""
     if website_given and not website:
         notes["invalid_websites_dropped"] += 1
     vat_given = cells.raw("vatNumber")
@@ -210,7 +212,7 @@ def _organisation_of(cells: CellReader, pic: str, name: str, notes: Counter) -> 
         street=cells.text("street")[: _max_length(Actor, "street")],
         postcode=cells.text("postCode")[: _max_length(Actor, "postcode")],
         city=cells.text("city")[: _max_length(Actor, "city")],
-        website=website if len(website) <= _max_length(Actor, "website") else "",
+        website=website,
         vat=vat,
     )
 

@@ -122,19 +122,22 @@ class Analyzer:
         self.decompound = decompound
         self._stemmers = {lang: _make_stemmer(lang) for lang in LANGUAGES}
         self._stem_cache: dict[str, dict[str, str]] = {lang: {} for lang in LANGUAGES}
+        self._plain_cache: dict[str, dict[str, str | None]] = {lang: {} for lang in LANGUAGES}
         # phrase tables: lang -> {tuple of stems: tuple of English stems}
-        self._bridge: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {"nl": {}, "fr": {}}
+        self._bridge: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {"en": {}, "nl": {}, "fr": {}}
         self._bridge_maxlen = 1
         self._lang_words: dict[str, set[str]] = {lang: set(STOPWORDS[lang]) for lang in LANGUAGES}
         self._compound_cache: dict[str, tuple[str, ...] | None] = {}
         if glossary:
             self._load_glossary(glossary)
+        self._bridge_starts = {lang: {k[0] for k in table} for lang, table in self._bridge.items()}
         # words that identify one language only, for language detection
         common = set()
         for i, a in enumerate(LANGUAGES):
             for b in LANGUAGES[i + 1:]:
                 common |= self._lang_words[a] & self._lang_words[b]
         self._markers = {lang: frozenset(self._lang_words[lang] - common) for lang in LANGUAGES}
+        self._marker_lang = {w: lang for lang in LANGUAGES for w in self._markers[lang]}
 
     # -- building blocks -------------------------------------------------------------------------
     def stem_word(self, word: str, lang: str) -> str:
@@ -147,15 +150,22 @@ class Analyzer:
                 cache[word] = s
         return s
 
-    def _plain(self, text: str, lang: str) -> tuple[list[str], list[str]]:
+    def _plain(self, text: str, lang: str, ws: list[str] | None = None) -> tuple[list[str], list[str]]:
         """(stems, surface words) after stopword removal, without the bridge."""
-        stop = STOPWORDS[lang]
+        cache = self._plain_cache[lang]
         stems, surf = [], []
-        for w in words(text):
-            if w in stop or (len(w) < 2 and not w.isdigit()) or w.isdigit():
-                continue
-            stems.append(self.stem_word(w, lang))
-            surf.append(w)
+        for w in (words(text) if ws is None else ws):
+            s = cache.get(w, False)
+            if s is False:
+                if w in STOPWORDS[lang] or len(w) < 2 or w.isdigit():
+                    s = None
+                else:
+                    s = self.stem_word(w, lang)
+                if len(cache) < 500_000:
+                    cache[w] = s
+            if s is not None:
+                stems.append(s)
+                surf.append(w)
         return stems, surf
 
     def _load_glossary(self, glossary: str) -> None:
@@ -166,14 +176,17 @@ class Analyzer:
             parts = [p.strip() for p in line.split(";")]
             if len(parts) != 3:
                 raise ValueError(f"glossary line needs 'en ; nl ; fr': {line!r}")
-            en_stems = tuple(self._plain(parts[0], "en")[0])
+            en_variants = [v.strip() for v in parts[0].split("|") if v.strip()]
+            if not en_variants:
+                continue
+            en_stems = tuple(self._plain(en_variants[0], "en")[0])
             if not en_stems:
                 continue
-            self._lang_words["en"].update(words(parts[0]))
-            for lang, side in (("nl", parts[1]), ("fr", parts[2])):
+            self._lang_words["en"].update(words(en_variants[0]))
+            for lang, side in (("en", "|".join(en_variants[1:])), ("nl", parts[1]), ("fr", parts[2])):
                 for variant in filter(None, (v.strip() for v in side.split("|"))):
                     key = tuple(self._plain(variant, lang)[0])
-                    if not key:
+                    if not key or (lang == "en" and key == en_stems):
                         continue
                     self._lang_words[lang].update(w for w in words(variant) if len(w) > 3)
                     self._bridge[lang].setdefault(key, en_stems)  # first entry wins
@@ -213,11 +226,16 @@ class Analyzer:
     def detect_language(self, text: str, default: str = "en") -> str:
         """'nl', 'en' or 'fr', by counting words that belong to one language only (stopwords and
         glossary words). Returns ``default`` when no marker word is found."""
+        return self._detect_words(words(text[:3000]), default)
+
+    def _detect_words(self, ws: list[str], default: str = "en") -> str:
         counts = dict.fromkeys(LANGUAGES, 0)
-        for w in words(text[:5000]):
-            for lang in LANGUAGES:
-                if w in self._markers[lang]:
-                    counts[lang] += 1
+        marker = self._marker_lang
+        text = " ".join(ws[:60])
+        for w in ws[:500]:
+            lang = marker.get(w)
+            if lang is not None:
+                counts[lang] += 1
         if not any(counts.values()) and self.bridge:
             # short texts without marker words: count words the nl/fr bridge translates
             for w in words(text[:500]):
@@ -231,20 +249,29 @@ class Analyzer:
         best = max(LANGUAGES, key=lambda lang: (counts[lang], lang == default))
         return best if counts[best] > 0 else default
 
-    def analyze(self, text: str, lang: str | None = None) -> Analysis:
-        """Analyse ``text`` (language detected when ``lang`` is None) into terms and surface words."""
-        text = text or ""
+    def analyze(self, text: str, lang: str | None = None, ws: list[str] | None = None) -> Analysis:
+        """Analyse ``text`` (language detected when ``lang`` is None) into terms and surface words.
+        ``ws``: the text's :func:`words`, if already computed."""
+        if ws is None:
+            ws = words(text or "")
         if lang not in LANGUAGES:
-            lang = self.detect_language(text)
-        stems, surf = self._plain(text, lang)
-        if not self.bridge or lang == "en":
+            lang = self._detect_words(ws)
+        stems, surf = self._plain("", lang, ws)
+        if not self.bridge or not self._bridge[lang]:
             return Analysis(lang, stems, surf)
         table = self._bridge[lang]
+        starts = self._bridge_starts[lang]
         maxlen = self._bridge_maxlen
+        compounds = lang == "nl" and self.decompound
         terms: list[str] = []
         surfaces: list[str] = []
         i, n = 0, len(stems)
         while i < n:
+            if stems[i] not in starts and not (compounds and len(surf[i]) >= 7):
+                terms.append(stems[i])
+                surfaces.append(surf[i])
+                i += 1
+                continue
             for k in range(min(maxlen, n - i), 0, -1):
                 mapped = table.get(tuple(stems[i:i + k]))
                 if mapped is not None:
@@ -255,7 +282,7 @@ class Analyzer:
                     break
             else:
                 mapped = None
-                if lang == "nl" and self.decompound and len(surf[i]) >= 7:
+                if compounds and len(surf[i]) >= 7:
                     mapped = self._split_compound(surf[i])
                 if mapped:
                     terms.extend(mapped)

@@ -7,7 +7,7 @@ mapped to the English stem of the same word, so that, after analysis, "grensbewa
 "surveillance des frontières" and "border surveillance" all produce the terms ``border surveil``.
 
 Format of ``GLOSSARY``: one entry per line, ``english ; dutch variants ; french variants``, variants
-separated by ``|``. A side may be empty. Multi-word entries are phrases (matched after stemming and
+separated by ``|``; further English variants (``cyber attack | cyberattack``) map onto the first. A side may be empty. Multi-word entries are phrases (matched after stemming and
 stopword removal, longest first). Lines starting with ``#`` are comments.
 
 The list is hand-curated reference data (no machine translation, nothing downloaded). Extend it
@@ -17,7 +17,7 @@ freely: :func:`visd.matching.analysis.Analyzer` reads it once at construction.
 GLOSSARY = """
 # --- security and defence
 security ; veiligheid | beveiliging | zekerheid ; sécurité
-defence ; defensie | verdediging | landsverdediging ; défense
+defence | defense ; defensie | verdediging | landsverdediging ; défense
 military ; militair | militaire ; militaire
 armed forces ; strijdkrachten | krijgsmacht ; forces armées
 army ; leger | landmacht ; armée | armée de terre
@@ -102,7 +102,7 @@ aerospace ; lucht- en ruimtevaart ; aérospatial
 helicopter ; helikopter ; hélicoptère
 drone ; drone | drones ; drone | drones
 unmanned ; onbemand | onbemande ; sans pilote | inhabité
-unmanned aerial vehicle ; onbemand luchtvaartuig ; véhicule aérien sans pilote
+unmanned aerial vehicle | unmanned aircraft ; onbemand luchtvaartuig ; véhicule aérien sans pilote
 counter drone ; antidrone | dronebestrijding ; anti-drone | lutte anti-drones
 space ; ruimte | ruimtevaart ; espace | spatial
 satellite ; satelliet | satellieten ; satellite | satellites
@@ -123,7 +123,7 @@ detect ; detecteren | opsporen | waarnemen ; détecter
 identification ; identificatie ; identification
 identify ; identificeren ; identifier
 tracking ; tracking | volgen | opvolging ; suivi | poursuite
-localisation ; lokalisatie | plaatsbepaling ; localisation
+localisation | localization ; lokalisatie | plaatsbepaling ; localisation
 radar ; radar ; radar
 lidar ; lidar ; lidar
 optical ; optisch | optische ; optique
@@ -150,8 +150,8 @@ chip ; chip | chips ; puce
 electronics ; elektronica ; électronique
 # --- digital
 cyber ; cyber ; cyber
-cybersecurity ; cyberveiligheid | cyberbeveiliging | cybersecurity ; cybersécurité
-cyber attack ; cyberaanval | cyberaanvallen ; cyberattaque
+cybersecurity | cyber security ; cyberveiligheid | cyberbeveiliging | cybersecurity ; cybersécurité
+cyber attack | cyberattack | cyber-attack ; cyberaanval | cyberaanvallen ; cyberattaque
 cyber defence ; cyberdefensie ; cyberdéfense
 network ; netwerk | netwerken ; réseau | réseaux
 communication ; communicatie ; communication
@@ -165,7 +165,7 @@ data ; data | gegevens ; données
 big data ; big data ; mégadonnées
 information ; informatie ; information
 digital ; digitaal | digitale ; numérique
-digitalisation ; digitalisering ; numérisation
+digitalisation | digitalization ; digitalisering ; numérisation
 computer ; computer ; ordinateur
 computing ; rekenkracht | computing ; calcul | informatique
 cloud ; cloud ; nuage | cloud
@@ -190,7 +190,7 @@ biometric ; biometrisch | biometrie ; biométrique
 authentication ; authenticatie ; authentification
 interoperability ; interoperabiliteit ; interopérabilité
 standard ; standaard | norm ; norme | standard
-standardisation ; standaardisatie | normalisatie ; normalisation
+standardisation | standardization ; standaardisatie | normalisatie ; normalisation
 certification ; certificering ; certification
 # --- materials, energy, environment, health
 material ; materiaal | materialen ; matériau | matériaux
@@ -287,4 +287,20 @@ rescue ; redding ; sauvetage
 search and rescue ; opsporing en redding ; recherche et sauvetage
 fire ; brand ; incendie | feu
 flood ; overstroming ; inondation
+storage ; opslag ; stockage
+distribution ; distributie ; distribution
+management ; beheer | beheersing ; gestion
+generation ; opwekking ; génération | production
+sustainable ; duurzaam | duurzame ; durable
+innovative ; innovatief | innovatieve ; innovant | innovante
+domain ; domein ; domaine
+digital threat ; digitale dreiging | digitale dreigingen ; menace numérique
+neutralise | neutralize ; neutraliseren ; neutraliser
+hostile ; vijandig | vijandige ; hostile
+unwanted ; ongewenst | ongewenste ; indésirable
+technologies ; technologieën ; technologies
+application ; toepassing | toepassingen ; application
+geographic information ; geografische informatie ; information géographique
+satellite image ; satellietbeeld | satellietbeelden ; image satellite
+strategic ; strategisch | strategische ; stratégique
 """

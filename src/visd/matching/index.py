@@ -24,10 +24,10 @@ Example
 >>> idx = MatchingIndex(concepts=[{"id": "focus:space", "scheme": "focus_domain",
 ...     "labels": {"nl": "Ruimtevaart", "en": "Space", "fr": "Spatial"},
 ...     "synonyms": {"nl": ["satelliet"], "en": ["satellite"], "fr": ["satellite"]}}])
->>> idx.fit(actors=[{"id": "1", "name": "SatCo", "country": "BE", "post_code": "2000",
-...                  "description": "Wij bouwen kleine satellieten voor aardobservatie."},
-...                 {"id": "2", "name": "BoatCo", "country": "NL",
-...                  "description": "Shipyard building patrol vessels."}])
+>>> _ = idx.fit(actors=[{"id": "1", "name": "SatCo", "country": "BE", "post_code": "2000",
+...                      "description": "Wij bouwen kleine satellieten voor aardobservatie."},
+...                     {"id": "2", "name": "BoatCo", "country": "NL",
+...                      "description": "Shipyard building patrol vessels."}])
 >>> [m.id for m in idx.search_actors("small satellites for earth observation")]
 ['1']
 >>> idx.search_actors("small satellites for earth observation")[0].explanation["shared_concepts"][0]["concept_id"]
@@ -48,9 +48,16 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from .analysis import Analysis, Analyzer, default_analyzer
+from .analysis import Analysis, Analyzer, default_analyzer, words
 from .records import Actor, Opportunity, Project
 from .tagging import CONCEPT_TOKEN_PREFIX, Concept, ConceptTagger, Tag, concept_token, merge_tags
+
+_WORKER = None  # the index whose analyser the forked worker processes use during fit()
+
+
+def _payload_batch(batch):
+    return [_WORKER._unit_payload(*t) for t in batch]
+
 
 FORMAT = "visd-matching-index"
 VERSION = 1
@@ -59,8 +66,11 @@ _KIND_PREFIX = {"actor": "a:", "project": "p:", "opportunity": "o:"}
 
 @dataclass
 class MatchParams:
-    """Scoring parameters. Defaults were chosen on a validation split that lies entirely in the
-    track-record period of the partner-recall benchmark (see docs/matching.md), not on its queries."""
+    """Scoring parameters. The defaults are the winner of ``benchmarks/partner_recall.py --tune``, a
+    grid search on two validation splits that lie entirely in the track-record period of the
+    partner-recall benchmark (see docs/matching.md). The profile channel, the role weight and the
+    activity prior are implemented and reported as ablations but off by default because validation
+    did not support them; a programme manager may still switch them on (e.g. ``w_prior=0.25``)."""
 
     k1: float = 1.2              # BM25 term-frequency saturation
     b: float = 0.75              # BM25 length normalisation
@@ -68,9 +78,15 @@ class MatchParams:
     title_repeat: int = 2        # title terms count this many times
     concept_tf: float = 2.0      # tf of a concept token per unit of tag confidence
     concept_weight: float = 1.0  # query-side multiplier of concept tokens
-    w_text: float = 1.0          # best matching unit (own description or one past project)
-    w_breadth: float = 0.15      # further relevant past projects: log(1 + sum of their squared similarity)
-    w_prior: float = 0.25        # track-record prior: log(1 + projects + coordinations), normalised
+    w_text: float = 1.0          # relevance of the actor's texts: soft maximum over its units (see beta)
+    beta: float = 10.0           # sharpness of the soft maximum: log(sum w * exp(beta * (s - 1))) / beta + 1;
+                                 # one unit of similarity s scores s, more relevant units add a little
+    recency_years: float | None = 2.0  # a past project's weight decays as exp(-age / recency_years); None = no decay
+    w_coord: float = 0.0         # extra weight of a project the actor coordinated
+    now_year: int | None = None  # reference year for recency; None = the latest project year in the index + 1
+    w_profile: float = 0.0       # whole-profile similarity: cosine between the query and the actor's
+                                 # description + track record taken as one document
+    w_prior: float = 0.0         # track-record prior: log(1 + recency- and role-weighted participations), normalised
     w_defence: float = 0.05      # declared defence experience or a defence project in the track record
     w_dense: float = 0.0         # optional dense channel (needs an encoder); 0 = off
     compact_ratio: float = 0.1   # merge the delta segment when it exceeds this share of the main one
@@ -151,51 +167,76 @@ class MatchingIndex:
         self.retag_count = 0       # how many units were (re-)analysed and tagged; for tests and stats
 
     # ------------------------------------------------------------------ building
-    def fit(self, actors: Iterable = (), projects: Iterable = (), opportunities: Iterable = ()) -> "MatchingIndex":
-        """Bulk-load records (replacing any with the same ids) and compact. Returns self."""
+    def fit(self, actors: Iterable = (), projects: Iterable = (), opportunities: Iterable = (),
+            n_jobs: int | None = None) -> "MatchingIndex":
+        """Bulk-load records (replacing any with the same ids) and compact. Returns self.
+
+        Texts are analysed in ``n_jobs`` processes (default: all CPUs when there are more than 5,000
+        records; 1 = in this process). The result does not depend on ``n_jobs``."""
+        items = ([("actor", Actor.coerce(a)) for a in actors] + [("project", Project.coerce(p)) for p in projects]
+                 + [("opportunity", Opportunity.coerce(o)) for o in opportunities])
+        texts = [(r.description, "", r.lang) if k == "actor" else (r.text, r.title, r.lang) for k, r in items]
+        if n_jobs is None:
+            n_jobs = 1
+        payloads = self._payloads(texts, n_jobs)
         journaling, self._journaling = self._journaling, False
+        upsert = {"actor": self.upsert_actor, "project": self.upsert_project, "opportunity": self.upsert_opportunity}
         try:
-            for a in actors:
-                self.upsert_actor(a, _compact=False)
-            for p in projects:
-                self.upsert_project(p, _compact=False)
-            for o in opportunities:
-                self.upsert_opportunity(o, _compact=False)
+            for (kind, rec), payload in zip(items, payloads):
+                upsert[kind](rec, _compact=False, _payload=payload)
         finally:
             self._journaling = journaling
         self.compact()
         return self
 
-    def upsert_actor(self, actor, _compact: bool = True) -> None:
+    def _payloads(self, texts: list[tuple], n_jobs: int) -> list[tuple]:
+        if n_jobs <= 1 or len(texts) < 2 * n_jobs or self.encoder is not None:
+            return [self._unit_payload(*t) for t in texts]
+        import multiprocessing as mp
+
+        global _WORKER
+        _WORKER = self
+        try:
+            chunk = max(200, len(texts) // (n_jobs * 8))
+            batches = [texts[i:i + chunk] for i in range(0, len(texts), chunk)]
+            with mp.get_context("fork").Pool(n_jobs) as pool:
+                out = []
+                for part in pool.imap(_payload_batch, batches):
+                    out.extend(part)
+            return out
+        finally:
+            _WORKER = None
+
+    def upsert_actor(self, actor, _compact: bool = True, _payload=None) -> None:
         """Add or replace one actor; re-analyses and re-tags that actor's description only."""
         a = Actor.coerce(actor)
-        self._log({"op": "upsert", "kind": "actor", "record": a.to_dict()})
+        self._log({"op": "upsert", "kind": "actor", "record": a})
         key = "a:" + a.id
-        self._set_unit(key, a.description, "", a.lang)
+        self._set_unit(key, a.description, "", a.lang, _payload)
         self.actors[a.id] = replace(a, description=a.description[:300])
         self._actor_projects.setdefault(a.id, set())
         self._changed(_compact)
 
-    def upsert_project(self, project, _compact: bool = True) -> None:
+    def upsert_project(self, project, _compact: bool = True, _payload=None) -> None:
         """Add or replace one project (track record); its participants must be (or become) actors
         to count. Re-analyses that project only."""
         p = Project.coerce(project)
-        self._log({"op": "upsert", "kind": "project", "record": p.to_dict()})
+        self._log({"op": "upsert", "kind": "project", "record": p})
         old = self.projects.get(p.id)
         if old is not None:
             for aid, _ in old.participants:
                 self._actor_projects.get(aid, set()).discard(p.id)
-        self._set_unit("p:" + p.id, p.text, p.title, p.lang)
+        self._set_unit("p:" + p.id, p.text, p.title, p.lang, _payload)
         self.projects[p.id] = replace(p, text="")
         for aid, _ in p.participants:
             self._actor_projects.setdefault(aid, set()).add(p.id)
         self._changed(_compact)
 
-    def upsert_opportunity(self, opp, _compact: bool = True) -> None:
+    def upsert_opportunity(self, opp, _compact: bool = True, _payload=None) -> None:
         """Add or replace one call topic or capability need."""
         o = Opportunity.coerce(opp)
-        self._log({"op": "upsert", "kind": "opportunity", "record": o.to_dict()})
-        self._set_unit("o:" + o.id, o.text, o.title, o.lang)
+        self._log({"op": "upsert", "kind": "opportunity", "record": o})
+        self._set_unit("o:" + o.id, o.text, o.title, o.lang, _payload)
         self.opportunities[o.id] = replace(o, text="")
         self._changed(_compact)
 
@@ -248,6 +289,8 @@ class MatchingIndex:
     # ------------------------------------------------------------------ internals: units and rows
     def _log(self, op: dict) -> None:
         if self._journaling:
+            if "record" in op and not isinstance(op["record"], dict):
+                op["record"] = op["record"].to_dict()
             self._journal.append(op)
 
     def _term_id(self, term: str, surface: str) -> int:
@@ -262,25 +305,32 @@ class MatchingIndex:
         return i
 
     def _analyse(self, text: str, title: str, lang: str | None) -> tuple[str, Analysis, Analysis]:
+        tw, bw = words(title), words(text)
         if lang is None:
-            lang = self.analyzer.detect_language(f"{title} {text}")
-        return lang, self.analyzer.analyze(title, lang), self.analyzer.analyze(text, lang)
+            lang = self.analyzer._detect_words(tw + bw[:500])
+        return lang, self.analyzer.analyze(title, lang, tw), self.analyzer.analyze(text, lang, bw)
 
-    def _set_unit(self, key: str, text: str, title: str, lang: str | None) -> None:
+    def _unit_payload(self, text: str, title: str, lang: str | None) -> tuple:
+        """Analyse and tag one text unit (pure: touches no index state)."""
         lang, t_an, b_an = self._analyse(text or "", title or "", lang)
-        self.retag_count += 1
-        self._lang[key] = lang
-        self._derived[key] = self.tagger.tag_analyses([(t_an, self.tagger.title_weight), (b_an, 1.0)])
-        counts: Counter = Counter()
-        for _ in range(self.params.title_repeat):
-            for term, s in zip(t_an.terms, t_an.surfaces):
-                counts[self._term_id(term, s)] += 1
-        for term, s in zip(b_an.terms, b_an.surfaces):
-            counts[self._term_id(term, s)] += 1
-        dl = float(sum(counts.values()))
+        tags = self.tagger.tag_analyses([(t_an, self.tagger.title_weight), (b_an, 1.0)])
+        term_counts = Counter(b_an.terms)
+        for term in t_an.terms:
+            term_counts[term] += self.params.title_repeat
+        surface = dict(zip(b_an.terms, b_an.surfaces))
+        surface.update(zip(t_an.terms, t_an.surfaces))
         emb = None
         if self.encoder is not None:
             emb = np.asarray(self.encoder.encode([f"{title}\n{text}"])[0], dtype=np.float32)
+        return lang, dict(term_counts), surface, tags, emb
+
+    def _set_unit(self, key: str, text: str, title: str, lang: str | None, payload: tuple | None = None) -> None:
+        lang, term_counts, surface, tags, emb = payload or self._unit_payload(text, title, lang)
+        self.retag_count += 1
+        self._lang[key] = lang
+        self._derived[key] = tags
+        counts = {self._term_id(term, surface[term]): n for term, n in term_counts.items()}
+        dl = float(sum(counts.values()))
         self._kill(key)
         self._append_row(key, counts, dl, emb)
 
@@ -504,11 +554,13 @@ class MatchingIndex:
         m_row = np.asarray(m_row, dtype=np.int64)[order]
         m_coord = np.asarray(m_coord, dtype=bool)[order]
         m_proj = np.asarray(m_proj, dtype=np.int64)[order]
+        years = np.array([self.projects[pid].year or 0 for pid in proj_ids], dtype=np.float64)
+        if len(years) and (years > 0).any():
+            years[years == 0] = years[years > 0].min()
+        m_year = years[m_proj] if len(m_proj) else np.zeros(0)
         nproj = np.bincount(m_actor, minlength=n).astype(np.float64)
         ncoord = np.bincount(m_actor, weights=m_coord.astype(np.float64), minlength=n)
         starts = np.searchsorted(m_actor, np.arange(n))
-        raw_prior = np.log1p(nproj + ncoord)
-        prior = raw_prior / raw_prior.max() if n and raw_prior.max() > 0 else np.zeros(n)
         defence_proj = np.array([self.projects[proj_ids[j]].defence for j in m_proj], dtype=bool) if len(m_proj) else np.zeros(0, bool)
         defence = np.array([bool(self.actors[a].defence) for a in ids], dtype=bool)
         if len(m_actor):
@@ -532,33 +584,88 @@ class MatchingIndex:
                 vals.append(v)
         concepts = sp.csr_matrix((vals, (rows, cols)), shape=(n, len(self.concepts)), dtype=np.float64)
         self._cache = dict(ids=ids, index=index, desc_row=desc_row, m_actor=m_actor, m_row=m_row,
-                           m_coord=m_coord, m_proj=m_proj, proj_ids=proj_ids, starts=starts, nproj=nproj,
-                           ncoord=ncoord, prior=prior, defence=defence, attrs=attrs, concepts=concepts,
+                           m_coord=m_coord, m_proj=m_proj, m_year=m_year, proj_ids=proj_ids, starts=starts,
+                           nproj=nproj, ncoord=ncoord, defence=defence, attrs=attrs, concepts=concepts,
                            concept_index=cindex)
         return self._cache
 
-    def actor_components(self, s_units: np.ndarray, params: MatchParams | None = None) -> dict:
-        """Per-actor score components for unit scores ``s_units``:
-        ``text`` (best unit, normalised by the best actor/project unit of the whole index),
-        ``breadth``, ``prior``, ``defence`` and their weighted ``total``."""
+    def _profile_matrix(self, desc_row, m_actor, m_row, n):
+        """Column-major actor x term matrix: idf-weighted log term frequencies of the actor's
+        description and past projects taken together, rows L2-normalised."""
+        n_rows, n_cols = len(self._row_key), len(self._terms)
+        if n == 0 or n_rows == 0:
+            return sp.csc_matrix((n, n_cols), dtype=np.float32)
+        lens = np.fromiter((len(t) for t in self._row_terms), dtype=np.int64, count=n_rows)
+        indptr = np.zeros(n_rows + 1, dtype=np.int64)
+        np.cumsum(lens, out=indptr[1:])
+        tf = sp.csr_matrix((np.concatenate(self._row_tf), np.concatenate(self._row_terms), indptr),
+                           shape=(n_rows, n_cols), dtype=np.float32)
+        has = desc_row >= 0
+        a_idx = np.concatenate([np.flatnonzero(has), m_actor])
+        r_idx = np.concatenate([desc_row[has], m_row])
+        member = sp.csr_matrix((np.ones(len(a_idx), dtype=np.float32), (a_idx, r_idx)), shape=(n, n_rows))
+        prof = (member @ tf).tocsr()
+        prof.data = np.log1p(prof.data).astype(np.float32)
+        prof = prof.multiply(self._idf(np.arange(n_cols)).astype(np.float32)[None, :]).tocsr()
+        norms = np.sqrt(np.asarray(prof.multiply(prof).sum(axis=1)).ravel())
+        prof = sp.diags(1.0 / np.maximum(norms, 1e-12)).astype(np.float32) @ prof
+        return prof.tocsc()
+
+    def actor_components(self, s_units: np.ndarray, params: MatchParams | None = None,
+                         q: dict | None = None) -> dict:
+        """Per-actor score components for unit scores ``s_units`` (all normalised by the best actor
+        or project unit of the whole index): ``own`` (own description), ``track`` (best past
+        project), ``text`` (soft maximum over all the actor's units, past projects weighted by
+        recency and role), ``profile`` (cosine with the whole profile, needs ``q``), ``prior``
+        (activity), ``defence``, and their weighted ``total``."""
         p = params or self.params
         c = self._actor_arrays()
         n = len(c["ids"])
         unit_kinds = self._unit_kind_mask(("a:", "p:"))
         top = float(s_units[unit_kinds].max()) if unit_kinds.any() else 0.0
         s = s_units / top if top > 0 else np.zeros_like(s_units)
-        own = np.where(c["desc_row"] >= 0, s[np.maximum(c["desc_row"], 0)], 0.0)
+        has_desc = c["desc_row"] >= 0
+        own = np.where(has_desc, s[np.maximum(c["desc_row"], 0)], 0.0)
         ms = s[c["m_row"]] if len(c["m_row"]) else np.zeros(0)
         track_max = np.zeros(n)
         if len(ms):
             np.maximum.at(track_max, c["m_actor"], ms)
-        sq = np.bincount(c["m_actor"], weights=ms * ms, minlength=n) if len(ms) else np.zeros(n)
-        best = np.maximum(own, track_max)
-        rest = np.maximum(sq + own * own - best * best, 0.0)
-        breadth = np.log1p(rest)
-        total = p.w_text * best + p.w_breadth * breadth + p.w_prior * c["prior"] + p.w_defence * c["defence"]
-        return {"text": best, "own": own, "track": track_max, "breadth": breadth, "prior": c["prior"],
+        wm = self._membership_weights(p)
+        mass = np.where(has_desc & (own > 0), np.exp(p.beta * (own - 1.0)), 0.0)
+        if len(ms):
+            mass += np.bincount(c["m_actor"], weights=wm * np.where(ms > 0, np.exp(p.beta * (ms - 1.0)), 0.0),
+                                minlength=n)
+        text = np.zeros(n)
+        pos = mass > 0
+        text[pos] = np.clip(np.log(mass[pos]) / p.beta + 1.0, 1e-6, None)
+        act = np.log1p(np.bincount(c["m_actor"], weights=wm, minlength=n)) if len(ms) else np.zeros(n)
+        prior = act / act.max() if n and act.max() > 0 else np.zeros(n)
+        profile = np.zeros(n)
+        if p.w_profile and q is not None and len(q["ids"]) and n:
+            if "profile" not in c:  # built on first use only
+                c["profile"] = self._profile_matrix(c["desc_row"], c["m_actor"], c["m_row"], n)
+            prof = c["profile"]
+            sel = q["ids"] < prof.shape[1]
+            q_ids, qw = q["ids"][sel], q["w"][sel]
+            profile = np.asarray(prof[:, q_ids] @ (qw / (np.linalg.norm(qw) or 1.0))).ravel()
+            if profile.max() > 0:
+                profile = profile / profile.max()
+        total = p.w_text * text + p.w_profile * profile + p.w_prior * prior + p.w_defence * c["defence"]
+        return {"text": text, "own": own, "track": track_max, "profile": profile, "prior": prior,
                 "defence": c["defence"].astype(float), "total": total, "unit_norm": s}
+
+    def _membership_weights(self, p: MatchParams) -> np.ndarray:
+        c = self._actor_arrays()
+        key = (p.recency_years, p.w_coord, p.now_year)
+        cached = c.setdefault("_wm", {})
+        if key not in cached:
+            w = 1.0 + p.w_coord * c["m_coord"].astype(np.float64)
+            if p.recency_years and len(c["m_year"]):
+                now = p.now_year or (int(c["m_year"].max()) + 1)
+                age = np.clip(now - c["m_year"], 0, None)
+                w = w * np.exp(-age / p.recency_years)
+            cached[key] = w
+        return cached[key]
 
     def _unit_kind_mask(self, prefixes: tuple[str, ...]) -> np.ndarray:
         cache = getattr(self, "_kind_mask_cache", None)
@@ -611,12 +718,13 @@ class MatchingIndex:
         from :meth:`query_vector`. ``filters``: see :meth:`actor_mask`."""
         q = self._query_from(query)
         s_units = self.unit_scores(q)
-        comp = self.actor_components(s_units, params)
+        comp = self.actor_components(s_units, params, q)
         mask = self.actor_mask(filters, exclude)
         return self._top_actors(comp, comp["total"], mask, top_k, q if explain else None)
 
     def _top_actors(self, comp, total, mask, top_k, q, extra=None) -> list[Match]:
         c = self._actor_arrays()
+        mask = mask & ((comp["text"] > 0) | (comp["profile"] > 0))  # no shared term, no result
         scores = np.where(mask, total, -np.inf)
         k = min(top_k, int(mask.sum()))
         if k <= 0:
@@ -693,10 +801,11 @@ class MatchingIndex:
                 "text": round(float(comp["text"][i]), 4),
                 "own_description": round(float(comp["own"][i]), 4),
                 "best_past_project": round(float(comp["track"][i]), 4),
-                "breadth": round(float(comp["breadth"][i]), 4),
+                "profile": round(float(comp["profile"][i]), 4),
                 "prior": round(float(comp["prior"][i]), 4),
                 "defence": bool(comp["defence"][i]),
-                "weights": {"text": p.w_text, "breadth": p.w_breadth, "prior": p.w_prior, "defence": p.w_defence},
+                "weights": {"text": p.w_text, "profile": p.w_profile, "prior": p.w_prior,
+                            "defence": p.w_defence},
             },
             "track_record": {"projects": int(c["nproj"][i]), "coordinated": int(c["ncoord"][i])},
             "shared_concepts": shared,
@@ -802,7 +911,7 @@ class MatchingIndex:
         past collaborations with the members. Members are excluded."""
         members = [str(m) for m in members]
         q = self.query_vector(text, title)
-        comp = self.actor_components(self.unit_scores(q))
+        comp = self.actor_components(self.unit_scores(q), q=q)
         c = self._actor_arrays()
         n = len(c["ids"])
         # concept gap: the draft's concepts weighted by how little the members cover them

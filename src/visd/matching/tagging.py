@@ -172,6 +172,12 @@ class ConceptTagger:
                         slot[c.id] = max(slot.get(c.id, 0.0), w_key)
                         self._maxlen = max(self._maxlen, len(key))
 
+        # first term of a phrase -> the phrase lengths starting with it, longest first
+        starts: dict[str, set[int]] = {}
+        for key in self._phrases:
+            starts.setdefault(key[0], set()).add(len(key))
+        self._starts = {t: sorted(v, reverse=True) for t, v in starts.items()}
+
     def __len__(self) -> int:
         return len(self.concepts)
 
@@ -180,9 +186,16 @@ class ConceptTagger:
         first, not overlapping."""
         terms, surf = analysis.terms, analysis.surfaces
         out = []
+        starts = self._starts
         i, n = 0, len(terms)
         while i < n:
-            for k in range(min(self._maxlen, n - i), 0, -1):
+            lens = starts.get(terms[i])
+            if lens is None:
+                i += 1
+                continue
+            for k in lens:
+                if k > n - i:
+                    continue
                 hit = self._phrases.get(tuple(terms[i:i + k]))
                 if hit:
                     words = []

@@ -1,5 +1,6 @@
 from visd.core.api.views import HistoryMixin, RegistryViewSet
 
+from ..filtersets import InfrastructureFilterSet
 from ..models import Infrastructure
 from .serializers import InfrastructureSerializer
 
@@ -9,6 +10,5 @@ class InfrastructureViewSet(HistoryMixin, RegistryViewSet):
 
     queryset = Infrastructure.objects.select_related("operator").prefetch_related("domains")
     serializer_class = InfrastructureSerializer
-    filterset_fields = ["operator", "domains", "city"]
-    search_fields = ["name", "description_nl", "description_en", "city", "operator__name"]
+    filterset_class = InfrastructureFilterSet
     ordering_fields = ["name", "city", "operator__name"]

@@ -1,0 +1,159 @@
+"""Speed benchmark: index build time, query latency (p50, p95) and the strength map, at 10,000 and
+100,000 actors, for the engine and for a scikit-learn TF-IDF cosine baseline, in the same run.
+
+The actors are SYNTHETIC: their descriptions and their projects' texts are made by resampling
+sentences of the real CORDIS / EDF project objectives (data/public), their countries follow the
+real distribution of participants (so about 1 in 20 is Belgian), and every actor takes part in 0 to
+5 synthetic projects (one project per three actors). The queries are real: the 82 call topics and
+the 93 Strategic Vision 2025 capability items, plus free text in Dutch and French.
+
+Run:  .venv/bin/python benchmarks/speed.py [--sizes 10000 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from visd.matching.datasets import (load_calls, load_capability_needs, load_cordis,  # noqa: E402
+                                    load_reference_concepts)
+from visd.matching.index import MatchingIndex  # noqa: E402
+from visd.matching.strength import strength_map  # noqa: E402
+
+FREE_TEXT = [
+    "Detectie en neutralisatie van vijandige drones rond havens en kritieke infrastructuur",
+    "Cyberbeveiliging van industriële controlesystemen en beveiligde communicatie",
+    "Capteurs optiques et radar pour la surveillance maritime et la lutte contre les mines",
+    "Satellite earth observation for border surveillance and situational awareness",
+]
+
+
+def synthesize(n_actors: int, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    actors_real, projects_real = load_cordis()
+    sentences = [s.strip() for p in projects_real for s in re.split(r"(?<=[.!?])\s+", p.text) if len(s.strip()) > 40]
+    titles = [p.title for p in projects_real]
+    real = list(actors_real.values())
+    countries = [a.country for a in real]
+    postcodes = [a.post_code for a in real if a.country == "BE"]
+    kinds = ["PRC", "PRC", "PRC", "REC", "HES", "PUB", "OTH"]
+    sizes = ["micro", "small", "medium", "large"]
+    actors = []
+    for i in range(n_actors):
+        country = countries[rng.integers(len(countries))]
+        k = rng.integers(2, 5)
+        desc = " ".join(sentences[j] for j in rng.integers(len(sentences), size=k))
+        actors.append({"id": f"A{i}", "name": f"Actor {i}", "description": desc, "country": country,
+                       "post_code": postcodes[rng.integers(len(postcodes))] if country == "BE" else "",
+                       "kind": kinds[rng.integers(len(kinds))], "size": sizes[rng.integers(len(sizes))]})
+    projects = []
+    for j in range(n_actors // 3):
+        k = rng.integers(4, 9)
+        text = " ".join(sentences[x] for x in rng.integers(len(sentences), size=k))
+        members = rng.choice(n_actors, size=rng.integers(3, 9), replace=False)
+        parts = [(f"A{m}", "coordinator" if t == 0 else "participant") for t, m in enumerate(members)]
+        projects.append({"id": f"P{j}", "title": titles[rng.integers(len(titles))], "text": text,
+                         "year": int(rng.integers(2008, 2024)), "participants": parts,
+                         "programme": "EDF" if rng.random() < 0.05 else "H2020"})
+    return actors, projects
+
+
+def pct(values, q):
+    return float(np.percentile(np.asarray(values) * 1000, q))
+
+
+def bench(n, concepts, calls, needs):
+    actors, projects = synthesize(n)
+    queries = [f"{o.title}. {o.text}" for o in calls] + [f"{o.title}. {o.text}" for o in needs] + FREE_TEXT
+    print(f"\n== {n:,} synthetic actors, {len(projects):,} synthetic projects, {len(queries)} real queries")
+
+    t = time.perf_counter()
+    idx = MatchingIndex(concepts).fit(actors, projects, calls + needs)
+    build = time.perf_counter() - t
+    idx.search_actors("warm-up", top_k=1)
+    lat, lat_f = [], []
+    for q in queries:
+        t = time.perf_counter()
+        idx.search_actors(q, top_k=10)
+        lat.append(time.perf_counter() - t)
+    for q in queries:
+        t = time.perf_counter()
+        idx.search_actors(q, top_k=10, filters={"country": "BE", "region": "VLG", "kind": "company"})
+        lat_f.append(time.perf_counter() - t)
+    t = time.perf_counter()
+    sm = strength_map(idx, calls=[])
+    smap = time.perf_counter() - t
+    t = time.perf_counter()
+    sm_full = strength_map(idx)
+    smap_full = time.perf_counter() - t
+    # incremental update of one record
+    a = dict(actors[0], description="Wij ontwikkelen radars voor dronedetectie in havens.")
+    t = time.perf_counter()
+    idx.upsert_actor(a)
+    idx.search_actors("dronedetectie radar haven", top_k=10)
+    upd = time.perf_counter() - t
+
+    # baseline: TF-IDF cosine over actor profiles (description + texts of its projects)
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import linear_kernel
+
+    t = time.perf_counter()
+    docs = [[a["description"]] for a in actors]
+    pos = {a["id"]: i for i, a in enumerate(actors)}
+    for p in projects:
+        for aid, _ in p["participants"]:
+            docs[pos[aid]].append(f"{p['title']} {p['text']}")
+    vec = TfidfVectorizer(stop_words="english", sublinear_tf=True)
+    X = vec.fit_transform(["\n".join(d) for d in docs])
+    b_build = time.perf_counter() - t
+    b_lat = []
+    for q in queries:
+        t = time.perf_counter()
+        s = linear_kernel(vec.transform([q]), X).ravel()
+        np.argpartition(-s, 10)[:10]
+        b_lat.append(time.perf_counter() - t)
+    t = time.perf_counter()
+    flemish = np.array([a["country"] == "BE" for a in actors])
+    labels = [c["labels"].get("en", "") + " " + " ".join(c["synonyms"].get("en", [])) for c in concepts
+              if c["scheme"] == "focus_domain"]
+    S = linear_kernel(vec.transform(labels + [f"{o.title} {o.text}" for o in needs]), X[flemish])
+    (S >= 0.1).sum(axis=1)
+    b_smap = time.perf_counter() - t
+
+    print(f"{'':34s} {'engine':>12s} {'TF-IDF baseline':>16s}")
+    print(f"{'index build':34s} {build:10.1f} s {b_build:14.1f} s")
+    print(f"{'query latency p50':34s} {pct(lat, 50):9.1f} ms {pct(b_lat, 50):13.1f} ms")
+    print(f"{'query latency p95':34s} {pct(lat, 95):9.1f} ms {pct(b_lat, 95):13.1f} ms")
+    print(f"{'query p50 / p95 with filters':34s} {pct(lat_f, 50):5.1f}/{pct(lat_f, 95):.1f} ms")
+    print(f"{'strength map: domains + needs':34s} {smap:10.2f} s {b_smap:14.2f} s   "
+          f"({len(sm.rows)} rows over {sm.n_actors:,} Flemish actors)")
+    print(f"{'strength map incl. open calls':34s} {smap_full:10.2f} s {'':>16s}   ({len(sm_full.rows)} rows)")
+    print(f"{'update one actor + next query':34s} {upd * 1000:9.1f} ms")
+    return {"n": n, "build": build, "p50": pct(lat, 50), "p95": pct(lat, 95), "smap": smap}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    args = ap.parse_args(argv)
+    concepts = load_reference_concepts()
+    calls, needs = load_calls(), load_capability_needs()
+    print(f"{len(concepts)} concepts, {len(calls)} call topics, {len(needs)} capability items; "
+          f"machine: {__import__('os').cpu_count()} CPUs")
+    results = [bench(n, concepts, calls, needs) for n in args.sizes]
+    big = max(results, key=lambda r: r["n"])
+    print(f"\nTargets at {big['n']:,} actors: query p50 <= 50 ms: {big['p50']:.1f} ms "
+          f"{'PASS' if big['p50'] <= 50 else 'FAIL'}; build <= 120 s: {big['build']:.1f} s "
+          f"{'PASS' if big['build'] <= 120 else 'FAIL'}; strength map <= 5 s: {big['smap']:.2f} s "
+          f"{'PASS' if big['smap'] <= 5 else 'FAIL'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+"""``visd load-reference [--check] [--data-dir DIR] [--user NAME]``
+
+Checks every reference-data file (taxonomies, Strategic Vision 2025 capabilities and budget
+trajectory, VISD budget and KPIs, instrument catalogue) and loads them in one transaction, or refuses
+them all with every problem by file, row and field. Running it again changes nothing. See
+docs/reference-data.md and ``visd.reference``.
+"""
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from visd.reference.loader import OUTCOMES, load_reference
+from visd.reference.validation import ReferenceDataError
+
+
+class Command(BaseCommand):
+    help = "Check and load the reference data (taxonomies, capabilities, budgets, KPIs, instruments)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--check", action="store_true", help="Only check the files; write nothing.")
+        parser.add_argument("--data-dir", type=Path, default=None,
+                            help="Directory with the reference files (default: the files shipped with VISD Hub).")
+        parser.add_argument("--user", default=None, help="User name recorded as the author of the changes.")
+
+    def handle(self, *args, check, data_dir, user, **options):
+        author = None
+        if user:
+            author = get_user_model().objects.filter(username=user).first()
+            if author is None:
+                raise CommandError(f"No user named {user!r}.")
+        if data_dir is not None and not data_dir.is_dir():
+            raise CommandError(f"{data_dir} is not a directory.")
+        try:
+            report = load_reference(data_dir, author, check_only=check)
+        except ReferenceDataError as error:
+            for problem in error.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(
+                f"Reference data refused ({len(error.problems)} problem(s)); nothing was loaded."
+            ) from None
+        if check:
+            self.stdout.write(self.style.SUCCESS("Reference data checked: no problems."))
+            return
+        width = max(len(kind) for kind in report.counts)
+        self.stdout.write(f"{'':{width}}  " + "  ".join(f"{o:>12}" for o in OUTCOMES))
+        for kind, counter in report.counts.items():
+            self.stdout.write(f"{kind:{width}}  " + "  ".join(f"{counter[o]:>12}" for o in OUTCOMES))
+        verdict = f"{report.changed} record(s) created or updated" if report.changed else "nothing changed"
+        self.stdout.write(self.style.SUCCESS(f"Reference data loaded: {verdict}."))

@@ -1,0 +1,32 @@
+"""Filters for the infrastructure list, shared by the web pages and the API."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from visd.taxonomy.models import Concept, Scheme
+
+from .models import Infrastructure
+
+
+class InfrastructureFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    operator = django_filters.NumberFilter(field_name="operator_id", label=_("Operator"))
+    domain = django_filters.ModelChoiceFilter(
+        queryset=Concept.objects.filter(scheme=Scheme.FOCUS_DOMAIN), field_name="domains",
+        label=_("Focus domain"), distinct=True,
+    )
+    city = django_filters.CharFilter(lookup_expr="iexact", label=_("City"))
+
+    class Meta:
+        model = Infrastructure
+        fields = ["q", "operator", "domain", "city"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(description_nl__icontains=value) | Q(description_en__icontains=value)
+            | Q(city__icontains=value) | Q(operator__name__icontains=value)
+        )

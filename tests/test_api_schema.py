@@ -1,0 +1,106 @@
+"""The OpenAPI schema is valid, and a property-based run of schemathesis over it (against the Django
+WSGI application, on a small ORM-built registry) finds no server error and no response that
+contradicts the schema."""
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, Phase, given, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from visd.actors.models import ActorTag
+from visd.core.models import Role
+from visd.projects.models import Participation
+
+from test_api import registry  # noqa: F401  (the ORM-built dataset, a fixture)
+
+
+@pytest.fixture
+def api_schema(db):
+    return schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+
+
+@pytest.fixture
+def admin_headers(make_user, registry):  # noqa: F811  (the fixture imported above)
+    """An administrator's token, over the registry dataset."""
+    administrator = make_user(Role.ADMINISTRATOR, username="schema-admin")
+    return {"Authorization": f"Token {Token.objects.create(user=administrator).key}"}
+
+
+def test_the_schema_is_valid_openapi(api_schema):
+    api_schema.validate()  # against the OpenAPI 3 meta-schema bundled with schemathesis
+    assert api_schema.raw_schema["openapi"].startswith("3.")
+    paths = api_schema.raw_schema["paths"]
+    for resource in ("actors", "actor-tags", "contacts", "interactions", "dossiers", "concepts", "portfolios",
+                     "capability-needs", "calls", "instruments", "projects", "participations", "infrastructure",
+                     "budget-lines", "kpis", "import-runs"):
+        assert f"/api/{resource}/" in paths, resource
+    assert "/api/calls/{topic_id}/" in paths
+    assert "/api/actors/{id}/history/" in paths
+    token = paths["/api/auth/token/"]["post"]
+    assert token["security"] == [{}] if "security" in token else True
+    assert "200" in token["responses"] and "429" in token["responses"]
+
+
+def test_the_schema_documents_who_may_read_anonymously(api_schema):
+    paths = api_schema.raw_schema["paths"]
+    assert {} in paths["/api/actors/"]["get"]["security"]
+    assert {} not in paths["/api/contacts/"]["get"]["security"]
+    assert {} not in paths["/api/actors/"]["post"]["security"]
+
+
+# The record each resource's detail operations are fuzzed on: random ids would only ever meet 404.
+FUZZED_RECORDS = {
+    "actors": "orbitix", "actor-tags": None, "contacts": "orbitix_contact", "interactions": "interaction",
+    "dossiers": "dossier", "concepts": "space", "portfolios": "space_portfolio", "capability-needs": "need",
+    "calls": "call", "instruments": "instrument", "projects": "project", "participations": None,
+    "infrastructure": "infrastructure", "budget-lines": "budget_line", "kpis": "kpi", "import-runs": "import_run",
+}
+FUZZED_METHODS = {"GET", "POST", "PATCH"}
+FUZZ_SETTINGS = settings(
+    max_examples=25, deadline=None, database=None, derandomize=True, phases=[Phase.generate, Phase.shrink],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+)
+CHECKS = [not_a_server_error, response_schema_conformance]
+
+
+def path_parameters_for(operation, registry):  # noqa: F811
+    """Point detail operations at a real record of the dataset (any one, for tags and participations)."""
+    if "{" not in operation.path:
+        return None
+    resource = operation.path.split("/")[2]
+    key = FUZZED_RECORDS[resource]
+    if key is None:
+        model = {"actor-tags": ActorTag, "participations": Participation}[resource]
+        return {"id": model.objects.order_by("pk").first().pk}
+    record = registry[key]
+    return {"topic_id": record.topic_id} if resource == "calls" else {"id": record.pk}
+
+
+@pytest.mark.slow
+def test_no_operation_fails_with_a_server_error(api_schema, registry, admin_headers):  # noqa: F811
+    """Property-based run over every GET, POST and PATCH operation: reads both anonymously and as an
+    administrator, writes as an administrator (deletes are left out: they would empty the dataset).
+    Every failing operation is reported, not just the first."""
+    failures = []
+    operations = [result.ok() for result in api_schema.get_all_operations()]
+    fuzzed = [operation for operation in operations if operation.method.upper() in FUZZED_METHODS]
+    assert len(fuzzed) >= 60, "the schema lost operations"
+    for operation in fuzzed:
+        strategy = operation.as_strategy(path_parameters=path_parameters_for(operation, registry))
+        is_read = operation.method.upper() == "GET"
+
+        @given(case=strategy)
+        @FUZZ_SETTINGS
+        def exercise(case):
+            if is_read:
+                case.call_and_validate(checks=CHECKS)
+            case.call_and_validate(headers=admin_headers, checks=CHECKS)
+
+        try:
+            exercise()
+        except Exception as error:  # noqa: BLE001  (collected and reported together below)
+            failures.append(f"{operation.label}:\n{error}")
+    assert not failures, "\n\n".join(failures)
