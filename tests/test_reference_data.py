@@ -14,6 +14,7 @@ import pytest
 import yaml
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from visd.capabilities.models import BudgetTrajectoryPoint, CapabilityNeed, NeedLevel
 from visd.funding.models import Instrument
@@ -40,6 +41,13 @@ def row_counts() -> dict[str, int]:
 
 def history_counts() -> dict[str, int]:
     return {model.__name__: model.history.count() for model in REFERENCE_MODELS}
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Problem messages are translated (Dutch by default); these tests read the English ones."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ class CapabilityNeedFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     source_kind = django_filters.ChoiceFilter(choices=NeedSource.choices, label=_("Source"))
     level = django_filters.ChoiceFilter(choices=NeedLevel.choices, label=_("Level"))
-    parent = django_filters.NumberFilter(field_name="parent_id", label=_("Parent"))
+    # A model choice, not a number: an id that exists nowhere is a clear 400, never a database overflow.
+    parent = django_filters.ModelChoiceFilter(queryset=CapabilityNeed.objects.all(), label=_("Parent"))
     first_commitment_year = django_filters.NumberFilter(label=_("First commitment year"))
     consolidated_development = django_filters.BooleanFilter(label=_("Consolidated development"))
 

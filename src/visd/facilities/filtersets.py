@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from visd.actors.models import Actor
 from visd.taxonomy.models import Concept, Scheme
 
 from .models import Infrastructure
@@ -11,7 +12,7 @@ from .models import Infrastructure
 
 class InfrastructureFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    operator = django_filters.NumberFilter(field_name="operator_id", label=_("Operator"))
+    operator = django_filters.ModelChoiceFilter(queryset=Actor.objects.all(), label=_("Operator"))
     domain = django_filters.ModelChoiceFilter(
         queryset=Concept.objects.filter(scheme=Scheme.FOCUS_DOMAIN), field_name="domains",
         label=_("Focus domain"), distinct=True,

@@ -152,6 +152,8 @@ class MatchingIndex:
         self._alive: list[bool] = []
         self._key_row: dict[str, int] = {}
         self._row_emb: dict[int, np.ndarray] = {}
+        self._row_concepts: list[tuple[np.ndarray, np.ndarray]] = []
+        self._concept_col = {c.id: j for j, c in enumerate(self.concepts)}
         self._lang: dict[str, str] = {}
         self._derived: dict[str, list[Tag]] = {}
         self._curated: dict[str, list[Tag]] = {}
@@ -340,9 +342,17 @@ class MatchingIndex:
             out[self._term_id(concept_token(t.concept_id), t.concept_id)] = t.confidence * self.params.concept_tf
         return out
 
+    def _row_concept_arrays(self, key: str) -> tuple[np.ndarray, np.ndarray]:
+        """(concept columns, confidences) of a unit's effective tags."""
+        cidx = self._concept_col
+        eff = [(cidx[t.concept_id], t.confidence)
+               for t in merge_tags(self._derived.get(key, []), self._curated.get(key, [])) if t.concept_id in cidx]
+        return (np.array([e[0] for e in eff], dtype=np.int64), np.array([e[1] for e in eff], dtype=np.float64))
+
     def _append_row(self, key: str, word_counts: Mapping[int, float], dl: float, emb=None) -> None:
         counts = {k: float(v) for k, v in word_counts.items()}
         counts.update(self._concept_counts(key))
+        self._row_concepts.append(self._row_concept_arrays(key))
         ids = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
         tfs = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
         order = np.argsort(ids)
@@ -398,6 +408,7 @@ class MatchingIndex:
             self._row_terms = [self._row_terms[r] for r in alive]
             self._row_tf = [self._row_tf[r] for r in alive]
             self._dl = [self._dl[r] for r in alive]
+            self._row_concepts = [self._row_concepts[r] for r in alive]
             self._row_emb = {new: self._row_emb[old] for new, old in enumerate(alive) if old in self._row_emb}
             self._alive = [True] * len(alive)
             self._key_row = {k: i for i, k in enumerate(self._row_key)}
@@ -567,21 +578,28 @@ class MatchingIndex:
             defence |= np.bincount(m_actor, weights=defence_proj.astype(float), minlength=n) > 0
         attrs = {name: np.array([getattr(self.actors[a], name) or "" for a in ids], dtype=object)
                  for name in ("country", "region", "kind", "size")}
-        # actor x concept strength: max effective confidence over the actor's units
+        # actor x concept strength: max effective confidence over the actor's units (vectorised)
         cindex = {c.id: j for j, c in enumerate(self.concepts)}
-        rows, cols, vals = [], [], []
-        for ai, a in enumerate(ids):
-            best: dict[int, float] = {}
-            keys = ["a:" + a] + ["p:" + p for p in self._actor_projects.get(a, ())]
-            for key in keys:
-                for t in merge_tags(self._derived.get(key, []), self._curated.get(key, [])):
-                    j = cindex.get(t.concept_id)
-                    if j is not None and t.confidence > best.get(j, 0.0):
-                        best[j] = t.confidence
-            for j, v in best.items():
-                rows.append(ai)
-                cols.append(j)
-                vals.append(v)
+        n_c = len(self.concepts)
+        rc_lens = np.fromiter((len(x[0]) for x in self._row_concepts), dtype=np.int64, count=len(self._row_concepts))
+        rc_ptr = np.zeros(len(rc_lens) + 1, dtype=np.int64)
+        np.cumsum(rc_lens, out=rc_ptr[1:])
+        rc_col = np.concatenate([x[0] for x in self._row_concepts] + [np.zeros(0, np.int64)])
+        rc_val = np.concatenate([x[1] for x in self._row_concepts] + [np.zeros(0)])
+        has = desc_row >= 0
+        pair_actor = np.concatenate([np.flatnonzero(has), m_actor]).astype(np.int64)
+        pair_row = np.concatenate([desc_row[has], m_row]).astype(np.int64)
+        starts_rc, lens_rc = rc_ptr[pair_row], rc_lens[pair_row]
+        total_len = int(lens_rc.sum())
+        dense = np.zeros(n * n_c)
+        if total_len:
+            offs = np.repeat(starts_rc - np.concatenate([[0], np.cumsum(lens_rc)[:-1]]), lens_rc)
+            gather = np.arange(total_len) + offs
+            flat = np.repeat(pair_actor, lens_rc) * n_c + rc_col[gather]
+            np.maximum.at(dense, flat, rc_val[gather])
+        dense = dense.reshape(n, n_c)
+        rows, cols = np.nonzero(dense)
+        vals = dense[rows, cols]
         concepts = sp.csr_matrix((vals, (rows, cols)), shape=(n, len(self.concepts)), dtype=np.float64)
         self._cache = dict(ids=ids, index=index, desc_row=desc_row, m_actor=m_actor, m_row=m_row,
                            m_coord=m_coord, m_proj=m_proj, m_year=m_year, proj_ids=proj_ids, starts=starts,
@@ -1047,6 +1065,7 @@ class MatchingIndex:
         idx._lang = state["lang"]
         idx._derived = {k: [Tag.from_dict(t) for t in v] for k, v in state["derived"].items()}
         idx._curated = {k: [Tag.from_dict(t) for t in v] for k, v in state["curated"].items()}
+        idx._row_concepts = [idx._row_concept_arrays(k) for k in idx._row_key]
         idx.actors = {a["id"]: Actor.coerce(a) for a in state["actors"]}
         idx.projects = {p["id"]: Project.coerce(p) for p in state["projects"]}
         idx.opportunities = {o["id"]: Opportunity.coerce(o) for o in state["opportunities"]}

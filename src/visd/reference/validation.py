@@ -44,7 +44,9 @@ CAPABILITY_COLUMNS = [
 ]
 # In the capability CSV each level's parent is the level above; "total" is the grand total row,
 # checked but not stored.
-PARENT_LEVEL = {NeedLevel.DIMENSION: "total", NeedLevel.CAPABILITY: NeedLevel.DIMENSION, NeedLevel.ITEM: NeedLevel.CAPABILITY}
+PARENT_LEVEL = {
+    NeedLevel.DIMENSION: "total", NeedLevel.CAPABILITY: NeedLevel.DIMENSION, NeedLevel.ITEM: NeedLevel.CAPABILITY,
+}
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,8 @@ class _Checker:
     def languages(self, record: dict, row: Any, key: str, languages=LANGUAGES, max_length: int = 200) -> dict[str, str]:
         value = record.get(key)
         if not isinstance(value, dict):
-            self.problem(row, key, _("must give the text per language (%(languages)s)") % {"languages": ", ".join(languages)})
+            self.problem(row, key, _("must give the text per language (%(languages)s)")
+                         % {"languages": ", ".join(languages)})
             return {lang: "" for lang in languages}
         return {lang: self.text(value, row, lang, max_length=max_length, label=f"{key}.{lang}") for lang in languages}
 
@@ -143,18 +146,21 @@ class _Checker:
             if not allow_null:
                 self.problem(row, key, _("is missing"))
             return None
-        if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit())):
+        is_digits = isinstance(value, str) and value.strip().isdigit()
+        if isinstance(value, bool) or not (isinstance(value, int) or is_digits):
             self.problem(row, key, _("must be a whole number, not %(value)r") % {"value": value})
             return None
         number = int(value)
         if number < minimum:
-            self.problem(row, key, _("must be at least %(minimum)d, not %(value)d") % {"minimum": minimum, "value": number})
+            self.problem(row, key, _("must be at least %(minimum)d, not %(value)d")
+                         % {"minimum": minimum, "value": number})
             return None
         return number
 
     def choice(self, value: Any, row: Any, key: str, allowed: list[str]) -> str:
         if value not in allowed:
-            self.problem(row, key, _("%(value)r is not one of %(allowed)s") % {"value": value, "allowed": ", ".join(map(repr, allowed))})
+            self.problem(row, key, _("%(value)r is not one of %(allowed)s")
+                         % {"value": value, "allowed": ", ".join(map(repr, allowed))})
             return ""
         return value
 
@@ -189,7 +195,8 @@ def _load_yaml(path: Path, problems: list[Problem]) -> Any:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         row = f"line {mark.line + 1}" if mark else ""
-        problems.append(Problem(path.name, row, "", _("is not valid YAML: %(error)s") % {"error": getattr(error, "problem", error)}))
+        message = _("is not valid YAML: %(error)s") % {"error": getattr(error, "problem", error)}
+        problems.append(Problem(path.name, row, "", message))
     return None
 
 
@@ -261,7 +268,8 @@ def _read_concepts(data_dir: Path, file: str, problems: list[Problem], portfolio
             values["domain_kind"] = check.choice(record.get("kind"), row, "kind", list(DomainKind.values))
             portfolio = check.text(record, row, "portfolio")
             if portfolio and portfolio not in portfolio_codes:
-                check.problem(row, "portfolio", _("unknown portfolio %(code)r (not in %(file)s)") % {"code": portfolio, "file": PORTFOLIOS})
+                check.problem(row, "portfolio", _("unknown portfolio %(code)r (not in %(file)s)")
+                              % {"code": portfolio, "file": PORTFOLIOS})
             values["portfolio"] = portfolio
         records.append(values)
     return records
@@ -286,7 +294,8 @@ def _read_capabilities(data_dir: Path, problems: list[Problem]) -> tuple[list[di
     allowed_levels = ["total", *NeedLevel.values]
     for number, row in rows:
         if None in row or any(value is None for value in row.values()):
-            check.problem(number, "", _("must have exactly %(expected)d columns") % {"expected": len(CAPABILITY_COLUMNS)})
+            check.problem(number, "", _("must have exactly %(expected)d columns")
+                          % {"expected": len(CAPABILITY_COLUMNS)})
             continue
         level = check.choice(row["level"], number, "level", allowed_levels)
         code = check.code(row, number, seen, max_length=120)
@@ -305,10 +314,13 @@ def _read_capabilities(data_dir: Path, problems: list[Problem]) -> tuple[list[di
         if level in PARENT_LEVEL:
             parent_record = by_code.get(parent)
             if parent_record is None:
-                check.problem(number, "parent_code", _("unknown parent %(code)r (a parent must come before its children)") % {"code": parent})
+                check.problem(number, "parent_code", _("unknown parent %(code)r (a parent must come before its children)")
+                              % {"code": parent})
             elif parent_record["level"] != PARENT_LEVEL[level]:
-                check.problem(number, "parent_code", _("the parent of a %(level)s must be a %(parent)s, %(code)r is a %(actual)s")
-                              % {"level": level, "parent": PARENT_LEVEL[level], "code": parent, "actual": parent_record["level"]})
+                check.problem(number, "parent_code",
+                              _("the parent of a %(level)s must be a %(parent)s, %(code)r is a %(actual)s")
+                              % {"level": level, "parent": PARENT_LEVEL[level], "code": parent,
+                                 "actual": parent_record["level"]})
         elif level == "total" and parent:
             check.problem(number, "parent_code", _("the total row has no parent"))
         record = {
@@ -451,12 +463,15 @@ def _read_budget(data_dir: Path, problems: list[Problem]) -> tuple[list[dict], l
         lines.append({
             "code": code, "name_nl": name["nl"], "name_en": name["en"],
             "category": check.choice(record.get("category"), row, "category", list(BudgetCategory.values)),
-            "base_amount_eur": check.whole_number(record.get("base_amount_eur"), row, "base_amount_eur", allow_null=True),
+            "base_amount_eur": check.whole_number(record.get("base_amount_eur"), row, "base_amount_eur",
+                                                  allow_null=True),
             "notes": check.text(record, row, "notes", required=False, max_length=5000),
             "order": check.whole_number(record.get("order"), row, "order") or 0,
             "source": check.source(record, row),
         })
         years = set()
+        if not isinstance(record.get("amounts"), list) or not record["amounts"]:
+            check.problem(row, "amounts", _("a budget line needs its amounts per year"))
         for entry in record.get("amounts") or []:
             if not isinstance(entry, dict):
                 check.problem(row, "amounts", _("each amount must be a mapping with year, amount, line"))

@@ -123,7 +123,7 @@ def _participant_errors(actor, contacts: Iterable[Contact], staff: Iterable, dos
     foreign = [c for c in contacts if c.actor_id != actor.pk]
     if foreign:
         errors["contacts"] = [
-            _("%(names)s do(es) not work at %(actor)s.") % {
+            _("Not contacts of %(actor)s: %(names)s.") % {
                 "names": ", ".join(str(c) for c in foreign), "actor": actor,
             }
         ]
@@ -132,7 +132,7 @@ def _participant_errors(actor, contacts: Iterable[Contact], staff: Iterable, dos
     outsiders = [u for u in staff if u.pk not in staff_ids]
     if outsiders:
         errors["staff"] = [
-            _("%(names)s is not VISD staff.") % {"names": ", ".join(u.get_username() for u in outsiders)}
+            _("Not VISD staff: %(names)s.") % {"names": ", ".join(u.get_username() for u in outsiders)}
         ]
     if dossier is not None and dossier.actor_id is not None and dossier.actor_id != actor.pk:
         errors["dossier"] = [
