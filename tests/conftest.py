@@ -8,6 +8,14 @@ REPO = Path(__file__).resolve().parents[1]
 PUBLIC_DATA = REPO / "data" / "public"
 
 
+def pytest_configure(config):
+    """Tests create many users: a fast hasher keeps the suite quick. Production keeps Django's
+    default (PBKDF2); nothing here weakens what the tests check about permissions."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def public_data() -> Path:
     return PUBLIC_DATA

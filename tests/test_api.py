@@ -398,6 +398,7 @@ def test_who_may_create_an_actor(registry, client_for, role, allowed):
     assert response.status_code == (201 if allowed else 403), response.content
     if allowed:
         created = Actor.objects.get(name="Newco")
+        assert response["Location"] == f"http://testserver/api/actors/{created.pk}/"
         # Region is derived from country and postcode, the country stored upper-case.
         assert (created.country, created.region, response.json()["region"]) == ("BE", "flanders", "flanders")
         assert created.history.get().history_user == client.user
@@ -455,6 +456,13 @@ def test_reference_data_is_written_by_management_only(registry, client_for, meth
     assert getattr(manager, method)(url, payload, format="json").status_code == 403
     director = client_for(Role.DIRECTOR)
     assert getattr(director, method)(url, payload, format="json").status_code in (200, 201)
+
+
+def test_a_created_record_is_located_by_its_api_address_not_its_website(registry, admin):
+    call = {"topic_id": "EDF-2027.X", "title": "New", "url": "https://ec.europa.eu/topic"}
+    response = admin.post("/api/calls/", call, format="json")
+    assert response.status_code == 201
+    assert response["Location"] == "http://testserver/api/calls/EDF-2027.X/"
 
 
 def test_import_runs_are_read_only_even_for_management(registry, admin):
@@ -603,6 +611,12 @@ def test_duplicate_tag_and_participation_are_a_400(registry, admin):
     assert admin.post("/api/actor-tags/", tag, format="json").status_code == 400
     participation = {"project": registry["project"].pk, "actor": registry["orbitix"].pk, "role": "partner"}
     assert admin.post("/api/participations/", participation, format="json").status_code == 400
+
+
+@pytest.mark.parametrize("topic_id", [TOPIC_WITH_DOT, "EDF/2026", "EDF 2026", ""])
+def test_a_call_needs_a_new_topic_id_that_fits_in_its_address(registry, admin, topic_id):
+    response = admin.post("/api/calls/", {"topic_id": topic_id, "title": "T"}, format="json")
+    assert response.status_code == 400 and "topic_id" in response.json()
 
 
 def test_cross_field_rules_of_reference_data(registry, admin):

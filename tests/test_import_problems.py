@@ -4,6 +4,7 @@ written to tmp_path; the parse and validate functions are also tested on their o
 database."""
 
 import csv
+import io
 from decimal import Decimal
 from pathlib import Path
 
@@ -36,8 +37,6 @@ def sample() -> tuple[list[dict], list[dict]]:
 
 
 def to_csv(records: list[dict], delimiter: str = ";", fieldnames=None) -> bytes:
-    import io
-
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=fieldnames or list(records[0]), delimiter=delimiter,
                             extrasaction="ignore", lineterminator="\n")

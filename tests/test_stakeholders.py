@@ -335,3 +335,14 @@ def test_panel_shows_an_actor_user_their_own_contacts_only_and_no_interactions(w
 def test_panel_shows_nothing_about_people_to_the_public(world, users, role):
     html = _panel(users[role], world.actor_a)
     assert "Vandeputtezee" not in html and "griet" not in html.lower() and "Kennismaking" not in html
+
+
+def test_a_new_interaction_is_offered_the_open_dossiers_of_its_organisation_only(client, world, users):
+    director = users["director"]
+    open_one, _ = actions.create_dossier(world.actor_a, {"title": "Open"}, acting_user=director)
+    actions.create_dossier(world.actor_a, {"title": "Gesloten", "status": "closed"}, acting_user=director)
+    actions.create_dossier(world.actor_b, {"title": "Van B"}, acting_user=director)
+    themed, _ = actions.create_dossier(None, {"title": "DIF-Days"}, acting_user=director)
+    client.force_login(users["pm_of_a"])
+    form = client.get(reverse("stakeholders:interaction_create", args=[world.actor_a.pk])).context["form"]
+    assert set(form.fields["dossier"].queryset) == {open_one, themed}

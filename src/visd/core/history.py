@@ -77,7 +77,7 @@ def _initial_values(model: type[models.Model], first) -> list[FieldChange]:
     """What a record was created with: its non-empty tracked fields."""
     changes = []
     for tracked in first.tracked_fields:
-        if not tracked.editable or tracked.name in NOISE_FIELDS:
+        if not tracked.editable or tracked.name in NOISE_FIELDS or tracked.name == model._meta.pk.name:
             continue
         model_field = model._meta.get_field(tracked.name)
         try:

@@ -183,16 +183,39 @@ def strength_map(index: MatchingIndex, domains=None, needs=None, calls=None,
         opportunity["budget_eur"] = opportunity["call_budget_eur"] + opportunity["needs_committed_eur"]
         rows.append(summarise(cid, "domain", index._concept_label(cid), strength, coord_rel, opportunity))
 
+    # text rows: aggregate only over the selected actors' units (the soft maximum of
+    # MatchingIndex.actor_components, restricted to the selection)
+    p = index.params
+    has_desc = c["desc_row"][sel] >= 0
+    sub_desc_actor = np.flatnonzero(has_desc)
+    sub_desc_row = c["desc_row"][sel][has_desc]
+    m_keep = m_local >= 0 if len(m_local) else np.zeros(0, dtype=bool)
+    sub_m_actor = m_local[m_keep]
+    sub_m_row = c["m_row"][m_keep]
+    sub_wm = index._membership_weights(p)[m_keep] if len(m_keep) else np.zeros(0)
+    pair_actor = np.concatenate([sub_desc_actor, sub_m_actor]).astype(np.int64)
+    pair_row = np.concatenate([sub_desc_row, sub_m_row]).astype(np.int64)
+    pair_w = np.concatenate([np.ones(len(sub_desc_actor)), sub_wm])
+    unit_kinds = index._unit_kind_mask(("a:", "p:"))
+
+    def text_strength(s_units):
+        top = float(s_units[unit_kinds].max()) if unit_kinds.any() else 0.0
+        s_norm = s_units / top if top > 0 else np.zeros_like(s_units)
+        sp_ = s_norm[pair_row]
+        mass = np.bincount(pair_actor, weights=pair_w * np.where(sp_ > 0, np.exp(p.beta * (sp_ - 1.0)), 0.0),
+                           minlength=len(sel))
+        out = np.zeros(len(sel))
+        pos_ = mass > 0
+        out[pos_] = np.clip(np.log(mass[pos_]) / p.beta + 1.0, 1e-6, None)
+        return out, s_norm
+
     for kind, oid_list in (("need", needs), ("call", calls)):
         for oid in oid_list:
             o = opps.get(oid)
             if o is None:
                 continue
             q = index._profile_vector(["o:" + oid])
-            s_units = index.unit_scores(q)
-            comp = index.actor_components(s_units, q=q)
-            strength = comp["text"][sel]
-            unit_norm = comp["unit_norm"]
+            strength, unit_norm = text_strength(index.unit_scores(q))
             coord_rel = unit_norm[coord_row] >= text_threshold if len(coord_row) else np.zeros(0, dtype=bool)
             opportunity = {"budget_eur": o.budget, "deadline": o.deadline, "status": o.status,
                            "open_calls": int(kind == "call" and _is_open(o, today)),

@@ -90,7 +90,10 @@ class InteractionForm(RegisterForm):
         staff.label_from_instance = lambda user: user.get_full_name() or user.get_username()
         staff.error_messages["invalid_choice"] = _("Only VISD staff can be listed; %(value)s is not.")
         dossier = self.fields["dossier"]
-        dossier.queryset = Dossier.objects.filter(Q(actor=actor) | Q(actor__isnull=True))
+        # Open dossiers of this organisation or of none; an edit keeps the (perhaps closed) current one.
+        dossier.queryset = Dossier.objects.filter(Q(actor=actor) | Q(actor__isnull=True)).filter(
+            Q(status=Dossier.Status.OPEN) | Q(pk=self.initial.get("dossier"))
+        )
         dossier.error_messages["invalid_choice"] = _(
             "Only dossiers about %(actor)s or about no single organisation can be chosen."
         ) % {"actor": actor}

@@ -44,6 +44,12 @@ class RegistryViewSet(viewsets.ModelViewSet):
         self.check_object_permissions(self.request, serializer.candidate(serializer.validated_data))
         serializer.save()
 
+    def get_success_headers(self, data):
+        """Location of the created record. (DRF's default copies a field called 'url' into the
+        header, which in this registry is a project's or a call's website.)"""
+        lookup_value = data["id"] if self.lookup_field == "pk" else data[self.lookup_field]
+        return {"Location": self.reverse_action("detail", args=[lookup_value])}
+
     def perform_update(self, serializer):
         self.check_object_permissions(self.request, serializer.candidate(serializer.validated_data))
         serializer.save()

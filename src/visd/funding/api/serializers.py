@@ -1,12 +1,22 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
 from visd.core.api.serializers import RegistrySerializer
 
 from ..models import Call, Instrument
 
 
+TOPIC_ID_MESSAGE = _("A topic id consists of letters, digits, dashes, dots and underscores, e.g. EDF-2026-DA-NAVAL-EMSAS.")
+
+
 class CallSerializer(RegistrySerializer):
+    # The topic id is the call's address in the API (/api/calls/<topic id>/), so it must fit in a URL path.
+    topic_id = serializers.RegexField(
+        r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=120, error_messages={"invalid": TOPIC_ID_MESSAGE},
+        validators=[UniqueValidator(queryset=Call.objects.all())], help_text=TOPIC_ID_MESSAGE,
+    )
+
     class Meta:
         model = Call
         fields = [

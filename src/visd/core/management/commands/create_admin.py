@@ -62,7 +62,8 @@ class Command(BaseCommand):
         profile.must_change_password = True
         profile.save()
         profile.portfolios.set(portfolios)
-        role_label = str(Role(role).label) + (f" – {actor}" if actor is not None else "")
+        scope = [str(actor)] if actor is not None else [str(portfolio) for portfolio in portfolios]
+        role_label = " – ".join([str(Role(role).label), *scope])
         return username, role_label, password, created
 
     def _demo_users(self):
