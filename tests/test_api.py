@@ -377,6 +377,16 @@ def test_the_token_endpoint_is_throttled(registry, anonymous):
     assert statuses[10] == 429
 
 
+def test_the_token_endpoint_is_throttled_per_username_whatever_address_is_claimed(registry, make_user, anonymous):
+    user = make_user(Role.ADMINISTRATOR)
+    for attempt in range(10):
+        anonymous.post("/api/auth/token/", {"username": user.username, "password": f"guess-{attempt}"},
+                       format="json", HTTP_X_FORWARDED_FOR=f"10.0.0.{attempt}")
+    correct = anonymous.post("/api/auth/token/", {"username": user.username, "password": PASSWORD},
+                             format="json", HTTP_X_FORWARDED_FOR="10.0.0.99")
+    assert correct.status_code == 429
+
+
 # --- writing: who may ------------------------------------------------------------------------------
 
 NEW_ACTOR = {"name": "Newco", "kind": "company", "country": "be", "postcode": "3000", "kbo": valid_kbo("08000001")}
@@ -439,6 +449,13 @@ def test_actor_tags_follow_the_actor_edit_right_and_actor_users_only_self_declar
     other = {"actor": registry["cyberlab"].pk, "concept": registry["space"].pk, "origin": "self_declared"}
     assert actor_user.post("/api/actor-tags/", other, format="json").status_code == 403
     assert not ActorTag.objects.filter(actor=registry["cyberlab"], concept=registry["space"]).exists()
+    curated_tag = registry["orbitix"].tags.get(origin=TagOrigin.CURATED)
+    relabel = actor_user.patch(f"/api/actor-tags/{curated_tag.pk}/", {"origin": "self_declared"}, format="json")
+    assert relabel.status_code == 403
+    assert actor_user.delete(f"/api/actor-tags/{curated_tag.pk}/").status_code == 403
+    assert ActorTag.objects.filter(pk=curated_tag.pk, origin=TagOrigin.CURATED).exists()
+    own_tag = registry["orbitix"].tags.get(origin=TagOrigin.SELF_DECLARED)
+    assert actor_user.delete(f"/api/actor-tags/{own_tag.pk}/").status_code == 204
 
 
 @pytest.mark.parametrize("method,url,payload", [

@@ -173,8 +173,8 @@ class MatchingIndex:
             n_jobs: int | None = None) -> "MatchingIndex":
         """Bulk-load records (replacing any with the same ids) and compact. Returns self.
 
-        Texts are analysed in ``n_jobs`` processes (default: all CPUs when there are more than 5,000
-        records; 1 = in this process). The result does not depend on ``n_jobs``."""
+        Texts are analysed in ``n_jobs`` forked processes (default 1 = in this process; on the shared
+        2-CPU machine more processes did not pay off). The result does not depend on ``n_jobs``."""
         items = ([("actor", Actor.coerce(a)) for a in actors] + [("project", Project.coerce(p)) for p in projects]
                  + [("opportunity", Opportunity.coerce(o)) for o in opportunities])
         texts = [(r.description, "", r.lang) if k == "actor" else (r.text, r.title, r.lang) for k, r in items]

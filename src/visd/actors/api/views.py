@@ -4,7 +4,7 @@ from visd.core import permissions
 from visd.core.api.views import HistoryMixin, RegistryViewSet
 
 from ..filtersets import ActorFilterSet
-from ..models import Actor, ActorTag
+from ..models import Actor, ActorTag, TagOrigin
 from .serializers import ActorSerializer, ActorTagSerializer
 
 
@@ -28,8 +28,17 @@ class ActorViewSet(HistoryMixin, RegistryViewSet):
         serializer.save()
 
 
+def may_change_tag(user, tag) -> bool:
+    """Whoever may edit the actor; an actor user only the tags their organisation declared itself,
+    never the programme office's curated ones."""
+    return permissions.can_change(user, tag) and (
+        permissions.is_visd_staff(user) or tag.origin == TagOrigin.SELF_DECLARED
+    )
+
+
 class ActorTagViewSet(HistoryMixin, RegistryViewSet):
-    """Concepts attached to actors, with their origin. Public; changed by whoever may edit the actor."""
+    """Concepts attached to actors, with their origin. Public; changed by whoever may edit the actor
+    (an actor user: self-declared tags only)."""
 
     queryset = ActorTag.objects.select_related("actor", "concept")
     serializer_class = ActorTagSerializer
@@ -38,3 +47,4 @@ class ActorTagViewSet(HistoryMixin, RegistryViewSet):
     create_permission = staticmethod(
         lambda user: permissions.can_create_actor(user) or permissions.own_actor_id(user) is not None
     )
+    change_permission = staticmethod(may_change_tag)

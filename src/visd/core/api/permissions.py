@@ -17,9 +17,11 @@ class RolePermission(drf.BasePermission):
       runs before the request body is read; ``visd.core.api.views.RegistryViewSet`` then checks
       ``can_change`` on the record as it would be saved, so e.g. a programme manager may only add
       contacts to actors in their portfolio.
-    - ``delete_permission(user, obj)``: who may delete a record (default: ``can_change``).
+    - ``change_permission(user, obj)``: who may change a record (default: ``can_change``), checked on
+      the record before and after the change;
+    - ``delete_permission(user, obj)``: who may delete a record (default: the change permission).
 
-    Object-level reads follow ``can_view`` and writes ``can_change``."""
+    Object-level reads follow ``can_view``."""
 
     def has_permission(self, request, view):
         reader = getattr(view, "read_permission", None)
@@ -37,7 +39,6 @@ class RolePermission(drf.BasePermission):
     def has_object_permission(self, request, view, obj):
         if request.method in drf.SAFE_METHODS:
             return permissions.can_view(request.user, obj)
-        if request.method == "DELETE":
-            deleter = getattr(view, "delete_permission", None) or permissions.can_change
-            return deleter(request.user, obj)
-        return permissions.can_change(request.user, obj)
+        checker = getattr(view, "delete_permission", None) if request.method == "DELETE" else None
+        checker = checker or getattr(view, "change_permission", None) or permissions.can_change
+        return checker(request.user, obj)

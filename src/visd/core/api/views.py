@@ -2,6 +2,8 @@
 the record as it would be saved, protected deletes), the record-history action, pagination and
 the token endpoint."""
 
+import hashlib
+
 from django.db.models import ProtectedError, RestrictedError
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
@@ -138,17 +140,31 @@ class AuthTokenThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
+class AuthTokenUsernameThrottle(AuthTokenThrottle):
+    """The same limit per username: the client address can be forged with an X-Forwarded-For
+    header, the account under attack cannot."""
+
+    scope = "auth_token_username"
+
+    def get_cache_key(self, request, view):
+        username = request.data.get("username") if hasattr(request.data, "get") else None
+        if not isinstance(username, str) or not username:
+            return None
+        ident = hashlib.sha256(username.casefold().encode()).hexdigest()
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
 class ObtainTokenView(ObtainAuthToken):
     """Exchange a username and password for the user's API token (created on first request)."""
 
     authentication_classes = []
-    throttle_classes = [AuthTokenThrottle]
+    throttle_classes = [AuthTokenThrottle, AuthTokenUsernameThrottle]
     serializer_class = TokenRequestSerializer
 
     @extend_schema(
         summary="Get an API token",
         description="Send a username and password; the answer is the user's token, to be sent as "
-        "'Authorization: Token <token>'. Limited to 10 attempts per minute per client.",
+        "'Authorization: Token <token>'. Limited to 10 attempts per minute per client and per username.",
         request=TokenRequestSerializer,
         responses={
             200: TokenSerializer,
