@@ -115,6 +115,24 @@ def test_tags_added_in_the_admin_record_who_added_them(client, world, make_user)
     assert ActorTag.objects.get(actor=world["cyber_lab"], concept=world["cyber"]).origin == TagOrigin.DERIVED
 
 
+def test_programme_manager_cannot_lose_an_actor_from_their_portfolio(client, world, make_user):
+    client.force_login(make_user("programme_manager", portfolios=["maritiem"]))
+    # A new actor must carry a domain of the portfolio ...
+    add = client.get(reverse("admin:actors_actor_add"))
+    data = form_data(add) | {"name": "Oostende Offshore", "kind": "company", "country": "BE", "postcode": "8400"}
+    response = client.post(reverse("admin:actors_actor_add"), data)
+    assert response.status_code == 200 and not Actor.objects.filter(name="Oostende Offshore").exists()
+    assert "focusdomein van uw portefeuille" in response.content.decode()
+    data |= {"tags-TOTAL_FORMS": "1", "tags-0-concept": world["maritime"].pk}
+    assert client.post(reverse("admin:actors_actor_add"), data).status_code == 302
+    new_actor = Actor.objects.get(name="Oostende Offshore")
+    assert new_actor.tags.get().origin == TagOrigin.CURATED
+    # ... and keeps it.
+    data = form_data(client.get(change_url(new_actor))) | {"tags-0-DELETE": "on"}
+    assert client.post(change_url(new_actor), data).status_code == 200
+    assert new_actor.tags.exists()
+
+
 def test_history_of_an_editable_actor_is_visible_in_the_admin(client, world, make_user):
     client.force_login(make_user("programme_manager", portfolios=["maritiem"]))
     url = reverse("admin:actors_actor_history", args=[world["ship"].pk])

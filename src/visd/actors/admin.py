@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from visd.core import permissions
@@ -8,8 +10,29 @@ from visd.core.models import Role
 from .models import Actor, ActorTag, TagOrigin
 
 
+class ActorTagFormSet(BaseInlineFormSet):
+    """A programme manager edits an actor because it carries a domain of their portfolio; the tags
+    they save must keep one, or the actor (and a new one at once) would slip out of their reach."""
+
+    user = None  # set per request by ActorTagInline.get_formset
+
+    def clean(self):
+        super().clean()
+        if not permissions.is_programme_manager(self.user):
+            return
+        domains = permissions.portfolio_domain_ids(self.user)
+        kept = [form.cleaned_data.get("concept") for form in self.forms
+                if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        if not any(concept is not None and concept.pk in domains for concept in kept):
+            raise ValidationError(
+                _("Keep at least one focus domain of your portfolio among the tags; without it you could "
+                  "no longer edit this actor.")
+            )
+
+
 class ActorTagInline(VisdTabularInline):
     model = ActorTag
+    formset = ActorTagFormSet
     fields = ["concept", "origin", "confidence", "evidence"]
     # The origin records who attached the tag, so nobody types it (see ActorAdmin.save_formset).
     readonly_fields = ["origin", "confidence", "evidence"]
@@ -18,6 +41,11 @@ class ActorTagInline(VisdTabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("concept")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset_class = super().get_formset(request, obj, **kwargs)  # a new class on every call
+        formset_class.user = request.user
+        return formset_class
 
 
 @admin.register(Actor)
