@@ -669,6 +669,18 @@ def test_history_shows_who_changed_what_to_staff_and_what_to_everyone(registry, 
     assert all(entry["user"] is None for entry in public_view["results"])
 
 
+def test_history_of_an_interaction_includes_who_took_part(registry, admin):
+    interaction = registry["interaction"]
+    url = f"/api/interactions/{interaction.pk}/"
+    response = admin.patch(url, {"subject": "Intro meeting", "contacts": []}, format="json")
+    assert response.status_code == 200, response.content
+    entries = admin.get(url + "history/").json()["results"]
+    changes = [(change["field"], change["old"], change["new"]) for entry in entries for change in entry["changes"]]
+    assert ("subject", "Intro meeting with Griet Vermeersch", "Intro meeting") in changes
+    assert ("contacts", [registry["orbitix_contact"].pk], []) in changes
+    assert entries[0]["user"] == admin.user.username
+
+
 def test_history_of_personal_records_is_as_private_as_the_record(registry, anonymous, client_for):
     url = f"/api/contacts/{registry['cyberlab_contact'].pk}/history/"
     assert anonymous.get(url).status_code == 401

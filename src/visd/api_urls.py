@@ -12,8 +12,10 @@ from visd.core.api.views import ObtainTokenView
 from visd.facilities.api.views import InfrastructureViewSet
 from visd.funding.api.views import CallViewSet, InstrumentViewSet
 from visd.imports.api.views import ImportRunViewSet
+from visd.matchmaking.api.views import ConceptTagViewSet, MatchingViewSet
 from visd.programme.api.views import BudgetLineViewSet, KPIViewSet
 from visd.projects.api.views import ParticipationViewSet, ProjectViewSet
+from visd.screening.api.views import CountryNoteViewSet, ExportRestrictionViewSet, ScreeningViewSet
 from visd.stakeholders.api.views import ContactViewSet, DossierViewSet, InteractionViewSet
 from visd.taxonomy.api.views import ConceptViewSet, PortfolioViewSet
 
@@ -36,6 +38,11 @@ router.register("infrastructure", InfrastructureViewSet, basename="infrastructur
 router.register("budget-lines", BudgetLineViewSet, basename="budgetline")
 router.register("kpis", KPIViewSet, basename="kpi")
 router.register("import-runs", ImportRunViewSet, basename="importrun")
+router.register("screenings", ScreeningViewSet, basename="screening")
+router.register("export-restrictions", ExportRestrictionViewSet, basename="exportrestriction")
+router.register("country-notes", CountryNoteViewSet, basename="countrynote")
+router.register("matching", MatchingViewSet, basename="matching")
+router.register("concept-tags", ConceptTagViewSet, basename="concepttag")
 
 app_name = "api"
 urlpatterns = [

@@ -70,7 +70,12 @@ INSTALLED_APPS = [
     "visd.projects",
     "visd.facilities",
     "visd.programme",
+    "visd.roadmaps",
+    "visd.events",
     "visd.imports",
+    "visd.matchmaking",
+    "visd.guidance",
+    "visd.screening",
 ]
 
 MIDDLEWARE = [

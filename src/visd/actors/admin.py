@@ -85,7 +85,8 @@ class ActorAdmin(VisdModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         if formset.model is ActorTag:
-            origin = TagOrigin.SELF_DECLARED if permissions.role_of(request.user) == Role.ACTOR_USER else TagOrigin.CURATED
+            by_the_actor_itself = permissions.role_of(request.user) == Role.ACTOR_USER
+            origin = TagOrigin.SELF_DECLARED if by_the_actor_itself else TagOrigin.CURATED
             for tag_form in formset.forms:
                 if tag_form.has_changed() and tag_form not in formset.deleted_forms:
                     tag_form.instance.origin = origin

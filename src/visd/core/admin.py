@@ -66,15 +66,16 @@ class VisdModelAdmin(VisdPermissionsMixin, SimpleHistoryAdmin):
     """Admin of a model with ``HistoricalRecords``: the history button shows who changed what, when."""
 
 
-class VisdLogAdmin(VisdPermissionsMixin, admin.ModelAdmin):
-    """A log written only by code (import runs, GDPR audit entries), so without history of its own:
-    management reads it, nobody changes it by hand."""
+class ReadOnlyMixin:
+    """Records that change only through their app's ``actions`` (which check the rules, number the
+    versions and write the audit trail) or only by code: the admin shows them, and their history,
+    but never edits them, so no rule is bypassed."""
 
     def may_view_any(self, user) -> bool:
-        return permissions.is_management(user)
+        return permissions.is_visd_staff(user)
 
     def has_module_permission(self, request):
-        return permissions.is_management(request.user)
+        return self.may_view_any(request.user)
 
     def may_change_any(self, user) -> bool:
         return False
@@ -87,6 +88,18 @@ class VisdLogAdmin(VisdPermissionsMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class VisdReadOnlyAdmin(ReadOnlyMixin, VisdModelAdmin):
+    """A record with history that its own screens change (see ``ReadOnlyMixin``)."""
+
+
+class VisdLogAdmin(ReadOnlyMixin, VisdPermissionsMixin, admin.ModelAdmin):
+    """A log written only by code (import runs, GDPR audit entries, reminders sent), without history
+    of its own: management reads it."""
+
+    def may_view_any(self, user) -> bool:
+        return permissions.is_management(user)
 
 
 class VisdInlineMixin:

@@ -142,6 +142,37 @@ def can_manage_reference_data(user) -> bool:
     return is_management(user)
 
 
+def can_use_screening(user) -> bool:
+    """Screening (ethics, export control, country information) is guidance for the programme and
+    its ecosystem: every logged-in user with a VISD role may run it and read the country pages."""
+    return role_of(user) != Role.NONE
+
+
+def can_view_screening(user, screening) -> bool:
+    """A stored screening: its creator and management; one about a project also programme managers."""
+    if not can_use_screening(user):
+        return False
+    if is_management(user) or screening.created_by_id == user.pk:
+        return True
+    return screening.project_id is not None and is_programme_manager(user)
+
+
+def visible_screenings(user, queryset=None):
+    """The stored screenings ``can_view_screening`` allows, as a queryset."""
+    from django.db.models import Q
+
+    from visd.screening.models import Screening
+
+    queryset = Screening.objects.all() if queryset is None else queryset
+    if not can_use_screening(user):
+        return queryset.none()
+    if is_management(user):
+        return queryset
+    if is_programme_manager(user):
+        return queryset.filter(Q(created_by=user) | Q(project__isnull=False))
+    return queryset.filter(created_by=user)
+
+
 def editable_actors(user, queryset=None):
     from visd.actors.models import Actor
 
@@ -159,8 +190,11 @@ def editable_actors(user, queryset=None):
 def can_change(user, obj) -> bool:
     """Object-level write permission for any registry record (used by the API and the history pages)."""
     from visd.actors.models import Actor, ActorTag
+    from visd.programme.models import ActionItem, BudgetEntry, KPIValue
     from visd.stakeholders.models import Contact, Dossier, Interaction
 
+    if isinstance(obj, (KPIValue, BudgetEntry, ActionItem)):
+        return can_edit_programme_record(user, obj.domain)
     if isinstance(obj, Actor):
         return can_edit_actor(user, obj)
     if isinstance(obj, ActorTag):
@@ -169,15 +203,151 @@ def can_change(user, obj) -> bool:
         return can_edit_stakeholder_records(user, obj.actor)
     if isinstance(obj, Dossier):
         return can_create_dossier(user, obj.actor)
+    programme = _programme_record_domain(obj)
+    if programme is not None:
+        return can_edit_programme_domain(user, programme[1])
     return can_manage_reference_data(user)
 
 
 def can_view(user, obj) -> bool:
     """Object-level read permission: personal records need the right role, the rest is public."""
+    from visd.programme.models import ActionItem, BudgetEntry, KPITarget, KPIValue, ReportTemplate
     from visd.stakeholders.models import Contact, Dossier, Interaction
 
+    if isinstance(obj, (KPIValue, KPITarget, BudgetEntry, ActionItem, ReportTemplate)):
+        return can_view_programme_dashboards(user)
     if isinstance(obj, Contact):
         return can_view_personal_data(user, obj.actor)
     if isinstance(obj, (Interaction, Dossier)):
         return can_view_interactions(user)
+    from visd.screening.models import Screening
+
+    if isinstance(obj, Screening):
+        return can_view_screening(user, obj)
+    return can_view_programme_record(user, obj)
+
+
+# --- programme records: VISD projects, roadmaps, events (docs/programme.md) --------------------
+#
+# | role               | VISD projects                            | roadmaps            | events            |
+# |--------------------|------------------------------------------|---------------------|-------------------|
+# | anonymous, no role | approved flagships                       | published versions  | events (no lists) |
+# | actor user         | approved flagships + own organisation's  | published versions  | events (no lists) |
+# | programme manager  | all; change in own portfolio domains     | all; change own     | all; change own  |
+# | management         | all; change all                          | all; change all     | all; change all   |
+#
+# Registrations and individual survey answers of an event are VISD staff only.
+
+
+def can_edit_programme_domain(user, domain) -> bool:
+    """Projects, roadmaps and events of a focus domain: management, or the programme manager whose
+    portfolio holds the domain. A record without a domain (a cross-domain DIF-Day) may be changed by
+    any programme manager."""
+    if is_management(user):
+        return True
+    if not is_programme_manager(user):
+        return False
+    domain_id = getattr(domain, "pk", domain)
+    return domain_id is None or domain_id in portfolio_domain_ids(user)
+
+
+def can_create_programme_records(user) -> bool:
+    return is_visd_staff(user)
+
+
+def can_view_visd_project(user, project) -> bool:
+    """Ideas and proposals are the programme office's own work; approved flagships are public, and
+    an actor user also sees the projects their organisation is a partner of."""
+    from visd.projects.models import DECIDED_STATUSES
+
+    if is_visd_staff(user):
+        return True
+    if project.flagship and project.status in DECIDED_STATUSES:
+        return True
+    own = own_actor_id(user)
+    return own is not None and project.partners.filter(actor_id=own).exists()
+
+
+def visible_visd_projects(user, queryset=None):
+    from django.db.models import Q
+
+    from visd.projects.models import DECIDED_STATUSES, VisdProject
+
+    queryset = VisdProject.objects.all() if queryset is None else queryset
+    if is_visd_staff(user):
+        return queryset
+    public = Q(flagship=True, status__in=DECIDED_STATUSES)
+    own = own_actor_id(user)
+    if own is not None:
+        public |= Q(partners__actor_id=own)
+    return queryset.filter(public).distinct()
+
+
+def can_view_roadmap(user, roadmap) -> bool:
+    from visd.roadmaps.models import RoadmapStatus
+
+    return is_visd_staff(user) or roadmap.status == RoadmapStatus.PUBLISHED
+
+
+def can_view_event_registrations(user) -> bool:
+    return is_visd_staff(user)
+
+
+def _programme_record_domain(obj):
+    """(kind, domain) of a programme record or one of its parts; None for other records."""
+    model = type(obj)
+    app_label = model._meta.app_label
+    if app_label not in {"projects", "roadmaps", "events"}:
+        return None
+    for attribute in ("project", "roadmap", "event"):
+        parent = getattr(obj, attribute, None) if attribute in {f.name for f in model._meta.fields} else None
+        if parent is not None:
+            return _programme_record_domain(parent)
+    if model.__name__ in {"VisdProject", "Roadmap", "Event"}:
+        return model.__name__, obj.domain_id
+    return None
+
+
+def can_view_programme_record(user, obj) -> bool:
+    record = _programme_record_domain(obj)
+    if record is None:
+        return True
+    model = type(obj).__name__
+    root = obj
+    for attribute in ("project", "roadmap", "event"):
+        if attribute in {f.name for f in type(root)._meta.fields}:
+            root = getattr(root, attribute)
+    if record[0] == "VisdProject":
+        return can_view_visd_project(user, root)
+    if record[0] == "Roadmap":
+        return can_view_roadmap(user, root)
+    if model in {"Registration", "SurveyResponse"}:
+        return can_view_event_registrations(user)
     return True
+
+
+# --- programme management: KPIs, budget, yearly report (visd.programme) ---------------------------
+
+
+def can_view_programme_dashboards(user) -> bool:
+    """KPI dashboards, budget execution and yearly reports: management and programme managers
+    (every domain, so each sees the programme as a whole)."""
+    return is_visd_staff(user)
+
+
+def can_edit_programme_record(user, domain=None) -> bool:
+    """KPI values, budget entries and action agenda items: management for any scope; a programme
+    manager for the focus domains of their portfolios only (never for the programme as a whole)."""
+    if is_management(user):
+        return True
+    return domain is not None and domain.pk in portfolio_domain_ids(user)
+
+
+def can_enter_programme_records(user) -> bool:
+    """Whether the user may enter at least some KPI values, budget entries or agenda items."""
+    return is_management(user) or bool(portfolio_domain_ids(user))
+
+
+def can_manage_programme_settings(user) -> bool:
+    """KPI targets and the yearly report template: the programme direction (management)."""
+    return is_management(user)

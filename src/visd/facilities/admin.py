@@ -8,7 +8,7 @@ from .models import Infrastructure
 @admin.register(Infrastructure)
 class InfrastructureAdmin(VisdModelAdmin):
     list_display = ["name", "operator", "city"]
-    list_filter = ["domains"]
+    list_filter = ["market_terms", "training_required", "provider_decides", "domains"]
     search_fields = ["name", "operator__name", "city"]
     list_select_related = ["operator"]
     autocomplete_fields = ["operator"]

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from visd.actors.models import Actor
 from visd.taxonomy.models import Concept, Scheme
 
-from .models import Infrastructure
+from .models import FacilityPhase, Infrastructure
 
 
 class InfrastructureFilterSet(django_filters.FilterSet):
@@ -18,10 +18,15 @@ class InfrastructureFilterSet(django_filters.FilterSet):
         label=_("Focus domain"), distinct=True,
     )
     city = django_filters.CharFilter(lookup_expr="iexact", label=_("City"))
+    phase = django_filters.ChoiceFilter(choices=FacilityPhase.choices, method="filter_phase", label=_("Phase"))
 
     class Meta:
         model = Infrastructure
-        fields = ["q", "operator", "domain", "city"]
+        fields = ["q", "domain", "phase", "operator", "city"]
+
+    def filter_phase(self, queryset, name, value):
+        # A JSON list of codes: match the quoted code, which works on SQLite and PostgreSQL alike.
+        return queryset.filter(phases__icontains=f'"{value}"') if value else queryset
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -31,3 +36,13 @@ class InfrastructureFilterSet(django_filters.FilterSet):
             Q(name__icontains=value) | Q(description_nl__icontains=value) | Q(description_en__icontains=value)
             | Q(city__icontains=value) | Q(operator__name__icontains=value)
         )
+
+
+class FacilityFinderFilterSet(InfrastructureFilterSet):
+    """The web finder: the same filters, with the focus domain by its code so links stay readable
+    (/facilities/?domain=luchtvaart-uav&phase=test)."""
+
+    domain = django_filters.ModelChoiceFilter(
+        queryset=Concept.objects.filter(scheme=Scheme.FOCUS_DOMAIN).order_by("order"), field_name="domains",
+        to_field_name="code", label=_("Focus domain"), distinct=True,
+    )

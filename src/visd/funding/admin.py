@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from visd.core.admin import VisdModelAdmin
+from visd.core.admin import VisdModelAdmin, VisdStackedInline, VisdTabularInline
 
-from .models import Call, Instrument
+from .models import AidRate, Call, Instrument, InstrumentGuidance
 
 
 @admin.register(Call)
@@ -13,9 +13,20 @@ class CallAdmin(VisdModelAdmin):
     date_hierarchy = "deadline"
 
 
+class InstrumentGuidanceInline(VisdStackedInline):
+    model = InstrumentGuidance
+    can_delete = False
+
+
+class AidRateInline(VisdTabularInline):
+    model = AidRate
+    fields = ["project_kind", "size", "component", "max_percent", "regime_nl", "source"]
+
+
 @admin.register(Instrument)
 class InstrumentAdmin(VisdModelAdmin):
     list_display = ["code", "name_nl", "level", "kind", "owner"]
     list_filter = ["level", "kind"]
     search_fields = ["code", "name_nl", "name_en", "owner"]
     autocomplete_fields = ["owner_actor"]
+    inlines = [InstrumentGuidanceInline, AidRateInline]

@@ -80,3 +80,186 @@ class Participation(RegistryModel):
 
     def __str__(self) -> str:
         return f"{self.actor} in {self.project} ({self.get_role_display()})"
+
+
+# --- VISD's own projects: the central project database (VISD annex 3) ---------------------------
+# Kept apart from ``Project`` (the EU projects the importers write): a VISD project has a lifecycle,
+# partners with VISD roles, results and a FRIS registration; it links to the imported EU projects.
+
+
+class VisdProjectKind(models.TextChoices):
+    RESEARCH_FUND = "research_fund", _("Research-fund project")
+    INNOVATION_SUPPORT = "innovation_support", _("Innovation support")
+    INDUSTRY_SUPPORT = "industry_support", _("Industry support")
+    EDF = "edf", _("EDF participation")
+    DEFRA = "defra", _("DEFRA participation")
+    OTHER_PROGRAMME = "other_programme", _("Participation in another programme")
+
+
+class VisdProjectStatus(models.TextChoices):
+    IDEA = "idea", _("Idea")
+    PROPOSAL = "proposal", _("Proposal")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    RUNNING = "running", _("Running")
+    CLOSED = "closed", _("Closed")
+
+
+#: Statuses after a positive funding decision: the project exists and is public if a flagship.
+DECIDED_STATUSES = (VisdProjectStatus.APPROVED, VisdProjectStatus.RUNNING, VisdProjectStatus.CLOSED)
+
+
+class VisdProject(RegistryModel):
+    """One project of the central project database. The status changes only through
+    ``visd.projects.actions.change_status``; ``version`` guards against lost updates."""
+
+    acronym = models.CharField(_("acronym"), max_length=100, blank=True)
+    title = models.CharField(_("title"), max_length=400)
+    summary = models.TextField(_("summary"), blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=VisdProjectKind.choices)
+    flagship = models.BooleanField(_("flagship"), default=False,
+                                   help_text=_("A VISD flagship project (VISD 4.2.2)."))
+    domain = models.ForeignKey("taxonomy.Concept", on_delete=models.PROTECT, related_name="visd_projects",
+                               verbose_name=_("focus domain"), limit_choices_to={"scheme": "focus_domain"})
+    instrument = models.ForeignKey("funding.Instrument", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="visd_projects", verbose_name=_("instrument"))
+    programme = models.CharField(_("programme or call"), max_length=300, blank=True,
+                                 help_text=_("For participations: the programme and call, e.g. 'EDF 2025 call'."))
+    status = models.CharField(_("status"), max_length=16, choices=VisdProjectStatus.choices,
+                              default=VisdProjectStatus.IDEA, editable=False)
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True, editable=False)
+    decided_on = models.DateField(_("decision date"), null=True, blank=True, editable=False,
+                                  help_text=_("Date of approval or rejection."))
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False)
+    total_budget_eur = models.DecimalField(_("total budget (EUR)"), max_digits=14, decimal_places=2,
+                                           null=True, blank=True)
+    funding_requested_eur = models.DecimalField(_("funding requested (EUR)"), max_digits=14, decimal_places=2,
+                                                null=True, blank=True)
+    funding_granted_eur = models.DecimalField(_("funding granted (EUR)"), max_digits=14, decimal_places=2,
+                                              null=True, blank=True)
+    fris_registered_on = models.DateField(_("registered in FRIS on"), null=True, blank=True)
+    fris_id = models.CharField(_("FRIS identifier"), max_length=100, blank=True)
+    eu_projects = models.ManyToManyField(Project, blank=True, related_name="visd_projects",
+                                         verbose_name=_("linked EU projects"),
+                                         help_text=_("Projects imported from CORDIS or the EDF results."))
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    history = HistoricalRecords(m2m_fields=[eu_projects])
+
+    class Meta:
+        ordering = ["-created_at", "title"]
+        verbose_name = _("VISD project")
+        verbose_name_plural = _("VISD projects")
+
+    def __str__(self) -> str:
+        return self.acronym or self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("projects:visd_detail", args=[self.pk])
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The end date cannot be before the start date.")
+        for name in ("total_budget_eur", "funding_requested_eur", "funding_granted_eur"):
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                errors[name] = _("An amount cannot be negative.")
+        if (self.funding_granted_eur is not None and self.total_budget_eur is not None
+                and self.funding_granted_eur > self.total_budget_eur):
+            errors["funding_granted_eur"] = _("The funding granted cannot exceed the total budget.")
+        if self.fris_registered_on and self.status not in DECIDED_STATUSES:
+            errors["fris_registered_on"] = _("Only an approved project is registered in FRIS.")
+        if self.fris_registered_on and self.decided_on and self.fris_registered_on < self.decided_on:
+            errors["fris_registered_on"] = _("The FRIS registration cannot precede the approval.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def approved_on(self):
+        return self.decided_on if self.status in DECIDED_STATUSES else None
+
+    @property
+    def fris_deadline(self):
+        """FRIS registration is due within four months of approval (VISD annex 3)."""
+        from .fris import add_months
+
+        approved = self.approved_on
+        return add_months(approved, 4) if approved else None
+
+    def fris_state(self, today=None):
+        """'registered', 'overdue', 'due_soon' (within 30 days), 'open' or '' (not applicable)."""
+        from .fris import fris_state
+
+        return fris_state(self, today)
+
+
+class VisdPartnerRole(models.TextChoices):
+    LEAD = "lead", _("Lead partner / coordinator")
+    PARTNER = "partner", _("Partner")
+    SUBCONTRACTOR = "subcontractor", _("Subcontractor")
+    END_USER = "end_user", _("End user")
+    ADVISOR = "advisor", _("Advisory board / supporter")
+
+
+class VisdProjectPartner(RegistryModel):
+    """An actor taking part in a VISD project. The actor is protected: an organisation cannot be
+    deleted while it is a partner of a VISD project."""
+
+    project = models.ForeignKey(VisdProject, on_delete=models.CASCADE, related_name="partners")
+    actor = models.ForeignKey("actors.Actor", on_delete=models.PROTECT, related_name="visd_partnerships",
+                              verbose_name=_("organisation"))
+    role = models.CharField(_("role"), max_length=16, choices=VisdPartnerRole.choices,
+                            default=VisdPartnerRole.PARTNER)
+    budget_eur = models.DecimalField(_("budget share (EUR)"), max_digits=14, decimal_places=2,
+                                     null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "role", "actor__name"]
+        constraints = [models.UniqueConstraint(fields=["project", "actor"], name="one_visd_partner_per_actor")]
+        verbose_name = _("VISD project partner")
+        verbose_name_plural = _("VISD project partners")
+
+    def __str__(self) -> str:
+        return f"{self.actor} – {self.get_role_display()}"
+
+
+class VisdResultKind(models.TextChoices):
+    PUBLICATION = "publication", _("Publication")
+    PATENT = "patent", _("Patent")
+    PROTOTYPE = "prototype", _("Prototype")
+    FOLLOW_UP_FUNDING = "follow_up_funding", _("Follow-up funding")
+    OTHER = "other", _("Other result")
+
+
+class VisdProjectResult(RegistryModel):
+    project = models.ForeignKey(VisdProject, on_delete=models.CASCADE, related_name="results")
+    kind = models.CharField(_("kind"), max_length=32, choices=VisdResultKind.choices)
+    title = models.CharField(_("title"), max_length=400)
+    date = models.DateField(_("date"), null=True, blank=True)
+    reference = models.CharField(_("reference"), max_length=300, blank=True,
+                                 help_text=_("DOI, patent number, link or funder."))
+    amount_eur = models.DecimalField(_("amount (EUR)"), max_digits=14, decimal_places=2, null=True, blank=True,
+                                     help_text=_("For follow-up funding."))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "kind", "date"]
+        verbose_name = _("VISD project result")
+        verbose_name_plural = _("VISD project results")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.amount_eur is not None and self.amount_eur < 0:
+            raise ValidationError({"amount_eur": _("An amount cannot be negative.")})

@@ -18,7 +18,8 @@ from django.db import DatabaseError, models, transaction
 from django.utils.translation import gettext as _
 
 from visd.capabilities.models import BudgetTrajectoryPoint, CapabilityNeed, NeedLevel, NeedSource
-from visd.funding.models import Instrument
+from visd.funding.models import AidRate, Instrument, InstrumentGuidance
+from visd.guidance.models import ContactPoint, Obligation
 from visd.imports.models import ImportRun
 from visd.programme.models import KPI, BudgetAmount, BudgetLine
 from visd.taxonomy.models import Concept, Portfolio, Scheme
@@ -129,7 +130,30 @@ def _apply(data: ReferenceData, report: LoadReport, user) -> None:
         for amount in data.budget_amounts
     ])
     upsert.run("KPIs", KPI.objects.all(), ("code",), data.kpis)
-    upsert.run("instruments", Instrument.objects.all(), ("code",), data.instruments)
+    instruments = upsert.run("instruments", Instrument.objects.all(), ("code",), data.instruments)
+    instrument_ids = {code: obj.pk for (code,), obj in instruments.items()}
+    upsert.run("instrument guidance", InstrumentGuidance.objects.all(), ("instrument_id",), [
+        {**{k: v for k, v in g.items() if k != "instrument"}, "instrument_id": instrument_ids[g["instrument"]]}
+        for g in data.instrument_guidance
+    ])
+    # Rates are keyed by instrument and case; a rate an administrator added for another case is kept.
+    upsert.run("aid rates", AidRate.objects.all(), ("instrument_id", "project_kind", "size", "component"), [
+        {**{k: v for k, v in r.items() if k != "instrument"}, "instrument_id": instrument_ids[r["instrument"]]}
+        for r in data.aid_rates
+    ])
+    for kind, model, records in (("contact points", ContactPoint, data.contact_points),
+                                 ("obligations", Obligation, data.obligations)):
+        loaded = upsert.run(kind, model.objects.prefetch_related("instruments"), ("code",),
+                            [{k: v for k, v in r.items() if k != "instruments"} for r in records])
+        for record in records:
+            _set_links(loaded[(record["code"],)], {instrument_ids[c] for c in record["instruments"]})
+
+
+def _set_links(instance, instrument_ids: set[int]) -> None:
+    """Make a record's instruments exactly those the file names, touching nothing when they already are."""
+    current = {i.pk for i in instance.instruments.all()}
+    if current != instrument_ids:
+        instance.instruments.set(instrument_ids)
 
 
 def _reject(problems: list[Problem], user) -> ReferenceDataError:

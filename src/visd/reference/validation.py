@@ -19,8 +19,9 @@ from typing import Any
 import yaml
 from django.utils.translation import gettext as _
 
+from visd.actors.models import ActorKind, Region
 from visd.capabilities.models import NeedLevel
-from visd.funding.models import InstrumentKind, InstrumentLevel
+from visd.funding.models import InstrumentKind, InstrumentLevel, Phase, ProjectKind, RateComponent, RateSize
 from visd.programme.models import KPI, BudgetCategory
 from visd.taxonomy.models import DomainKind
 
@@ -32,7 +33,13 @@ TRAJECTORY = "sv2025_budget_trajectory.yaml"
 BUDGET = "visd_budget.yaml"
 KPIS = "visd_kpis.yaml"
 INSTRUMENTS = "instruments.yaml"
-FILES = [PORTFOLIOS, FOCUS_DOMAINS, CAPTECHS, CAPABILITIES, TRAJECTORY, BUDGET, KPIS, INSTRUMENTS]
+INSTRUMENT_GUIDANCE = "instrument_guidance.yaml"
+CONTACT_POINTS = "contact_points.yaml"
+OBLIGATIONS = "obligations.yaml"
+FILES = [PORTFOLIOS, FOCUS_DOMAINS, CAPTECHS, CAPABILITIES, TRAJECTORY, BUDGET, KPIS, INSTRUMENTS,
+         INSTRUMENT_GUIDANCE, CONTACT_POINTS, OBLIGATIONS]
+# The navigator's goals (guidance.navigator.GOALS), named here so the files can be checked without it.
+GOALS = ["research", "develop", "test", "finance", "export", "partners"]
 
 LANGUAGES = ("nl", "en", "fr")
 SOURCE_MAX_LENGTH = 500  # core.models.Sourced.source
@@ -86,6 +93,10 @@ class ReferenceData:
     budget_amounts: list[dict[str, Any]] = field(default_factory=list)
     kpis: list[dict[str, Any]] = field(default_factory=list)
     instruments: list[dict[str, Any]] = field(default_factory=list)
+    instrument_guidance: list[dict[str, Any]] = field(default_factory=list)
+    aid_rates: list[dict[str, Any]] = field(default_factory=list)
+    contact_points: list[dict[str, Any]] = field(default_factory=list)
+    obligations: list[dict[str, Any]] = field(default_factory=list)
 
 
 class _Checker:
@@ -557,6 +568,227 @@ def _read_instruments(data_dir: Path, problems: list[Problem]) -> list[dict]:
     return records
 
 
+def _codes(check: _Checker, record: dict, row: Any, key: str, allowed, *, label: str | None = None) -> list[str]:
+    """An optional list of codes, each one of ``allowed``, none twice."""
+    value = record.get(key)
+    label = label or key
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        check.problem(row, label, _("must be a list of codes"))
+        return []
+    allowed = list(allowed)
+    clean = []
+    for item in value:
+        if item not in allowed:
+            check.problem(row, label, _("%(value)r is not one of %(allowed)s")
+                          % {"value": item, "allowed": ", ".join(map(repr, allowed))})
+        elif item in clean:
+            check.problem(row, label, _("%(value)r appears twice") % {"value": item})
+        else:
+            clean.append(item)
+    return clean
+
+
+def _sourced(check: _Checker, block: dict, row: Any, label: str, has_facts: bool) -> str:
+    """The ``source`` of a block of facts: required as soon as the block states a fact."""
+    source = check.text(block, row, "source", required=has_facts, max_length=SOURCE_MAX_LENGTH,
+                        label=f"{label}.source")
+    if source and not has_facts:
+        check.problem(row, f"{label}.source", _("a source without facts: state the facts or drop the source"))
+    return source
+
+
+def _optional_languages(check: _Checker, record: dict, row: Any, key: str, max_length: int = 5000) -> dict[str, str]:
+    if record.get(key) is None:
+        return {"nl": "", "en": ""}
+    return check.languages(record, row, key, languages=("nl", "en"), max_length=max_length)
+
+
+def _read_instrument_guidance(data_dir: Path, problems: list[Problem], instrument_codes: set[str],
+                              domain_codes: set[str]) -> tuple[list[dict], list[dict]]:
+    """Per instrument: phases, offer kinds, who may apply, TRL, what it offers, aid rates; each group
+    of facts with its source. Every instrument of instruments.yaml must have a record."""
+    check = _Checker(INSTRUMENT_GUIDANCE, problems)
+    document = _load_yaml(data_dir / INSTRUMENT_GUIDANCE, problems)
+    if document is None:
+        return [], []
+    offer_kinds = [k for k in InstrumentKind.values if k != InstrumentKind.MIXED]
+    sizes = [s for s in RateSize.values if s != RateSize.ANY]
+    regions = [r for r in Region.values if r]
+    records, rates, seen = [], [], set()
+    for record in check.records(document):
+        row = record.get("code") or "?"
+        code = check.code(record, row, seen, max_length=80)
+        if code and code not in instrument_codes:
+            check.problem(row, "code", _("unknown instrument %(code)r (not in %(file)s)")
+                          % {"code": code, "file": INSTRUMENTS})
+        check.source(record, row)
+        phases = _codes(check, record, row, "phases", Phase.values)
+        applicants = record.get("applicants") or {}
+        if not isinstance(applicants, dict):
+            check.problem(row, "applicants", _("must be a mapping (kinds, sizes, regions, startups_only, note, source)"))
+            applicants = {}
+        kinds = _codes(check, applicants, row, "kinds", ActorKind.values, label="applicants.kinds")
+        applicant_sizes = _codes(check, applicants, row, "sizes", sizes, label="applicants.sizes")
+        applicant_regions = _codes(check, applicants, row, "regions", regions, label="applicants.regions")
+        startups_only = applicants.get("startups_only", False)
+        if not isinstance(startups_only, bool):
+            check.problem(row, "applicants.startups_only", _("must be true or false"))
+            startups_only = False
+        note = _optional_languages(check, applicants, row, "note")
+        has_applicant_facts = bool(kinds or applicant_sizes or applicant_regions or startups_only or note["nl"])
+        trl = record.get("trl") or {}
+        trl_min = check.whole_number(trl.get("min"), row, "trl.min", allow_null=True, minimum=1)
+        trl_max = check.whole_number(trl.get("max"), row, "trl.max", allow_null=True, minimum=1)
+        for bound, value in (("trl.min", trl_min), ("trl.max", trl_max)):
+            if value is not None and value > 9:
+                check.problem(row, bound, _("a TRL is between 1 and 9, not %(value)d") % {"value": value})
+        if trl_min is not None and trl_max is not None and trl_min > trl_max:
+            check.problem(row, "trl.max", _("the highest TRL is below the lowest"))
+        offers = record.get("offers") or {}
+        offers_text = {lang: check.text(offers, row, lang, required=bool(offers), max_length=5000,
+                                        label=f"offers.{lang}") for lang in ("nl", "en")}
+        amount = check.whole_number(offers.get("amount_max_eur"), row, "offers.amount_max_eur", allow_null=True)
+        domains = _codes(check, record, row, "domains", sorted(domain_codes))
+        programmes = record.get("call_programmes") or []
+        if not isinstance(programmes, list) or not all(isinstance(p, str) and p.strip() for p in programmes):
+            check.problem(row, "call_programmes", _("must be a list of programme names"))
+            programmes = []
+        partner_search = record.get("partner_search", False)
+        if not isinstance(partner_search, bool):
+            check.problem(row, "partner_search", _("must be true or false"))
+            partner_search = False
+        records.append({
+            "instrument": code,
+            "phases": phases,
+            "phases_source": check.text(record, row, "phases_source", required=bool(phases),
+                                        max_length=SOURCE_MAX_LENGTH),
+            "offer_kinds": _codes(check, record, row, "offer_kinds", offer_kinds),
+            "partner_search": partner_search,
+            "applicant_kinds": kinds, "applicant_sizes": applicant_sizes, "applicant_regions": applicant_regions,
+            "startups_only": startups_only,
+            "applicants_note_nl": note["nl"], "applicants_note_en": note["en"],
+            "applicants_source": _sourced(check, applicants, row, "applicants", has_applicant_facts),
+            "trl_min": trl_min, "trl_max": trl_max,
+            "trl_source": _sourced(check, trl, row, "trl", trl_min is not None or trl_max is not None),
+            "offers_nl": offers_text["nl"], "offers_en": offers_text["en"], "amount_max_eur": amount,
+            "offers_source": _sourced(check, offers, row, "offers", bool(offers_text["nl"] or amount is not None)),
+            "domains": domains,
+            "domains_source": check.text(record, row, "domains_source", required=bool(domains),
+                                         max_length=SOURCE_MAX_LENGTH),
+            "call_programmes": [p.strip() for p in programmes],
+        })
+        rates.extend(_read_rates(check, record, row, code))
+    missing = instrument_codes - seen
+    for code in sorted(missing):
+        check.problem(code, "code", _("instrument %(code)r of %(file)s has no record here")
+                      % {"code": code, "file": INSTRUMENTS})
+    return records, rates
+
+
+def _read_rates(check: _Checker, record: dict, row: str, code: str) -> list[dict]:
+    """Aid rates of one instrument; ``sizes`` expands to one row per size. A rate may be empty (the
+    source names the case but gives no figure) only with a note saying so."""
+    value = record.get("rates")
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        check.problem(row, "rates", _("must be a list of rates"))
+        return []
+    rows, keys = [], set()
+    for index, rate in enumerate(value, 1):
+        where = f"{row} rate {index}"
+        if not isinstance(rate, dict):
+            check.problem(where, "", _("each rate must be a mapping"))
+            continue
+        component = rate.get("component", RateComponent.BASE)
+        check.choice(component, where, "component", list(RateComponent.values))
+        project_kind = rate.get("project_kind", ProjectKind.ANY)
+        check.choice(project_kind, where, "project_kind", list(ProjectKind.values))
+        sizes = _codes(check, rate, where, "sizes", RateSize.values) or [RateSize.ANY]
+        percent = None
+        if rate.get("max_percent") is not None:
+            percent = _decimal(check, rate["max_percent"], where, "max_percent")
+            if percent is not None and not 0 <= percent <= 100:
+                check.problem(where, "max_percent", _("a rate is between 0 and 100, not %(value)s") % {"value": percent})
+        note = _optional_languages(check, rate, where, "note")
+        if percent is None and not note["nl"]:
+            check.problem(where, "note", _("a rate without a figure needs a note saying what the source leaves open"))
+        regime = _optional_languages(check, rate, where, "regime", max_length=300)
+        source = check.text(rate, where, "source", max_length=SOURCE_MAX_LENGTH)
+        for size in sizes:
+            key = (project_kind, size, component)
+            if key in keys:
+                check.problem(where, "sizes", _("the rate for %(key)s appears twice") % {"key": "/".join(key)})
+            keys.add(key)
+            rows.append({
+                "instrument": code, "project_kind": project_kind, "size": size, "component": component,
+                "max_percent": percent, "regime_nl": regime["nl"], "regime_en": regime["en"],
+                "note_nl": note["nl"], "note_en": note["en"], "source": source,
+            })
+    return rows
+
+
+def _read_contact_points(data_dir: Path, problems: list[Problem], instrument_codes: set[str]) -> list[dict]:
+    check = _Checker(CONTACT_POINTS, problems)
+    document = _load_yaml(data_dir / CONTACT_POINTS, problems)
+    if document is None:
+        return []
+    records, seen = [], set()
+    for record in check.records(document):
+        row = record.get("code") or "?"
+        name = check.languages(record, row, "name", languages=("nl", "en"), max_length=300)
+        role = check.languages(record, row, "role", languages=("nl", "en"), max_length=2000)
+        url = check.text(record, row, "url", required=False, max_length=500)
+        if url and not URL.match(url):
+            check.problem(row, "url", _("%(url)r is not an http(s) address") % {"url": url})
+        instruments = _codes(check, record, row, "instruments", sorted(instrument_codes))
+        records.append({
+            "code": check.code(record, row, seen, max_length=80),
+            "name_nl": name["nl"], "name_en": name["en"],
+            "organisation": check.text(record, row, "organisation", max_length=300),
+            "level": check.choice(record.get("level"), row, "level", list(InstrumentLevel.values)),
+            "role_nl": role["nl"], "role_en": role["en"], "url": url,
+            "goals": _codes(check, record, row, "goals", GOALS),
+            "phases": _codes(check, record, row, "phases", Phase.values),
+            "instruments": instruments,
+            "source": check.source(record, row),
+        })
+    return records
+
+
+def _read_obligations(data_dir: Path, problems: list[Problem], instrument_codes: set[str]) -> list[dict]:
+    check = _Checker(OBLIGATIONS, problems)
+    document = _load_yaml(data_dir / OBLIGATIONS, problems)
+    if document is None:
+        return []
+    records, seen = [], set()
+    for record in check.records(document):
+        row = record.get("code") or "?"
+        title = check.languages(record, row, "title", languages=("nl", "en"), max_length=300)
+        text = check.languages(record, row, "text", languages=("nl", "en"), max_length=5000)
+        lead_time = _optional_languages(check, record, row, "lead_time", max_length=300)
+        link = check.text(record, row, "link", required=False, max_length=200)
+        if link and not re.fullmatch(r"/[-a-z0-9_/]*", link):
+            check.problem(row, "link", _("%(link)r must be a path in VISD Hub, such as /screening/export/") % {"link": link})
+        goals = _codes(check, record, row, "goals", GOALS)
+        instruments = _codes(check, record, row, "instruments", sorted(instrument_codes))
+        if not goals and not instruments:
+            check.problem(row, "goals", _("name the goals or the instruments it is shown for"))
+        records.append({
+            "code": check.code(record, row, seen, max_length=80),
+            "title_nl": title["nl"], "title_en": title["en"], "text_nl": text["nl"], "text_en": text["en"],
+            "lead_time_nl": lead_time["nl"], "lead_time_en": lead_time["en"],
+            "goals": goals, "instruments": instruments,
+            "destinations": _codes(check, record, row, "destinations", ["any", "eu", "non_eu"]),
+            "link": link,
+            "order": check.whole_number(record.get("order", 0), row, "order") or 0,
+            "source": check.source(record, row),
+        })
+    return records
+
+
 def read_reference_data(data_dir: Path) -> ReferenceData:
     """Read and check every file in ``data_dir``; raise ``ReferenceDataError`` on any problem."""
     problems: list[Problem] = []
@@ -570,6 +802,11 @@ def read_reference_data(data_dir: Path) -> ReferenceData:
     data.budget_lines, data.budget_amounts = _read_budget(data_dir, problems)
     data.kpis = _read_kpis(data_dir, problems)
     data.instruments = _read_instruments(data_dir, problems)
+    instrument_codes = {i["code"] for i in data.instruments if i["code"]}
+    data.instrument_guidance, data.aid_rates = _read_instrument_guidance(
+        data_dir, problems, instrument_codes, {d["code"] for d in data.focus_domains})
+    data.contact_points = _read_contact_points(data_dir, problems, instrument_codes)
+    data.obligations = _read_obligations(data_dir, problems, instrument_codes)
     if problems:
         raise ReferenceDataError(problems)
     return data

@@ -1,3 +1,4 @@
+from django.db import transaction
 from django.db.models import Prefetch
 
 from visd.core import permissions
@@ -25,7 +26,8 @@ class ActorViewSet(HistoryMixin, RegistryViewSet):
     def perform_create(self, serializer):
         # Creating an actor is decided by can_create_actor alone (checked before the body is read):
         # a new actor has no tags yet, so the portfolio rule of can_edit_actor cannot apply to it.
-        serializer.save()
+        with transaction.atomic():
+            serializer.save()
 
 
 def may_change_tag(user, tag) -> bool:

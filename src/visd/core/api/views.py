@@ -4,6 +4,7 @@ the token endpoint."""
 
 import hashlib
 
+from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
@@ -44,7 +45,8 @@ class RegistryViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         self.check_object_permissions(self.request, serializer.candidate(serializer.validated_data))
-        serializer.save()
+        with transaction.atomic():  # the record and its many-to-many links, or nothing
+            serializer.save()
 
     def get_success_headers(self, data):
         """Location of the created record. (DRF's default copies a field called 'url' into the
@@ -54,7 +56,8 @@ class RegistryViewSet(viewsets.ModelViewSet):
 
     def perform_update(self, serializer):
         self.check_object_permissions(self.request, serializer.candidate(serializer.validated_data))
-        serializer.save()
+        with transaction.atomic():
+            serializer.save()
 
     def perform_destroy(self, instance):
         try:
@@ -80,14 +83,20 @@ class ReadOnlyRegistryViewSet(viewsets.ReadOnlyModelViewSet):
 
 def _history_entries(record, show_user: bool) -> list[dict]:
     """Every saved version of ``record``, newest first, each with its changes compared with the
-    version before it (for the first version: the values it was created with)."""
+    version before it (for the first version: the values it was created with). Foreign keys are
+    given as ids, many-to-many fields as lists of ids."""
     versions = list(record.history.select_related("history_user").order_by("history_date", "history_id"))
     entries = []
     previous = None
     for version in versions:
+        # simple_history reports a many-to-many change as rows of the link table; keep the target ids.
+        m2m_targets = {field.name: field.m2m_reverse_field_name() for field in version._history_m2m_fields}
+
+        def plain(field, value, m2m_targets=m2m_targets):
+            return [row[m2m_targets[field]] for row in value] if field in m2m_targets else value
+
         if previous is None:
-            tracked = {f.name for f in version.tracked_fields if f.editable}
-            tracked -= {f.name for f in version._history_m2m_fields}
+            tracked = {f.name for f in version.tracked_fields if f.editable} - set(m2m_targets) - {"id"}
             values = model_to_dict(version, fields=tracked)
             changes = [
                 {"field": name, "old": None, "new": value}
@@ -96,7 +105,7 @@ def _history_entries(record, show_user: bool) -> list[dict]:
             ]
         else:
             changes = [
-                {"field": change.field, "old": change.old, "new": change.new}
+                {"field": change.field, "old": plain(change.field, change.old), "new": plain(change.field, change.new)}
                 for change in version.diff_against(previous).changes
             ]
         entries.append({

@@ -4,7 +4,7 @@ from rest_framework import serializers
 from visd.core.api.serializers import RegistrySerializer
 from visd.taxonomy.models import Concept, Scheme
 
-from ..models import Infrastructure
+from ..models import FacilityPhase, Infrastructure
 
 
 class InfrastructureSerializer(RegistrySerializer):
@@ -14,10 +14,14 @@ class InfrastructureSerializer(RegistrySerializer):
         help_text=_("Ids of VISD focus-domain concepts."),
     )
 
+    phases = serializers.ListField(child=serializers.ChoiceField(choices=FacilityPhase.choices), required=False,
+                                   help_text=_("Codes: test, evaluate, verify, validate, certify."))
+
     class Meta:
         model = Infrastructure
         fields = [
             "id", "name", "operator", "operator_name", "description_nl", "description_en", "domains", "city",
-            "website", "access_conditions", "data_source", "created_at", "updated_at",
+            "website", "access_conditions", "phases", "market_terms", "training_required", "provider_decides",
+            "contact_name", "contact_email", "contact_url", "data_source", "created_at", "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]

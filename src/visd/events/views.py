@@ -1,0 +1,155 @@
+"""Screens of events: list, detail with registrations, attendance and survey, create and edit.
+Views check permissions, parse and call ``visd.events.actions``."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from visd.core import permissions
+
+from . import actions, kpis
+from .forms import EventForm, RegistrationForm, SurveyForm
+from .models import Event, EventKind
+
+
+def _event_for(request, pk, *, change=False) -> Event:
+    event = get_object_or_404(Event.objects.select_related("domain"), pk=pk)
+    if change and not permissions.can_change(request.user, event):
+        raise PermissionDenied
+    return event
+
+
+def _messages(request, error: ValidationError):
+    for field_messages in error.message_dict.values():
+        for message in field_messages:
+            messages.error(request, message)
+
+
+def _form_messages(request, form):
+    for errors in form.errors.values():
+        for message in errors:
+            messages.error(request, message)
+
+
+def event_list(request):
+    events = Event.objects.select_related("domain")
+    kind = request.GET.get("kind", "")
+    if kind in EventKind.values:
+        events = events.filter(kind=kind)
+    today = timezone.localdate()
+    return render(request, "events/list.html", {
+        "upcoming": events.filter(date__gte=today).order_by("date"),
+        "past": events.filter(date__lt=today),
+        "kinds": EventKind.choices, "selected_kind": kind,
+        "can_create": permissions.can_create_programme_records(request.user),
+        "this_year": kpis.year_figures(today.year) if permissions.is_visd_staff(request.user) else None,
+        "year": today.year,
+    })
+
+
+def event_detail(request, pk):
+    event = _event_for(request, pk)
+    staff = permissions.can_view_event_registrations(request.user)
+    can_change = permissions.can_change(request.user, event)
+    held = event.date <= timezone.localdate()
+    return render(request, "events/detail.html", {
+        "event": event,
+        "registrations": event.registrations.select_related("organisation") if staff else None,
+        "registration_count": event.registrations.count(),
+        "attended_count": event.registrations.filter(attended=True).count(),
+        "survey": kpis.survey_summary(event.survey_responses.all()),
+        "comments": event.survey_responses.exclude(comment="") if staff else None,
+        "can_change": can_change, "held": held,
+        "registration_form": RegistrationForm() if can_change else None,
+        "survey_form": SurveyForm() if can_change and held else None,
+    })
+
+
+def event_create(request):
+    if not permissions.can_create_programme_records(request.user):
+        raise PermissionDenied
+    form = EventForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        if not permissions.can_edit_programme_domain(request.user, form.cleaned_data["domain"]):
+            raise PermissionDenied
+        try:
+            event = actions.create_event(form.values(), acting_user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Event recorded."))
+            return redirect(event)
+    return render(request, "events/form.html", {"form": form, "title": _("New event")})
+
+
+def event_edit(request, pk):
+    event = _event_for(request, pk, change=True)
+    version = request.POST.get("version", event.version)
+    status = 200
+    form = EventForm(request.POST or None, instance=Event.objects.get(pk=pk), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        if not permissions.can_edit_programme_domain(request.user, form.cleaned_data["domain"]):
+            raise PermissionDenied
+        try:
+            actions.update_event(event, form.values(), acting_user=request.user,
+                                 expected_version=int(version) if str(version).isdigit() else 0)
+        except actions.EditConflict as conflict:
+            messages.error(request, str(conflict))
+            version, status = conflict.record.version, 409
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Event saved."))
+            return redirect(event)
+    return render(request, "events/form.html", {"form": form, "title": _("Edit %(event)s") % {"event": event.title},
+                                                "event": event, "version": version}, status=status)
+
+
+@require_POST
+def registration_add(request, pk):
+    event = _event_for(request, pk, change=True)
+    form = RegistrationForm(request.POST)
+    if not form.is_valid():
+        _form_messages(request, form)
+        return redirect(event)
+    try:
+        actions.register(event, form.cleaned_data["name"], organisation=form.cleaned_data["organisation"],
+                         organisation_name=form.cleaned_data["organisation_name"], acting_user=request.user)
+    except ValidationError as error:
+        _messages(request, error)
+    else:
+        messages.success(request, _("Registration added."))
+    return redirect(event)
+
+
+@require_POST
+def attendance(request, pk):
+    event = _event_for(request, pk, change=True)
+    ids = [int(value) for value in request.POST.getlist("attended") if value.isdigit()]
+    try:
+        number = actions.set_attendance(event, ids, acting_user=request.user)
+    except ValidationError as error:
+        _messages(request, error)
+    else:
+        messages.success(request, _("Attendance saved: %(number)s present.") % {"number": number})
+    return redirect(event)
+
+
+@require_POST
+def survey_add(request, pk):
+    event = _event_for(request, pk, change=True)
+    form = SurveyForm(request.POST)
+    if not form.is_valid():
+        _form_messages(request, form)
+        return redirect(event)
+    try:
+        actions.record_survey_responses(event, form.cleaned_data["score"], form.cleaned_data["number"],
+                                        form.cleaned_data["comment"], acting_user=request.user)
+    except ValidationError as error:
+        _messages(request, error)
+    else:
+        messages.success(request, _("Survey answers recorded."))
+    return redirect(event)

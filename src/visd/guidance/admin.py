@@ -1,0 +1,20 @@
+from django.contrib import admin
+
+from visd.core.admin import VisdModelAdmin
+
+from .models import ContactPoint, Obligation
+
+
+@admin.register(ContactPoint)
+class ContactPointAdmin(VisdModelAdmin):
+    list_display = ["code", "name_nl", "organisation", "level"]
+    list_filter = ["level"]
+    search_fields = ["code", "name_nl", "name_en", "organisation"]
+    filter_horizontal = ["instruments"]
+
+
+@admin.register(Obligation)
+class ObligationAdmin(VisdModelAdmin):
+    list_display = ["code", "title_nl", "lead_time_nl", "order"]
+    search_fields = ["code", "title_nl", "title_en", "text_nl"]
+    filter_horizontal = ["instruments"]

@@ -1,0 +1,20 @@
+"""``visd build-match-index``: build the matching index from the database now (it is otherwise built
+on first use), persist it under VAR_DIR/matching and write every record's derived tags."""
+
+import time
+
+from django.core.management.base import BaseCommand
+
+from visd.matchmaking import service
+
+
+class Command(BaseCommand):
+    help = "Build the matching index from the database and write derived tags."
+
+    def handle(self, *args, **options):
+        t0 = time.perf_counter()
+        index = service.build()
+        stats = index.stats()
+        self.stdout.write(f"{service.index_dir()}: {stats['actors']} actors, {stats['projects']} projects, "
+                          f"{stats['opportunities']} calls and needs, {stats['concepts']} concepts "
+                          f"({time.perf_counter() - t0:.1f} s)")

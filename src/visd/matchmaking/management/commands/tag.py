@@ -1,0 +1,20 @@
+"""``visd tag``: tag every actor, project, call and capability need with taxonomy concepts.
+
+Incremental by default: only the records changed since the matching index last saw the database are
+re-tagged (everything the first time). Run it after a bulk import. ``--rebuild`` re-tags everything.
+Curated and self-declared tags are never changed."""
+
+from django.core.management.base import BaseCommand
+
+from visd.matchmaking import tagging
+
+
+class Command(BaseCommand):
+    help = "Tag records with taxonomy concepts (incremental; --rebuild for all) and update the matching index."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--rebuild", action="store_true", help="re-tag every record and rebuild the index")
+
+    def handle(self, *args, rebuild, **options):
+        result = tagging.tag_all(rebuild=rebuild)
+        self.stdout.write(", ".join(f"{k}: {v}" for k, v in result.items()))

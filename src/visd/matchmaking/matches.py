@@ -1,0 +1,164 @@
+"""Searches on the registry's index, returning plain dicts that the command, the pages and the API
+all show: the registry identifiers of each actor or call, the score and the engine's explanation."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from visd.matching.strength import strength_map
+
+from . import records as rec
+from . import service
+
+REGION_ARGS = {"flanders": "VLG", "brussels": "BRU", "wallonia": "WAL"}
+
+
+class MatchError(ValueError):
+    """A bad search argument (unknown record, empty text, unknown filter value)."""
+
+
+def filters_for(country: str | None = None, region: str | None = None, kind: str | None = None) -> dict:
+    """Engine filters from user arguments; raises MatchError for an unknown region or kind."""
+    filters = {}
+    if country:
+        country = country.strip().upper()
+        if len(country) != 2 or not country.isalpha():
+            raise MatchError(_("Unknown country %(value)r: give a two-letter code such as BE.") % {"value": country})
+        filters["country"] = country
+    if region:
+        code = REGION_ARGS.get(region.strip().lower())
+        if code is None:
+            raise MatchError(_("Unknown region %(value)r: choose flanders, brussels or wallonia.") % {"value": region})
+        filters["region"] = code
+    if kind:
+        kinds = rec.KIND_FILTERS.get(kind.strip().lower())
+        if kinds is None:
+            raise MatchError(_("Unknown kind %(value)r: choose one of %(choices)s.")
+                             % {"value": kind, "choices": ", ".join(sorted(rec.KIND_FILTERS))})
+        filters["kind"] = kinds
+    return filters
+
+
+def _actor_rows(matches) -> list[dict]:
+    from visd.actors.models import Actor
+
+    actors = Actor.objects.in_bulk([int(m.id) for m in matches])
+    labels = concept_labels()
+    out = []
+    for m in matches:
+        a = actors.get(int(m.id))
+        if a is None:  # deleted since the index last saw the database
+            continue
+        out.append({"id": a.pk, "name": a.name, "pic": a.pic, "vat": a.vat, "kbo": a.kbo,
+                    "country": a.country, "region": a.region, "kind": a.kind,
+                    "score": round(float(m.score), 4), "explanation": _with_project_links(m.explanation)})
+    return out
+
+
+def concept_labels() -> dict[str, str]:
+    """Engine concept id -> the concept's label in the active language."""
+    from visd.taxonomy.models import Concept
+
+    return {rec.concept_id(c): c.label for c in Concept.objects.only("scheme", "code", "label_nl", "label_en")}
+
+
+def _with_project_links(expl: dict, labels: dict | None = None) -> dict:
+    """Evidence projects carry the registry's project id (the index id is the primary key); concept
+    labels follow the active language."""
+    labels = concept_labels() if labels is None else labels
+    for key in ("shared_concepts", "adds_concepts"):
+        for c in expl.get(key, []):
+            c["label"] = labels.get(c.get("concept_id"), c.get("label"))
+    for p in expl.get("evidence_projects", []):
+        p["project_id"] = int(p["project_id"]) if str(p.get("project_id", "")).isdigit() else p.get("project_id")
+    for p in expl.get("past_projects_with_members", []):
+        p["project_id"] = int(p["project_id"]) if str(p.get("project_id", "")).isdigit() else p.get("project_id")
+    return expl
+
+
+def call_query(call) -> dict:
+    return {"title": call.title, "text": call.description or ""}
+
+
+def need_query(need) -> dict:
+    r = rec.need_record(need, service._need_names())
+    return {"title": r["title"], "text": r["text"]}
+
+
+def actors_for_text(text: str, filters: dict | None = None, top: int = 10, exclude=()) -> list[dict]:
+    if not (text or "").strip():
+        raise MatchError(_("The text is empty."))
+    return actors_for_query({"title": "", "text": text}, filters, top, exclude)
+
+
+def actors_for_query(query: dict, filters: dict | None = None, top: int = 10, exclude=()) -> list[dict]:
+    if not (query.get("title", "").strip() or query.get("text", "").strip()):
+        raise MatchError(_("The text is empty."))
+    index = service.get_index()
+    return _actor_rows(index.search_actors(query, filters=filters or None, top_k=top,
+                                           exclude=[str(e) for e in exclude]))
+
+
+def actors_for_call(call, filters=None, top: int = 10) -> list[dict]:
+    return actors_for_query(call_query(call), filters, top)
+
+
+def actors_for_need(need, filters=None, top: int = 10) -> list[dict]:
+    return actors_for_query(need_query(need), filters, top)
+
+
+def opportunities_for_actor(actor, kinds=("call",), top: int = 10) -> list[dict]:
+    from visd.capabilities.models import CapabilityNeed
+    from visd.funding.models import Call
+
+    index = service.get_index()
+    if str(actor.pk) not in index.actors:
+        raise MatchError(_("Actor %(id)s is not in the matching index.") % {"id": actor.pk})
+    matches = index.search_opportunities(str(actor.pk), kinds=kinds, top_k=top)
+    calls = Call.objects.in_bulk([int(m.id[5:]) for m in matches if m.id.startswith("call:")])
+    needs = CapabilityNeed.objects.in_bulk([int(m.id[5:]) for m in matches if m.id.startswith("need:")])
+    out = []
+    for m in matches:
+        kind, pk = m.id.split(":", 1)
+        obj = (calls if kind == "call" else needs).get(int(pk))
+        if obj is None:
+            continue
+        row = {"kind": kind, "id": obj.pk, "title": obj.title if kind == "call" else obj.name,
+               "score": round(float(m.score), 4), "explanation": _with_project_links(m.explanation)}
+        if kind == "call":
+            row.update(topic_id=obj.topic_id, deadline=obj.deadline.isoformat() if obj.deadline else None,
+                       status=obj.status, programme=obj.programme)
+        else:
+            row.update(code=obj.code, level=obj.level, committed_eur=obj.committed_eur)
+        out.append(row)
+    return out
+
+
+def partners_for_draft(text: str, members=(), filters=None, top: int = 10) -> list[dict]:
+    if not (text or "").strip():
+        raise MatchError(_("The text is empty."))
+    index = service.get_index()
+    return _actor_rows(index.search_partners(text, members=[str(m) for m in members], filters=filters or None,
+                                             top_k=top))
+
+
+_strength_cache: dict = {}
+
+
+def strength(region: str = "flanders"):
+    """The strength map for the actors of a region (default Flanders): focus domains, capability
+    items and open calls. Cached until the index changes."""
+    from visd.capabilities.models import NeedLevel
+
+    index = service.get_index()
+    code = REGION_ARGS.get(region)
+    if code is None:
+        raise MatchError(_("Unknown region %(value)r: choose flanders, brussels or wallonia.") % {"value": region})
+    key = (id(index), code, service.generation())
+    if _strength_cache.get("key") == key:
+        return _strength_cache["map"]
+    needs = [o for o, r in index.opportunities.items()
+             if r.kind == "need" and r.extra.get("level") == NeedLevel.ITEM]
+    smap = strength_map(index, needs=needs, actor_filter={"region": code})
+    _strength_cache.update(key=key, map=smap)
+    return smap

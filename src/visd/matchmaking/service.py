@@ -1,0 +1,399 @@
+"""The matching index of the registry: built from the database on first use, persisted under
+``settings.VISD_MATCHING_DIR`` (default ``VAR_DIR/matching``), and kept up to date incrementally.
+
+:func:`get_index` is the one entry point. It compares the database with what the index last saw
+(``state.json``: the newest ``updated_at`` per model, the concept signature and the curated tags)
+and then
+* rebuilds everything when there is no index yet, the taxonomy changed or the files are unreadable;
+* otherwise upserts exactly the records changed since (and removes deleted ones), re-tags those
+  records only, writes their derived tags to the database, and appends the change to the index's
+  journal (``MatchingIndex.flush``); after many journal entries it writes a fresh snapshot.
+
+Curated tags (``ActorTag`` with origin curated or self-declared, ``ConceptTag`` with origin curated)
+are given to the engine as curated tags: they win over derived ones and survive re-tagging. Derived
+tags are written to the database by :func:`write_derived_tags`, which never touches a curated or
+self-declared tag.
+
+The index lives in memory per process (one per directory) and a file lock serialises writers.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+
+from visd.matching.index import MatchingIndex
+
+from . import records as rec
+
+log = logging.getLogger(__name__)
+
+STATE_VERSION = 1
+SNAPSHOT_AFTER_JOURNAL_OPS = 2000
+_memory: dict[str, dict] = {}
+_lock = threading.RLock()
+
+
+def index_dir() -> Path:
+    return Path(getattr(settings, "VISD_MATCHING_DIR", None) or Path(settings.VAR_DIR) / "matching")
+
+
+@contextmanager
+def _file_lock(directory: Path):
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / ".lock", "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+# ---------------------------------------------------------------------------- reading the database
+def _models():
+    from visd.actors.models import Actor
+    from visd.capabilities.models import CapabilityNeed
+    from visd.funding.models import Call
+    from visd.projects.models import Participation, Project
+
+    return {"actor": Actor, "project": Project, "participation": Participation, "call": Call, "need": CapabilityNeed}
+
+
+def _marks() -> dict:
+    out = {}
+    for name, model in _models().items():
+        value = model.objects.aggregate(m=Max("updated_at"))["m"]
+        out[name] = value.isoformat() if value else ""
+    return out
+
+
+def _participants(project_ids=None) -> dict[int, list]:
+    from visd.projects.models import Participation
+
+    qs = Participation.objects.all()
+    if project_ids is not None:
+        qs = qs.filter(project_id__in=list(project_ids))
+    out: dict[int, list] = {}
+    for pid, aid, role in qs.values_list("project_id", "actor_id", "role").order_by("project_id", "pk"):
+        out.setdefault(pid, []).append((aid, role))
+    return out
+
+
+def _need_names() -> dict:
+    from visd.capabilities.models import CapabilityNeed
+
+    return {pk: (name, parent) for pk, name, parent in CapabilityNeed.objects.values_list("pk", "name", "parent_id")}
+
+
+def actor_records(qs=None) -> list[dict]:
+    from visd.actors.models import Actor
+
+    qs = Actor.objects.all() if qs is None else qs
+    return [rec.actor_record(a) for a in qs.only(
+        "pk", "name", "description_nl", "description_en", "country", "region", "postcode", "kind",
+        "size_class", "defence_profile").order_by("pk")]
+
+
+def project_records(qs=None) -> list[dict]:
+    from visd.projects.models import Project
+
+    qs = Project.objects.all() if qs is None else qs
+    projects = list(qs.order_by("pk"))
+    parts = _participants(None if qs is None else [p.pk for p in projects])
+    return [rec.project_record(p, parts.get(p.pk, [])) for p in projects]
+
+
+def opportunity_records(calls=None, needs=None) -> list[dict]:
+    from visd.capabilities.models import CapabilityNeed
+    from visd.funding.models import Call
+
+    calls = Call.objects.all() if calls is None else calls
+    needs = CapabilityNeed.objects.all() if needs is None else needs
+    names = _need_names()
+    return ([rec.call_record(c) for c in calls.order_by("pk")]
+            + [rec.need_record(n, names) for n in needs.order_by("pk")])
+
+
+def curated_tags() -> list[tuple]:
+    """Every curated tag as ``(kind, record id, concept id, confidence, rejected)``, sorted."""
+    from visd.actors.models import ActorTag, TagOrigin
+
+    from .models import ConceptTag, ConceptTagOrigin
+
+    out = []
+    for aid, scheme, code, conf in ActorTag.objects.filter(
+            origin__in=[TagOrigin.CURATED, TagOrigin.SELF_DECLARED]).values_list(
+            "actor_id", "concept__scheme", "concept__code", "confidence"):
+        out.append(("actor", str(aid), f"{scheme}:{code}", 1.0 if conf is None else float(conf), False))
+    for ttype, oid, scheme, code, conf, rejected in ConceptTag.objects.filter(
+            origin=ConceptTagOrigin.CURATED).values_list(
+            "target_type", "object_id", "concept__scheme", "concept__code", "confidence", "rejected"):
+        kind, rid = ("project", str(oid)) if ttype == "project" else ("opportunity", f"{ttype}:{oid}")
+        out.append((kind, rid, f"{scheme}:{code}", 1.0 if conf is None else float(conf), bool(rejected)))
+    return sorted(out)
+
+
+# ---------------------------------------------------------------------------- writing derived tags
+def _concept_pks() -> dict[str, int]:
+    from visd.taxonomy.models import Concept
+
+    return {f"{s}:{c}": pk for pk, s, c in Concept.objects.values_list("pk", "scheme", "code")}
+
+
+def write_derived_tags(index: MatchingIndex, actor_ids=(), project_ids=(), opportunity_ids=()) -> int:
+    """Replace the derived tags of exactly these records in the database by the index's derived tags.
+    Curated and self-declared tags are never changed or removed; a derived tag is not written where a
+    curated tag of the same concept exists. Returns the number of derived tags written."""
+    from visd.actors.models import ActorTag, TagOrigin
+
+    from .models import ConceptTag, ConceptTagOrigin
+
+    concepts = _concept_pks()
+    written = 0
+    actor_ids = [int(a) for a in actor_ids]
+    with transaction.atomic():
+        for chunk in _chunks(actor_ids):
+            ActorTag.objects.filter(actor_id__in=chunk, origin=TagOrigin.DERIVED).delete()
+            kept = set(ActorTag.objects.filter(actor_id__in=chunk).values_list("actor_id", "concept_id"))
+            new = []
+            for aid in chunk:
+                for t in index.derived_tags("actor", str(aid)):
+                    cpk = concepts.get(t.concept_id)
+                    if cpk is None or (aid, cpk) in kept:
+                        continue
+                    new.append(ActorTag(actor_id=aid, concept_id=cpk, origin=TagOrigin.DERIVED,
+                                        confidence=round(t.confidence, 4), evidence="; ".join(t.evidence)))
+            ActorTag.objects.bulk_create(new, batch_size=500)
+            written += len(new)
+        targets = [("project", int(p), str(p)) for p in project_ids]
+        for oid in opportunity_ids:
+            ttype, pk = oid.split(":", 1)
+            targets.append((ttype, int(pk), oid))
+        by_type: dict[str, list] = {}
+        for ttype, pk, iid in targets:
+            by_type.setdefault(ttype, []).append((pk, iid))
+        for ttype, items in by_type.items():
+            kind = "project" if ttype == "project" else "opportunity"
+            for chunk in _chunks(items):
+                pks = [pk for pk, _ in chunk]
+                ConceptTag.objects.filter(target_type=ttype, object_id__in=pks,
+                                          origin=ConceptTagOrigin.DERIVED).delete()
+                kept = set(ConceptTag.objects.filter(target_type=ttype, object_id__in=pks)
+                           .values_list("object_id", "concept_id"))
+                new = []
+                for pk, iid in chunk:
+                    for t in index.derived_tags(kind, iid):
+                        cpk = concepts.get(t.concept_id)
+                        if cpk is None or (pk, cpk) in kept:
+                            continue
+                        new.append(ConceptTag(target_type=ttype, object_id=pk, concept_id=cpk,
+                                              origin=ConceptTagOrigin.DERIVED, confidence=round(t.confidence, 4),
+                                              evidence="; ".join(t.evidence)))
+                ConceptTag.objects.bulk_create(new, batch_size=500)
+                written += len(new)
+    return written
+
+
+def _chunks(items, size: int = 500):
+    items = list(items)
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+# ---------------------------------------------------------------------------- the index
+def _apply_curated(index: MatchingIndex, old: list, new: list) -> int:
+    old_keys = {(k, r, c): (conf, rej) for k, r, c, conf, rej in old}
+    new_keys = {(k, r, c): (conf, rej) for k, r, c, conf, rej in new}
+    known = {"actor": index.actors, "project": index.projects, "opportunity": index.opportunities}
+    concept_ids = {c.id for c in index.concepts}
+    changes = 0
+    for key in old_keys.keys() - new_keys.keys():
+        if key[1] in known[key[0]]:
+            index.clear_curated_tag(*key)
+            changes += 1
+    for key, (conf, rej) in new_keys.items():
+        if old_keys.get(key) == (conf, rej) or key[1] not in known[key[0]] or key[2] not in concept_ids:
+            continue
+        index.set_curated_tag(key[0], key[1], key[2], confidence=conf, rejected=rej, note="curated in VISD Hub")
+        changes += 1
+    return changes
+
+
+def build(directory: Path | None = None, write_tags: bool = True) -> MatchingIndex:
+    """Build the index from the whole database, save it, and (by default) write every record's
+    derived tags to the database."""
+    directory = directory or index_dir()
+    with _lock, _file_lock(directory):
+        return _build(directory, write_tags)
+
+
+def _build(directory: Path, write_tags: bool) -> MatchingIndex:
+    t0 = time.perf_counter()
+    marks = _marks()
+    concepts = rec.concepts_from_db()
+    curated = curated_tags()
+    actors, projects, opps = actor_records(), project_records(), opportunity_records()
+    index = MatchingIndex(concepts).fit(actors, projects, opps)
+    _apply_curated(index, [], curated)
+    index.save(directory)
+    if write_tags:
+        write_derived_tags(index, [a["id"] for a in actors], [p["id"] for p in projects], [o["id"] for o in opps])
+    state = {"version": STATE_VERSION, "marks": marks, "concepts": rec.concepts_signature(concepts),
+             "curated": [list(t) for t in curated], "journal_ops": 0, "tags_written": write_tags}
+    _write_state(directory, state)
+    _memory[str(directory)] = {"index": index, "state": state, "generation": time.time()}
+    log.info("matching index built in %.1f s: %s", time.perf_counter() - t0, index.stats())
+    return index
+
+
+def _read_state(directory: Path) -> dict | None:
+    try:
+        state = json.loads((directory / "state.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return state if state.get("version") == STATE_VERSION else None
+
+
+def _write_state(directory: Path, state: dict) -> None:
+    tmp = directory / "state.tmp.json"
+    tmp.write_text(json.dumps(state), encoding="utf-8")
+    tmp.replace(directory / "state.json")
+
+
+def get_index(directory: Path | None = None) -> MatchingIndex:
+    """The up-to-date index (see the module docstring)."""
+    directory = directory or index_dir()
+    with _lock:
+        mem = _memory.get(str(directory))
+        if mem is not None and _is_current(mem["state"]):
+            return mem["index"]
+        with _file_lock(directory):
+            state = _read_state(directory)
+            concepts = rec.concepts_from_db()
+            if state is None or state.get("concepts") != rec.concepts_signature(concepts):
+                return _build(directory, write_tags=True)
+            if mem is None or mem["state"] != state:
+                try:
+                    index = MatchingIndex.load(directory)
+                except (OSError, ValueError, KeyError) as exc:
+                    log.warning("matching index at %s unreadable (%s); rebuilding", directory, exc)
+                    return _build(directory, write_tags=True)
+            else:
+                index = mem["index"]
+            _update(directory, index, state)
+            _memory[str(directory)] = {"index": index, "state": state, "generation": time.time()}
+            return index
+
+
+def _is_current(state: dict) -> bool:
+    return state.get("marks") == _marks() and state.get("curated") == [list(t) for t in curated_tags()]
+
+
+def _update(directory: Path, index: MatchingIndex, state: dict) -> dict:
+    """Bring ``index`` up to date with the database, incrementally. Changes ``state`` in place and
+    writes it. Returns counts of what changed."""
+    from visd.actors.models import Actor
+    from visd.capabilities.models import CapabilityNeed
+    from visd.funding.models import Call
+    from visd.projects.models import Participation, Project
+
+    marks = _marks()
+    old = state.get("marks", {})
+
+    def changed(model, name):
+        qs = model.objects.all()
+        return set(qs.filter(updated_at__gt=old[name]).values_list("pk", flat=True)) if old.get(name) else set(
+            qs.values_list("pk", flat=True))
+
+    counts = {"actors": 0, "projects": 0, "opportunities": 0, "removed": 0, "curated": 0}
+    actor_pks = set(Actor.objects.values_list("pk", flat=True))
+    project_pks = set(Project.objects.values_list("pk", flat=True))
+    call_pks = set(Call.objects.values_list("pk", flat=True))
+    need_pks = set(CapabilityNeed.objects.values_list("pk", flat=True))
+    in_index_actors = {int(a) for a in index.actors}
+    in_index_projects = {int(p) for p in index.projects}
+    in_index_opps = set(index.opportunities)
+    db_opps = {f"call:{pk}" for pk in call_pks} | {f"need:{pk}" for pk in need_pks}
+
+    # removed records
+    for aid in in_index_actors - actor_pks:
+        counts["removed"] += index.remove("actor", str(aid))
+    for pid in in_index_projects - project_pks:
+        counts["removed"] += index.remove("project", str(pid))
+    for oid in in_index_opps - db_opps:
+        counts["removed"] += index.remove("opportunity", oid)
+    # changed or new records
+    up_actors = (changed(Actor, "actor") | (actor_pks - in_index_actors)) & actor_pks
+    up_projects = (changed(Project, "project") | (project_pks - in_index_projects)) & project_pks
+    if old.get("participation"):
+        up_projects |= set(Participation.objects.filter(updated_at__gt=old["participation"])
+                           .values_list("project_id", flat=True))
+    elif marks.get("participation"):
+        up_projects |= project_pks
+    up_calls = (changed(Call, "call") | {int(o[5:]) for o in db_opps - in_index_opps if o.startswith("call:")}) & call_pks
+    up_needs = (changed(CapabilityNeed, "need") | {int(o[5:]) for o in db_opps - in_index_opps
+                                                   if o.startswith("need:")}) & need_pks
+    a_recs = actor_records(Actor.objects.filter(pk__in=up_actors)) if up_actors else []
+    p_recs = project_records(Project.objects.filter(pk__in=up_projects)) if up_projects else []
+    o_recs = opportunity_records(Call.objects.filter(pk__in=up_calls), CapabilityNeed.objects.filter(pk__in=up_needs)) \
+        if (up_calls or up_needs) else []
+    big = len(a_recs) + len(p_recs) + len(o_recs) > 200
+    for r in a_recs:
+        index.upsert_actor(r, _compact=not big)
+    for r in p_recs:
+        index.upsert_project(r, _compact=not big)
+    for r in o_recs:
+        index.upsert_opportunity(r, _compact=not big)
+    if big:
+        index.compact()
+    counts.update(actors=len(a_recs), projects=len(p_recs), opportunities=len(o_recs))
+    # curated tags
+    curated = curated_tags()
+    old_curated = [tuple(t) for t in state.get("curated", [])]
+    # (upserting a record keeps its curated tags in the engine: only the changes are applied)
+    counts["curated"] = _apply_curated(index, old_curated, curated)
+    # derived tags of exactly the changed records
+    write_derived_tags(index, [r["id"] for r in a_recs], [r["id"] for r in p_recs], [r["id"] for r in o_recs])
+    ops = index.flush(directory)
+    state.update(marks=marks, curated=[list(t) for t in curated], journal_ops=state.get("journal_ops", 0) + ops)
+    if state["journal_ops"] > SNAPSHOT_AFTER_JOURNAL_OPS:
+        index.save(directory)
+        state["journal_ops"] = 0
+    _write_state(directory, state)
+    return counts
+
+
+def update(directory: Path | None = None) -> dict:
+    """Bring the persisted index up to date now (what the ``tag`` command and the hooks call);
+    returns what changed."""
+    directory = directory or index_dir()
+    with _lock, _file_lock(directory):
+        state = _read_state(directory)
+        if state is None or state.get("concepts") != rec.concepts_signature(rec.concepts_from_db()):
+            index = _build(directory, write_tags=True)
+            return {"rebuilt": True, **index.stats()}
+        mem = _memory.get(str(directory))
+        index = mem["index"] if mem is not None and mem["state"] == state else MatchingIndex.load(directory)
+        counts = _update(directory, index, state)
+        _memory[str(directory)] = {"index": index, "state": state, "generation": time.time()}
+        return {"rebuilt": False, **counts}
+
+
+def generation(directory: Path | None = None):
+    """Changes whenever this process's index was built or updated (a cache key for derived results)."""
+    return _memory.get(str(directory or index_dir()), {}).get("generation")
+
+
+def forget() -> None:
+    """Drop the in-memory indexes (tests; after the files were removed)."""
+    with _lock:
+        _memory.clear()

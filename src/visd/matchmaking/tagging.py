@@ -1,0 +1,79 @@
+"""Tagging records into the database with the matching engine's tagger.
+
+:func:`retag_record` re-tags one record (the post-save hook calls it): it analyses that record's text
+exactly as the matching index does (a one-record :class:`~visd.matching.index.MatchingIndex` with the
+same concepts) and replaces that record's derived tags; curated and self-declared tags stay.
+:func:`tag_all` tags everything in one batch (``visd tag``) through the persisted index.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from visd.matching.index import MatchingIndex
+
+from . import records as rec
+from . import service
+
+_cache: dict = {}
+_cache_lock = threading.Lock()
+_REFRESH_AFTER = 1000  # one-record index: rebuilt now and then so killed rows do not pile up
+
+
+def _scratch_index() -> MatchingIndex | None:
+    concepts = rec.concepts_from_db()
+    if not concepts:
+        return None
+    sig = rec.concepts_signature(concepts)
+    if _cache.get("sig") != sig or _cache.get("uses", 0) >= _REFRESH_AFTER:
+        _cache.update(sig=sig, index=MatchingIndex(concepts), uses=0)
+    _cache["uses"] += 1
+    return _cache["index"]
+
+
+def retag_record(model, pk) -> int:
+    """Re-tag one actor, project, call or capability need; returns the number of derived tags written
+    (0 when the record is gone or there is no taxonomy)."""
+    from visd.actors.models import Actor
+    from visd.capabilities.models import CapabilityNeed
+    from visd.funding.models import Call
+    from visd.projects.models import Project
+
+    obj = model.objects.filter(pk=pk).first()
+    if obj is None:
+        return 0
+    with _cache_lock:
+        index = _scratch_index()
+        if index is None:
+            return 0
+        if model is Actor:
+            record, kind = rec.actor_record(obj), "actor"
+            index.upsert_actor(record)
+            args = ([record["id"]], (), ())
+        elif model is Project:
+            record, kind = rec.project_record(obj, []), "project"
+            index.upsert_project(record)
+            args = ((), [record["id"]], ())
+        elif model is Call:
+            record, kind = rec.call_record(obj), "opportunity"
+            index.upsert_opportunity(record)
+            args = ((), (), [record["id"]])
+        elif model is CapabilityNeed:
+            record, kind = rec.need_record(obj, service._need_names()), "opportunity"
+            index.upsert_opportunity(record)
+            args = ((), (), [record["id"]])
+        else:
+            raise TypeError(f"cannot tag {model.__name__}")
+        try:
+            return service.write_derived_tags(index, *args)
+        finally:
+            index.remove(kind, record["id"])
+
+
+def tag_all(rebuild: bool = False) -> dict:
+    """Tag every record: with ``rebuild`` from scratch, otherwise incrementally (only the records
+    changed since the index last saw the database; everything the first time)."""
+    if rebuild:
+        index = service.build()
+        return {"rebuilt": True, **index.stats()}
+    return service.update()

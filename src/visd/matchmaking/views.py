@@ -1,0 +1,169 @@
+"""Match pages: ranked actors for a call or a capability need, calls and needs for an actor, the
+strength map (HTML heat map and CSV) and partner search. They show registry data and what the
+matching engine derives from it, which anyone may read (``visd.core.permissions.can_view``)."""
+
+import csv
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from visd.actors.models import Actor, ActorKind, Region
+from visd.capabilities.models import CapabilityNeed
+from visd.core import permissions
+from visd.funding.models import Call
+
+from . import matches
+from .matches import MatchError
+
+TOP_CHOICES = (10, 25, 50)
+FILTER_REGIONS = [(code, label) for code, label in Region.choices if code in matches.REGION_ARGS]
+
+
+def _require_view(request, obj):
+    if not permissions.can_view(request.user, obj):
+        raise Http404
+
+
+def _filters(request) -> tuple[dict, dict, list[str]]:
+    """Engine filters from the query string, the values to show back in the form, and errors."""
+    values = {"country": request.GET.get("country", "").strip().upper()[:2],
+              "region": request.GET.get("region", "").strip(),
+              "kind": request.GET.get("kind", "").strip()}
+    try:
+        top = int(request.GET.get("top", TOP_CHOICES[0]))
+    except ValueError:
+        top = TOP_CHOICES[0]
+    values["top"] = top if top in TOP_CHOICES else TOP_CHOICES[0]
+    try:
+        return matches.filters_for(values["country"], values["region"], values["kind"]), values, []
+    except MatchError as exc:
+        return {}, values, [str(exc)]
+
+
+def _form_context(values):
+    return {"values": values, "regions": FILTER_REGIONS, "kinds": ActorKind.choices, "top_choices": TOP_CHOICES}
+
+
+def call_matches(request, topic_id):
+    call = get_object_or_404(Call, topic_id=topic_id)
+    _require_view(request, call)
+    filters, values, errors = _filters(request)
+    results = [] if errors else matches.actors_for_call(call, filters, values["top"])
+    return render(request, "matchmaking/actor_matches.html", {
+        "subject": call, "subject_kind": "call", "title": call.title, "results": results, "errors": errors,
+        **_form_context(values)})
+
+
+def need_matches(request, pk):
+    need = get_object_or_404(CapabilityNeed, pk=pk)
+    _require_view(request, need)
+    filters, values, errors = _filters(request)
+    results = [] if errors else matches.actors_for_need(need, filters, values["top"])
+    return render(request, "matchmaking/actor_matches.html", {
+        "subject": need, "subject_kind": "need", "title": need.name, "results": results, "errors": errors,
+        **_form_context(values)})
+
+
+def actor_matches(request, pk):
+    actor = get_object_or_404(Actor, pk=pk)
+    _require_view(request, actor)
+    try:
+        calls = matches.opportunities_for_actor(actor, kinds=("call",), top=10)
+        needs = matches.opportunities_for_actor(actor, kinds=("need",), top=10)
+    except MatchError:
+        calls, needs = [], []
+    return render(request, "matchmaking/opportunity_matches.html", {"actor": actor, "calls": calls, "needs": needs})
+
+
+def _strength_region(request) -> str:
+    region = request.GET.get("region", "flanders")
+    return region if region in matches.REGION_ARGS else "flanders"
+
+
+def _display_row(row) -> dict:
+    from django.urls import reverse
+
+    from visd.matching.strength import KNOWLEDGE_KINDS
+
+    link, label = "", row.label
+    if row.kind == "domain":
+        label = matches.concept_labels().get(row.key, row.label)
+    elif row.key.startswith("call:"):
+        call = Call.objects.filter(pk=int(row.key[5:])).only("pk", "topic_id").first()
+        link = reverse("matchmaking:call", args=[call.topic_id]) if call else ""
+    elif row.key.startswith("need:"):
+        link = reverse("matchmaking:need", args=[int(row.key[5:])])
+    knowledge = sum(v for k, v in row.critical_mass["by_kind"].items() if k in KNOWLEDGE_KINDS)
+    return {"key": row.key, "kind": row.kind, "label": label, "link": link, "knowledge": knowledge,
+            "critical_mass": row.critical_mass, "opportunity": row.opportunity, "leadership": row.leadership,
+            "top_actors": row.top_actors}
+
+
+def strength_map(request):
+    region = _strength_region(request)
+    smap = matches.strength(region)
+    groups = {"domain": [], "need": [], "call": []}
+    max_able = 1
+    for row in smap.rows:
+        groups[row.kind].append(_display_row(row))
+        max_able = max(max_able, row.critical_mass["able_actors"])
+    return render(request, "matchmaking/strength_map.html", {
+        "smap": smap, "domains": groups["domain"], "needs": groups["need"], "calls": groups["call"],
+        "max_able": max_able, "region": region, "regions": FILTER_REGIONS})
+
+
+CSV_COLUMNS = ["key", "kind", "label", "able_actors", "industry", "knowledge", "strength_sum", "open_calls",
+               "budget_eur", "coordinators", "defence_experienced", "best_strength", "top_actors"]
+
+
+def strength_map_csv(request):
+    region = _strength_region(request)
+    smap = matches.strength(region)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="visd-strength-map-{region}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for flat, row in zip(smap.table(), smap.rows):
+        flat = dict(flat, top_actors="; ".join(f"{a['name']} ({a['strength']})" for a in row.top_actors))
+        writer.writerow([_csv_safe(flat.get(c, "")) for c in CSV_COLUMNS])
+    return response
+
+
+def _csv_safe(value):
+    """Neutralise spreadsheet formulas in text cells (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return "" if value is None else value
+
+
+def _members(raw: str) -> tuple[list[Actor], list[str]]:
+    """Actors named by id or PIC, separated by commas, spaces or new lines; and what was not found."""
+    members, unknown = [], []
+    for token in raw.replace(",", " ").split():
+        actor = None
+        if token.isdigit():
+            actor = Actor.objects.filter(pic=token).first() if len(token) == 9 else None
+            actor = actor or Actor.objects.filter(pk=int(token)).first()
+        if actor is None:
+            unknown.append(token)
+        elif actor not in members:
+            members.append(actor)
+    return members, unknown
+
+
+def partner_search(request):
+    text = request.GET.get("text", "").strip()
+    members, unknown = _members(request.GET.get("members", ""))
+    filters, values, errors = _filters(request)
+    results = []
+    searched = "text" in request.GET
+    if searched and not text:
+        errors.append(_("Describe the project first."))
+    if unknown:
+        errors.append(_("Unknown members (give an actor id or PIC): %(values)s") % {"values": ", ".join(unknown)})
+    if searched and not errors:
+        results = matches.partners_for_draft(text, [m.pk for m in members], filters, values["top"])
+    return render(request, "matchmaking/partner_search.html", {
+        "text": text, "members_raw": request.GET.get("members", ""), "members": members, "results": results,
+        "errors": errors, "searched": searched, **_form_context(values)})

@@ -1,0 +1,100 @@
+"""Forms of the programme screens. The domain choice is limited to what the user may edit: every
+focus domain (and the programme as a whole) for management, their portfolios' domains for a
+programme manager."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from visd.core import permissions
+from visd.projects.models import Project
+from visd.taxonomy.models import Concept, Scheme
+
+from . import kpis
+from .models import KPI, ActionItem, BudgetEntry, KPITarget, KPIValue, ReportSection, ReportTemplate
+
+YEAR_FIELD = {"min_value": 2020, "max_value": 2040}
+
+
+def _limit_domains(form, user):
+    domains = Concept.objects.filter(scheme=Scheme.FOCUS_DOMAIN).order_by("order", "code")
+    field = form.fields["domain"]
+    if permissions.is_management(user):
+        field.queryset = domains
+        field.required = False
+        field.empty_label = _("Programme as a whole")
+    else:
+        field.queryset = domains.filter(pk__in=permissions.portfolio_domain_ids(user))
+        field.required = True
+
+
+class KPIValueForm(forms.ModelForm):
+    year = forms.IntegerField(label=_("year"), **YEAR_FIELD)
+    evidence_url = forms.URLField(label=_("evidence link"), max_length=500, required=False, assume_scheme="https")
+
+    class Meta:
+        model = KPIValue
+        fields = ["kpi", "year", "domain", "value", "evidence", "evidence_url"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit_domains(self, user)
+        self.fields["kpi"].queryset = KPI.objects.exclude(code__in=list(kpis.REGISTRY))
+
+
+class KPITargetForm(forms.ModelForm):
+    year = forms.IntegerField(label=_("year"), **YEAR_FIELD)
+
+    class Meta:
+        model = KPITarget
+        fields = ["kpi", "year", "domain", "target", "note"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit_domains(self, user)
+
+    def validate_unique(self):
+        """``set_kpi_target`` updates an existing target rather than failing on it."""
+
+
+class BudgetEntryForm(forms.ModelForm):
+    year = forms.IntegerField(label=_("budget year"), **YEAR_FIELD)
+    project = forms.ModelChoiceField(
+        Project.objects.all(), required=False, widget=forms.NumberInput, label=_("project (number)"),
+        help_text=_("The project's number in VISD Hub (as in its address), when the entry is for a project."),
+    )
+
+    class Meta:
+        model = BudgetEntry
+        fields = ["line", "year", "kind", "amount_eur", "date", "description", "reference", "project", "domain"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit_domains(self, user)
+
+
+class ActionItemForm(forms.ModelForm):
+    year = forms.IntegerField(label=_("year"), **YEAR_FIELD)
+
+    class Meta:
+        model = ActionItem
+        fields = ["year", "domain", "title", "description", "budget_line"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit_domains(self, user)
+
+
+class ReportTemplateForm(forms.ModelForm):
+    sections = forms.MultipleChoiceField(
+        label=_("sections"), choices=ReportSection.choices, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Sections appear in this order; leave out those the report should not have."),
+    )
+
+    class Meta:
+        model = ReportTemplate
+        fields = ["name", "title_nl", "title_en", "introduction_nl", "introduction_en", "sections", "is_active"]
+
+    def clean_sections(self):
+        chosen = self.cleaned_data["sections"]
+        return [code for code in ReportSection.values if code in chosen]

@@ -1,0 +1,221 @@
+"""Every change to the central project database (VISD's own projects) goes through these
+functions; views parse and check who may act (``visd.core.permissions``), then call one of them.
+The CORDIS/EDF importers write ``Project`` and ``Participation`` in ``visd.imports.actions``; nothing
+here touches those.
+
+The lifecycle is a state machine (``TRANSITIONS``): idea → proposal → submitted → approved or
+rejected; approved → running → closed; a rejected proposal may be reworked (→ proposal); an idea
+or proposal may be dropped (→ closed). Each step has a date with its own rules.
+
+Lost updates: every write takes the ``expected_version`` the user's form was built from. If
+someone else saved the project in between, ``EditConflict`` is raised and nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import (
+    VisdPartnerRole,
+    VisdProject,
+    VisdProjectPartner,
+    VisdProjectResult,
+    VisdProjectStatus as S,
+)
+
+PROJECT_FIELDS = frozenset({
+    "acronym", "title", "summary", "kind", "flagship", "domain", "instrument", "programme", "start_date",
+    "end_date", "total_budget_eur", "funding_requested_eur", "funding_granted_eur", "fris_registered_on",
+    "fris_id",
+})
+RESULT_FIELDS = frozenset({"kind", "title", "date", "reference", "amount_eur"})
+
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    S.IDEA: (S.PROPOSAL, S.CLOSED),
+    S.PROPOSAL: (S.SUBMITTED, S.IDEA, S.CLOSED),
+    S.SUBMITTED: (S.APPROVED, S.REJECTED),
+    S.APPROVED: (S.RUNNING, S.CLOSED),
+    S.REJECTED: (S.PROPOSAL, S.CLOSED),
+    S.RUNNING: (S.CLOSED,),
+    S.CLOSED: (),
+}
+
+
+class EditConflict(Exception):
+    """Someone else saved the record after the user's form was built."""
+
+    def __init__(self, record):
+        super().__init__(_("Someone else changed this project while you were editing it. Your changes were "
+                           "not saved: review the current version and make your change again."))
+        self.record = record
+
+
+def allowed_transitions(project: VisdProject) -> tuple[str, ...]:
+    return TRANSITIONS[project.status]
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _claim_version(project: VisdProject, expected_version: int | None) -> None:
+    """Atomically move the stored version from ``expected_version`` to the next; raise
+    ``EditConflict`` if the stored one differs. Call inside a transaction, before writing."""
+    expected = project.version if expected_version is None else expected_version
+    claimed = VisdProject.objects.filter(pk=project.pk, version=expected).update(version=F("version") + 1)
+    if not claimed:
+        raise EditConflict(VisdProject.objects.get(pk=project.pk))
+    project.version = expected + 1
+
+
+def _validate(project: VisdProject) -> None:
+    project.full_clean(exclude=["eu_projects"])
+
+
+def create_project(values: Mapping[str, Any], *, acting_user, eu_projects: Iterable = ()) -> VisdProject:
+    """A new project starts as an idea."""
+    unknown = set(values) - PROJECT_FIELDS
+    if unknown:
+        raise ValueError(f"VisdProject has no editable field(s) {sorted(unknown)}")
+    project = VisdProject(**values)
+    if project.fris_registered_on:
+        raise ValidationError({"fris_registered_on": _("Only an approved project is registered in FRIS.")})
+    _validate(project)
+    project._history_user = acting_user
+    with transaction.atomic():
+        project.save()
+        project.eu_projects.set(eu_projects)
+    return project
+
+
+def update_project(project: VisdProject, values: Mapping[str, Any], *, acting_user,
+                   expected_version: int | None, eu_projects: Iterable | None = None) -> VisdProject:
+    unknown = set(values) - PROJECT_FIELDS
+    if unknown:
+        raise ValueError(f"VisdProject has no editable field(s) {sorted(unknown)}")
+    for name, value in values.items():
+        setattr(project, name, value)
+    _validate(project)
+    with transaction.atomic():
+        _claim_version(project, expected_version)
+        project._history_user = acting_user
+        project.save()
+        if eu_projects is not None:
+            project.eu_projects.set(eu_projects)
+    return project
+
+
+def _transition_errors(project: VisdProject, target: str, on: datetime.date | None) -> dict[str, list[str]]:
+    today = _today()
+    if target == project.status:
+        if target == S.APPROVED:
+            return {"status": [_("This project is already approved (on %(date)s).") % {"date": project.decided_on}]}
+        return {"status": [_("The project already has this status.")]}
+    if target not in TRANSITIONS[project.status]:
+        return {"status": [_("A project cannot go from '%(current)s' to '%(target)s'.") % {
+            "current": S(project.status).label, "target": S(target).label}]}
+    if target in (S.PROPOSAL, S.IDEA):
+        return {}
+    if on is None:
+        return {"date": [_("Give the date of this step.")]}
+    if target != S.RUNNING and on > today:
+        return {"date": [_("This date is in the future; record the step when it has happened.")]}
+    if target == S.SUBMITTED:
+        return {}
+    if target in (S.APPROVED, S.REJECTED) and project.submitted_on and on < project.submitted_on:
+        return {"date": [_("The decision cannot precede the submission (%(date)s).") % {"date": project.submitted_on}]}
+    if target == S.APPROVED and not project.partners.exists():
+        return {"status": [_("Add at least one partner before recording the approval.")]}
+    if target == S.RUNNING and project.decided_on and on < project.decided_on:
+        return {"date": [_("The project cannot start before its approval (%(date)s).") % {"date": project.decided_on}]}
+    if target == S.CLOSED:
+        earliest = project.start_date if project.status == S.RUNNING else project.decided_on
+        if earliest and on < earliest:
+            return {"date": [_("The closing date cannot precede %(date)s.") % {"date": earliest}]}
+    return {}
+
+
+def change_status(project: VisdProject, target: str, *, on: datetime.date | None = None, acting_user,
+                  expected_version: int | None) -> VisdProject:
+    """Move a project to ``target`` on date ``on``. Raises ``ValidationError`` (keys 'status' or
+    'date') if the step is not allowed, ``EditConflict`` if the project changed meanwhile."""
+    if target not in S.values:
+        raise ValidationError({"status": [_("Unknown status.")]})
+    with transaction.atomic():
+        # The current state from the database, not from the user's page: a project approved by a
+        # colleague a second ago cannot be approved again.
+        current = VisdProject.objects.select_for_update().get(pk=project.pk)
+        if expected_version is not None and current.version != expected_version:
+            raise EditConflict(current)
+        errors = _transition_errors(current, target, on)
+        if errors:
+            raise ValidationError(errors)
+        if target == S.SUBMITTED:
+            current.submitted_on = on
+        elif target in (S.APPROVED, S.REJECTED):
+            current.decided_on = on
+        elif target == S.RUNNING:
+            current.start_date = current.start_date or on
+        elif target == S.CLOSED:
+            current.closed_on = on
+        elif target == S.PROPOSAL and current.status == S.REJECTED:
+            current.submitted_on = None
+            current.decided_on = None
+        current.status = target
+        _claim_version(current, current.version)
+        current._history_user = acting_user
+        current.save()
+    project.refresh_from_db()
+    return project
+
+
+def add_partner(project: VisdProject, actor, role: str, budget_eur=None, *, acting_user) -> VisdProjectPartner:
+    if role not in VisdPartnerRole.values:
+        raise ValidationError({"role": [_("Unknown role.")]})
+    if project.partners.filter(actor=actor).exists():
+        raise ValidationError({"actor": [_("%(actor)s is already a partner of this project.") % {"actor": actor}]})
+    if budget_eur is not None and budget_eur < 0:
+        raise ValidationError({"budget_eur": [_("An amount cannot be negative.")]})
+    if role == VisdPartnerRole.LEAD and project.partners.filter(role=VisdPartnerRole.LEAD).exists():
+        raise ValidationError({"role": [_("This project already has a lead partner.")]})
+    partner = VisdProjectPartner(project=project, actor=actor, role=role, budget_eur=budget_eur)
+    partner._history_user = acting_user
+    try:
+        with transaction.atomic():
+            partner.save()
+    except IntegrityError:
+        raise ValidationError({"actor": [_("%(actor)s is already a partner of this project.") % {"actor": actor}]})
+    return partner
+
+
+def remove_partner(project: VisdProject, partner_id: int, *, acting_user) -> None:
+    """Remove a partner. A partner someone else already removed is reported, not ignored; an
+    approved project keeps at least one partner."""
+    partner = project.partners.filter(pk=partner_id).first()
+    if partner is None:
+        raise ValidationError({"partner": [_("This partner is no longer part of the project (removed meanwhile).")]})
+    if project.status in (S.APPROVED, S.RUNNING) and project.partners.count() == 1:
+        raise ValidationError({"partner": [_("An approved project keeps at least one partner.")]})
+    partner._history_user = acting_user
+    partner.delete()
+
+
+def add_result(project: VisdProject, values: Mapping[str, Any], *, acting_user) -> VisdProjectResult:
+    unknown = set(values) - RESULT_FIELDS
+    if unknown:
+        raise ValueError(f"VisdProjectResult has no editable field(s) {sorted(unknown)}")
+    if project.status not in (S.APPROVED, S.RUNNING, S.CLOSED):
+        raise ValidationError({"kind": [_("Results are recorded for approved projects only.")]})
+    result = VisdProjectResult(project=project, **values)
+    result.full_clean()
+    result._history_user = acting_user
+    result.save()
+    return result

@@ -1,0 +1,132 @@
+"""Every change to orientation roadmaps goes through these functions; views check permissions
+(``visd.core.permissions``), parse and call them.
+
+Versions: a domain has roadmap versions 1, 2, ...; one draft at a time. Publishing a draft makes it
+the domain's public roadmap and marks the previously published version superseded. A new version
+starts as a copy of the latest one, items included. Published versions are not edited: start a
+new version instead. ``revision`` guards a draft against lost updates by two editors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Roadmap, RoadmapItem, RoadmapStatus
+
+TEXT_FIELDS = frozenset({"introduction", "mapping_text", "roadmap_text", "conclusion"})
+ITEM_FIELDS = frozenset({"kind", "title", "description", "start_year", "end_year", "order"})
+
+
+class EditConflict(Exception):
+    def __init__(self, record):
+        super().__init__(_("Someone else changed this roadmap while you were editing it. Your changes were not "
+                           "saved: review the current version and make your change again."))
+        self.record = record
+
+
+def _require_draft(roadmap: Roadmap) -> None:
+    if roadmap.status != RoadmapStatus.DRAFT:
+        raise ValidationError({"status": [_("A published roadmap is not changed; start a new version.")]})
+
+
+def _claim_revision(roadmap: Roadmap, expected: int | None) -> None:
+    expected = roadmap.revision if expected is None else expected
+    if not Roadmap.objects.filter(pk=roadmap.pk, revision=expected).update(revision=F("revision") + 1):
+        raise EditConflict(Roadmap.objects.get(pk=roadmap.pk))
+    roadmap.revision = expected + 1
+
+
+def start_version(domain, *, acting_user) -> Roadmap:
+    """A new draft for ``domain``: version 1, or a copy of the latest version with its items.
+    Refused while the domain already has a draft."""
+    with transaction.atomic():
+        existing = Roadmap.objects.select_for_update().filter(domain=domain)
+        if existing.filter(status=RoadmapStatus.DRAFT).exists():
+            raise ValidationError({"status": [_("This domain already has a draft roadmap; finish that one first.")]})
+        latest = existing.order_by("-version").first()
+        roadmap = Roadmap(domain=domain, version=(existing.aggregate(v=Max("version"))["v"] or 0) + 1)
+        if latest is not None:
+            for name in TEXT_FIELDS:
+                setattr(roadmap, name, getattr(latest, name))
+        roadmap._history_user = acting_user
+        try:
+            roadmap.save()
+        except IntegrityError:
+            raise ValidationError({"status": [_("Someone else started a new version at the same time.")]})
+        if latest is not None:
+            roadmap.calls.set(latest.calls.all())
+            roadmap.needs.set(latest.needs.all())
+            for item in latest.items.prefetch_related("related_domains"):
+                copy = RoadmapItem(roadmap=roadmap, **{name: getattr(item, name) for name in ITEM_FIELDS})
+                copy._history_user = acting_user
+                copy.save()
+                copy.related_domains.set(item.related_domains.all())
+    return roadmap
+
+
+def update_roadmap(roadmap: Roadmap, values: Mapping[str, Any], *, acting_user, expected_revision: int | None,
+                   calls: Iterable | None = None, needs: Iterable | None = None) -> Roadmap:
+    unknown = set(values) - TEXT_FIELDS
+    if unknown:
+        raise ValueError(f"Roadmap has no editable field(s) {sorted(unknown)}")
+    _require_draft(roadmap)
+    for name, value in values.items():
+        setattr(roadmap, name, value)
+    with transaction.atomic():
+        _claim_revision(roadmap, expected_revision)
+        roadmap._history_user = acting_user
+        roadmap.save()
+        if calls is not None:
+            roadmap.calls.set(calls)
+        if needs is not None:
+            roadmap.needs.set(needs)
+    return roadmap
+
+
+def publish(roadmap: Roadmap, *, acting_user, expected_revision: int | None = None) -> Roadmap:
+    """Publish a draft; the previously published version of the domain becomes superseded."""
+    _require_draft(roadmap)
+    if not roadmap.introduction.strip() or not roadmap.items.exists():
+        raise ValidationError({"status": [_("A roadmap is published with at least an introduction and one "
+                                            "roadmap item.")]})
+    with transaction.atomic():
+        _claim_revision(roadmap, expected_revision)
+        for old in Roadmap.objects.filter(domain=roadmap.domain, status=RoadmapStatus.PUBLISHED):
+            old.status = RoadmapStatus.SUPERSEDED
+            old._history_user = acting_user
+            old.save()
+        roadmap.status = RoadmapStatus.PUBLISHED
+        roadmap.published_on = timezone.localdate()
+        roadmap._history_user = acting_user
+        roadmap.save()
+    return roadmap
+
+
+def add_item(roadmap: Roadmap, values: Mapping[str, Any], *, acting_user, related_domains: Iterable = ()) -> RoadmapItem:
+    unknown = set(values) - ITEM_FIELDS
+    if unknown:
+        raise ValueError(f"RoadmapItem has no editable field(s) {sorted(unknown)}")
+    _require_draft(roadmap)
+    related = [domain for domain in related_domains if domain.pk != roadmap.domain_id]
+    item = RoadmapItem(roadmap=roadmap, **values)
+    item.full_clean(exclude=["related_domains"])
+    with transaction.atomic():
+        item._history_user = acting_user
+        item.save()
+        item.related_domains.set(related)
+    return item
+
+
+def remove_item(roadmap: Roadmap, item_id: int, *, acting_user) -> None:
+    _require_draft(roadmap)
+    item = roadmap.items.filter(pk=item_id).first()
+    if item is None:
+        raise ValidationError({"item": [_("This item was already removed.")]})
+    item._history_user = acting_user
+    item.delete()
