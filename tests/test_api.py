@@ -271,6 +271,8 @@ def test_calls_are_addressed_by_topic_id_even_with_a_dot(registry, anonymous):
     response = anonymous.get(f"/api/calls/{TOPIC_WITH_DOT}/")
     assert response.status_code == 200
     assert response.json()["title"] == "Targeted SME call"
+    # Characters no topic id has never reach the database (PostgreSQL refuses a NUL outright).
+    assert anonymous.get("/api/calls/EDF%002026/").status_code == 404
 
 
 # --- filtering, search, ordering, pagination -----------------------------------------------------
@@ -630,7 +632,7 @@ def test_duplicate_tag_and_participation_are_a_400(registry, admin):
     assert admin.post("/api/participations/", participation, format="json").status_code == 400
 
 
-@pytest.mark.parametrize("topic_id", [TOPIC_WITH_DOT, "EDF/2026", "EDF 2026", ""])
+@pytest.mark.parametrize("topic_id", [TOPIC_WITH_DOT, "EDF/2026", "EDF 2026", "", "..", "EDF\x002026"])
 def test_a_call_needs_a_new_topic_id_that_fits_in_its_address(registry, admin, topic_id):
     response = admin.post("/api/calls/", {"topic_id": topic_id, "title": "T"}, format="json")
     assert response.status_code == 400 and "topic_id" in response.json()

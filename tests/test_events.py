@@ -82,3 +82,15 @@ def test_screens_record_an_event_with_its_survey(client, world, users):
     client.logout()
     page = client.get(event.get_absolute_url()).content.decode()
     assert "Deep dive maritiem" in page and "Griet" not in page
+
+
+def test_api_gives_counts_and_survey_average_without_names(client, programme, users):
+    pm = users["pm_of_a"]
+    for name in ("A", "B", "C"):
+        actions.register(programme.event, name, acting_user=pm)
+    actions.record_survey_responses(programme.event, 5, acting_user=pm)
+    actions.record_survey_responses(programme.event, 2, acting_user=pm)
+    data = client.get(f"/api/events/{programme.event.pk}/").json()
+    assert data["registration_count"] == 3 and data["survey_response_count"] == 2
+    assert data["survey_average"] == 3.5
+    assert "A" not in str(data.values())

@@ -281,3 +281,21 @@ def test_a_programme_manager_enters_only_for_their_domains(reference_kpis, make_
         with pytest.raises(PermissionDenied):
             actions.enter_kpi_value(pm, kpi=kpi, year=2026, domain=domain, value=Decimal("1"), evidence="x")
     assert KPIValue.objects.count() == 1
+
+
+def test_setting_a_target_again_changes_it(reference_kpis, make_user, client):
+    from django.urls import reverse
+
+    from visd.programme.models import KPITarget
+
+    director = make_user("director")
+    client.force_login(director)
+    kpi = reference_kpis["edf-met-vlaamse-partner"]
+    for target in ("4", "6"):
+        response = client.post(reverse("programme:kpi_target_set"),
+                               {"kpi": kpi.pk, "year": 2027, "domain": "", "target": target, "note": ""})
+        assert response.status_code == 302
+    assert [(t.year, t.target) for t in KPITarget.objects.filter(kpi=kpi)] == [(2027, Decimal("6"))]
+    assert KPITarget.objects.get().history.count() == 2
+    dashboard = client.get(reverse("programme:dashboard")).content.decode()
+    assert reverse("programme:kpi_detail", args=[kpi.code, 2027]) in dashboard

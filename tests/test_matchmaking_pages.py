@@ -146,3 +146,13 @@ def test_schema_documents_the_endpoints(client):
     for path in ("/api/matching/call/{topic_id}/", "/api/matching/need/{need_id}/", "/api/matching/actor/{actor_id}/",
                  "/api/matching/partners/", "/api/matching/strength-map/", "/api/concept-tags/"):
         assert path in schema
+
+
+def test_partner_search_shows_knowledge_security_country_information_to_visd_users(client, world, make_user):
+    url = reverse("matchmaking:partners")
+    query = {"text": "Radar systems for drone detection at sea", "members": str(world.sonar.pk)}
+    france = reverse("screening:country", args=["FR"])
+    assert france not in client.get(url, query).content.decode(), "not for anonymous visitors"
+    client.force_login(make_user("programme_manager"))
+    html = client.get(url, query).content.decode()
+    assert "Radars de Provence" in html and france in html

@@ -197,3 +197,19 @@ def test_flagship_list_and_public_view(client, programme):
     assert "Maritiem vlaggenschip" in page and "Onderwaterdrone" not in page
     assert client.get(programme.idea.get_absolute_url()).status_code == 404
     assert client.get(programme.flagship.get_absolute_url()).status_code == 200
+
+
+def test_api_lists_what_each_role_may_see(client, programme, users):
+    anonymous = client.get("/api/visd-projects/").json()
+    assert [p["title"] for p in anonymous["results"]] == ["Maritiem vlaggenschip"]
+    assert anonymous["results"][0]["fris_deadline"] == "2025-07-01"
+    assert client.get(f"/api/visd-projects/{programme.idea.pk}/").status_code == 404
+    assert client.post("/api/visd-projects/", {"title": "x"}).status_code in (401, 403, 405)
+    client.force_login(users["pm_other"])
+    assert client.get("/api/visd-projects/").json()["count"] == 3
+    assert client.get("/api/roadmaps/").json()["count"] == 1  # the draft, for staff
+    client.logout()
+    assert client.get("/api/roadmaps/").json()["count"] == 0
+    events = client.get("/api/events/").json()["results"]
+    assert {e["title"] for e in events} == {"DIF-Day 2025", "Cyber deep dive"}
+    assert "registrations" not in events[0]

@@ -15,6 +15,9 @@ from visd.imports.api.views import ImportRunViewSet
 from visd.matchmaking.api.views import ConceptTagViewSet, MatchingViewSet
 from visd.programme.api.views import BudgetLineViewSet, KPIViewSet
 from visd.projects.api.views import ParticipationViewSet, ProjectViewSet
+from visd.projects.api.visd import VisdProjectViewSet
+from visd.roadmaps.api.views import RoadmapViewSet
+from visd.events.api.views import EventViewSet
 from visd.screening.api.views import CountryNoteViewSet, ExportRestrictionViewSet, ScreeningViewSet
 from visd.stakeholders.api.views import ContactViewSet, DossierViewSet, InteractionViewSet
 from visd.taxonomy.api.views import ConceptViewSet, PortfolioViewSet
@@ -34,6 +37,9 @@ router.register("calls", CallViewSet, basename="call")
 router.register("instruments", InstrumentViewSet, basename="instrument")
 router.register("projects", ProjectViewSet, basename="project")
 router.register("participations", ParticipationViewSet, basename="participation")
+router.register("visd-projects", VisdProjectViewSet, basename="visdproject")
+router.register("roadmaps", RoadmapViewSet, basename="roadmap")
+router.register("events", EventViewSet, basename="event")
 router.register("infrastructure", InfrastructureViewSet, basename="infrastructure")
 router.register("budget-lines", BudgetLineViewSet, basename="budgetline")
 router.register("kpis", KPIViewSet, basename="kpi")

@@ -5,6 +5,7 @@ loaded by ``visd load-reference``; every record carries its source. The instrume
 uses live on ``funding.InstrumentGuidance`` and ``funding.AidRate``.
 """
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -80,6 +81,7 @@ class Obligation(RegistryModel, Sourced):
     lead_time_nl = models.CharField(_("lead time (Dutch)"), max_length=300, blank=True)
     lead_time_en = models.CharField(_("lead time (English)"), max_length=300, blank=True)
     link = models.CharField(_("link in VISD Hub"), max_length=200, blank=True,
+                            validators=[RegexValidator(r"^/[-a-z0-9_/]*$", _("A path in VISD Hub, such as /screening/export/."))],
                             help_text=_("A path in this product, e.g. /screening/export/."))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()

@@ -113,6 +113,6 @@ def need_record(need, names: dict) -> dict:
     return {
         "id": f"need:{need.pk}", "kind": "need", "title": need.name, "text": text, "status": "",
         "budget": float(need.committed_eur) if need.committed_eur is not None else None,
-        "programme": need.get_source_kind_display() if hasattr(need, "get_source_kind_display") else "",
+        "programme": need.source_kind,
         "extra": {"level": need.level, "code": need.code},
     }

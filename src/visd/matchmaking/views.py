@@ -17,6 +17,10 @@ from . import matches
 from .matches import MatchError
 
 TOP_CHOICES = (10, 25, 50)
+# The engine's coarse kinds (see records.ENGINE_KINDS), labelled with the registry's kinds they cover.
+FILTER_KINDS = [("company", ActorKind.COMPANY.label), ("university", ActorKind.UNIVERSITY.label),
+                ("research", ActorKind.RESEARCH_ORGANISATION.label), ("public", ActorKind.PUBLIC_BODY.label),
+                ("other", ActorKind.OTHER.label)]
 FILTER_REGIONS = [(code, label) for code, label in Region.choices if code in matches.REGION_ARGS]
 
 
@@ -42,7 +46,7 @@ def _filters(request) -> tuple[dict, dict, list[str]]:
 
 
 def _form_context(values):
-    return {"values": values, "regions": FILTER_REGIONS, "kinds": ActorKind.choices, "top_choices": TOP_CHOICES}
+    return {"values": values, "regions": FILTER_REGIONS, "kinds": FILTER_KINDS, "top_choices": TOP_CHOICES}
 
 
 def call_matches(request, topic_id):
@@ -164,6 +168,7 @@ def partner_search(request):
         errors.append(_("Unknown members (give an actor id or PIC): %(values)s") % {"values": ", ".join(unknown)})
     if searched and not errors:
         results = matches.partners_for_draft(text, [m.pk for m in members], filters, values["top"])
+    countries = list(dict.fromkeys(r["country"] for r in results if r["country"]))
     return render(request, "matchmaking/partner_search.html", {
-        "text": text, "members_raw": request.GET.get("members", ""), "members": members, "results": results,
+        "countries": countries, "text": text, "members_raw": request.GET.get("members", ""), "members": members, "results": results,
         "errors": errors, "searched": searched, **_form_context(values)})

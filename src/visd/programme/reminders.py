@@ -8,7 +8,9 @@ Who gets what:
 * open follow-ups due within the horizon, or overdue: the staff who took part in the interaction or
   logged it (``Interaction.objects.open_follow_ups_of``);
 * programme deadlines not done: management, and for a domain's deadline the programme managers of
-  that domain (a programme-wide deadline goes to every programme manager as well).
+  that domain (a programme-wide deadline goes to every programme manager as well);
+* FRIS registrations due (approved VISD projects not yet in FRIS, due four months after approval):
+  management and the programme managers of the project's domain.
 
 Each reminder is sent once per user (``ReminderSent``); its key includes the due date, so a moved
 deadline is reminded again. ``visd send-reminders`` runs this, typically once a day.
@@ -69,13 +71,33 @@ def _deadline_reminders(user, today, until) -> list[Reminder]:
                      + (f" ({d.domain.label})" if d.domain else "")) for d in deadlines]
 
 
+def _fris_reminders(user, until) -> list[Reminder]:
+    """Approved VISD projects not yet registered in FRIS, whose registration deadline (four months
+    after approval, ``VisdProject.fris_deadline``) falls within the horizon or has passed."""
+    from visd.projects.models import DECIDED_STATUSES, VisdProject
+
+    projects = VisdProject.objects.filter(status__in=DECIDED_STATUSES, fris_registered_on__isnull=True,
+                                          decided_on__isnull=False).select_related("domain")
+    if not permissions.is_management(user):
+        projects = projects.filter(domain_id__in=permissions.portfolio_domain_ids(user))
+    items = []
+    for project in projects:
+        deadline = project.fris_deadline
+        if deadline is not None and deadline <= until:
+            items.append(Reminder(f"fris:{project.pk}:{deadline}", deadline,
+                                  _("FRIS registration of %(project)s") % {"project": project},
+                                  project.get_absolute_url()))
+    return items
+
+
 def reminders_for(user, today: datetime.date, horizon_days: int = DEFAULT_HORIZON_DAYS) -> list[Reminder]:
     """Everything due for ``user`` from ``today`` to ``today + horizon_days`` (follow-ups and
     programme deadlines also when overdue), soonest first. Nothing for anyone outside VISD staff."""
     if not permissions.is_visd_staff(user):
         return []
     until = today + datetime.timedelta(days=horizon_days)
-    items = _call_reminders(today, until) + _follow_up_reminders(user, until) + _deadline_reminders(user, today, until)
+    items = (_call_reminders(today, until) + _follow_up_reminders(user, until)
+             + _deadline_reminders(user, today, until) + _fris_reminders(user, until))
     return sorted(items, key=lambda r: (r.due, r.key))
 
 

@@ -93,6 +93,13 @@ def ml_codes() -> frozenset[str]:
     return frozenset(codes)
 
 
+@lru_cache(maxsize=1)
+def ml_texts() -> dict[str, str]:
+    """The list's text of each category and first-level item, by code (as in ``ml_codes``)."""
+    return {entry.code.rstrip("."): entry.text for entry in read_list()
+            if entry.code.rstrip(".") in ml_codes()}
+
+
 def ml_choices() -> list[str]:
     """The categories offered in the questionnaire: ML1..ML22, with ML7 also by sub-category."""
     def order(code):

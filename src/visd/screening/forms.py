@@ -15,6 +15,10 @@ from .countries import country_choices
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
+def _shorten(text: str, length: int = 90) -> str:
+    return text if len(text) <= length else text[:length].rsplit(" ", 1)[0] + " …"
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -80,7 +84,9 @@ class EsacForm(ScreeningForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ml_category"].choices = [("", _("none"))] + [(c, c) for c in esac.ml_choices()]
+        texts = esac.ml_texts()
+        self.fields["ml_category"].choices = [("", _("none"))] + [
+            (code, f"{code} – {_shorten(texts.get(code, ''))}") for code in esac.ml_choices()]
 
     def run(self, answers):
         return esac.screen(answers)

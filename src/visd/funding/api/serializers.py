@@ -7,13 +7,15 @@ from visd.core.api.serializers import RegistrySerializer
 from ..models import Call, Instrument
 
 
+# The topic id is the call's address in the API (/api/calls/<topic id>/), so it keeps to characters
+# that need no escaping in a URL path; the EU's own topic ids use letters, digits and dashes.
+TOPIC_ID_CHARACTERS = r"[A-Za-z0-9][A-Za-z0-9._-]*"
 TOPIC_ID_MESSAGE = _("A topic id consists of letters, digits, dashes, dots and underscores, e.g. EDF-2026-DA-NAVAL-EMSAS.")
 
 
 class CallSerializer(RegistrySerializer):
-    # The topic id is the call's address in the API (/api/calls/<topic id>/), so it must fit in a URL path.
     topic_id = serializers.RegexField(
-        r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=120, error_messages={"invalid": TOPIC_ID_MESSAGE},
+        rf"^{TOPIC_ID_CHARACTERS}$", max_length=120, error_messages={"invalid": TOPIC_ID_MESSAGE},
         validators=[UniqueValidator(queryset=Call.objects.all())], help_text=TOPIC_ID_MESSAGE,
     )
 

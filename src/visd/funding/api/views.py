@@ -2,7 +2,7 @@ from visd.core.api.views import HistoryMixin, RegistryViewSet
 
 from ..filtersets import CallFilterSet, InstrumentFilterSet
 from ..models import Call, Instrument
-from .serializers import CallSerializer, InstrumentSerializer
+from .serializers import TOPIC_ID_CHARACTERS, CallSerializer, InstrumentSerializer
 
 
 class CallViewSet(HistoryMixin, RegistryViewSet):
@@ -13,7 +13,7 @@ class CallViewSet(HistoryMixin, RegistryViewSet):
     serializer_class = CallSerializer
     filterset_class = CallFilterSet
     lookup_field = "topic_id"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = TOPIC_ID_CHARACTERS
     ordering_fields = ["deadline", "topic_id", "programme", "status", "budget_max"]
 
 

@@ -11,6 +11,7 @@ class ActorMatchSerializer(serializers.Serializer):
     kbo = serializers.CharField(allow_null=True)
     country = serializers.CharField()
     region = serializers.CharField()
+    region_label = serializers.CharField(help_text="The region's name in the active language.")
     kind = serializers.CharField()
     score = serializers.FloatField()
     explanation = serializers.JSONField(
@@ -19,7 +20,7 @@ class ActorMatchSerializer(serializers.Serializer):
 
 
 class OpportunityMatchSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["call", "need"])
+    kind = serializers.CharField(help_text="call or need")
     id = serializers.IntegerField(help_text="Call or capability need id in the registry.")
     title = serializers.CharField()
     score = serializers.FloatField()
@@ -40,7 +41,7 @@ class ActorOpportunitiesSerializer(serializers.Serializer):
 
 class StrengthRowSerializer(serializers.Serializer):
     key = serializers.CharField()
-    kind = serializers.ChoiceField(choices=["domain", "need", "call"])
+    kind = serializers.CharField(help_text="domain, need or call")
     label = serializers.CharField()
     critical_mass = serializers.JSONField()
     opportunity = serializers.JSONField()

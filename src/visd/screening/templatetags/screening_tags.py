@@ -11,6 +11,7 @@ Both inclusion tags render nothing for users without a VISD role (``permissions.
 from django import template
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from visd.core import permissions
 
@@ -34,6 +35,34 @@ def lang(texts):
 @register.filter
 def local(record, field):
     return getattr(record, f"{field}_{_language()}", "") or getattr(record, f"{field}_en", "")
+
+
+EXPORT_OUTCOMES = {
+    "restricted": _("Embargo or ban flagged"),
+    "licence_required": _("Licence needed"),
+    "no_licence_named": _("No licence duty named in the documents"),
+}
+
+
+NATURES = {
+    "civil": _("Civil"),
+    "dual_use_civil": _("Dual use, business case mainly civil"),
+    "dual_use_military": _("Dual use, business case mainly military"),
+    "military": _("Military"),
+}
+
+
+@register.filter
+def nature_label(code):
+    return NATURES.get(code, code)
+
+
+@register.filter
+def outcome_label(screening):
+    """A stored screening's outcome in words: the ESAC rule's label, or the export path's verdict."""
+    if screening.kind == "esac":
+        return lang(screening.result.get("label", {})) or screening.outcome
+    return EXPORT_OUTCOMES.get(screening.outcome, screening.outcome)
 
 
 def _user(context):

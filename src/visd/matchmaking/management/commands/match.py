@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from visd.matchmaking import matches
 from visd.matchmaking.matches import MatchError
@@ -57,6 +58,11 @@ class Command(BaseCommand):
             p.missing_args_message = None
 
     def handle(self, *args, target, **options):
+        # A tool's output: English messages and concept labels, whatever the site's default language.
+        with translation.override("en"):
+            return self._handle(target, options)
+
+    def _handle(self, target, options):
         top = _positive(options["top"])
         try:
             if target == "calls":

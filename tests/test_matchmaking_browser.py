@@ -1,0 +1,65 @@
+"""In a real browser (Debian's Chromium via Playwright): open a call, follow the link to its matches
+and read the ranked actors with their reasons; filter them to Flanders."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from matchmaking_world import build_world
+from visd.matchmaking import service
+
+CHROMIUM = os.environ.get("VISD_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM} (set VISD_CHROMIUM)"),
+]
+
+
+@pytest.fixture
+def page(live_server):
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(locale="nl-BE")
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+
+
+@pytest.fixture
+def world(transactional_db, settings, tmp_path):
+    settings.VISD_MATCHING_DIR = tmp_path / "matching"
+    service.forget()
+    yield build_world()
+    service.forget()
+
+
+def test_a_call_shows_ranked_actors_with_reasons(page, live_server, world):
+    page.goto(f"{live_server.url}/calls/{world.call.topic_id}/")
+    page.get_by_role("link", name="Passende actoren").click()
+    page.wait_for_url(f"**/matching/call/{world.call.topic_id}/")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Passende actoren")
+    matches = page.locator("#matches > li")
+    names = [matches.nth(i).get_by_role("heading", level=3).get_by_role("link").inner_text()
+             for i in range(matches.count())]
+    assert set(names) >= {"Leuven Radar Lab", "Scheldt Drone Systems", "Radars de Provence"}
+    assert "Kempen Cyber" not in names
+    scores = [float(s.replace(",", ".")) for s in page.locator("#matches .score").all_inner_texts()]
+    assert scores == sorted(scores, reverse=True)
+    lab = matches.filter(has_text="Leuven Radar Lab")
+    assert "HARBOURSHIELD" in lab.inner_text() and "Dronebestrijding" in lab.inner_text()
+
+    page.get_by_label("Regio").select_option("flanders")
+    page.get_by_role("button", name="Toepassen").click()
+    page.wait_for_url("**region=flanders**")
+    flemish = page.locator("#matches > li h3 a").all_inner_texts()
+    assert "Radars de Provence" not in flemish and "Leuven Radar Lab" in flemish
+
+    page.get_by_role("link", name="HARBOURSHIELD", exact=False).first.click()
+    page.wait_for_url(f"**/projects/{world.project.pk}/")
