@@ -6,12 +6,14 @@ import re
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
+from werkzeug.test import Client as WsgiClient
 
 from visd.core.models import Role
 
@@ -20,7 +22,16 @@ from test_api import registry  # noqa: F401  (the ORM-built dataset, a fixture)
 
 @pytest.fixture
 def api_schema(db):
-    return schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    """The schema, loaded from (and calling) Django's WSGI application. Like Django's test client,
+    the application is kept from closing the database connection after each request, or the test's
+    transaction would be lost on PostgreSQL."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -62,12 +73,15 @@ CHECKS = [not_a_server_error, response_schema_conformance]
 
 def path_parameters_for(operation, headers):
     """Point a detail operation at the first record its list shows to an administrator: random ids
-    would only ever meet 404. Operations whose list is empty or elsewhere get random values."""
+    would only ever meet 404. Operations whose list is empty or elsewhere get random values.
+    (Asked through the same WSGI application: Django's test client would reconnect the signal
+    that closes the connection.)"""
     match = re.search(r"\{(\w+)\}", operation.path)
     if match is None:
         return None
-    listing = APIClient().get(operation.path[: match.start()], {"limit": 1}, HTTP_AUTHORIZATION=headers["Authorization"])
-    body = listing.json() if listing.status_code == 200 else {}
+    client = WsgiClient(operation.schema.app)
+    listing = client.get(operation.path[: match.start()], query_string={"limit": 1}, headers=headers)
+    body = listing.get_json() if listing.status_code == 200 else {}
     records = body.get("results", []) if isinstance(body, dict) else body
     name = match.group(1)
     if not records or name not in records[0]:

@@ -80,3 +80,15 @@ def test_event_and_roadmap_screens(client, programme, users, world, role, allowe
     response = client.post(reverse("events:create"), {"title": "Cyber", "kind": "info_day", "date": "2025-01-01",
                                                       "domain": world.cyber.pk})
     assert event.__class__.objects.filter(title="Cyber").exists() == (role in {"director", "pm_other"})
+
+
+def test_history_pages_follow_the_same_rules(client, programme, users):
+    idea_history = reverse("history:record", args=["projects", "visdproject", programme.idea.pk])
+    draft_history = reverse("history:record", args=["roadmaps", "roadmap", programme.draft.pk])
+    flagship_history = reverse("history:record", args=["projects", "visdproject", programme.flagship.pk])
+    assert client.get(idea_history).status_code == 404
+    assert client.get(draft_history).status_code == 404
+    assert client.get(flagship_history).status_code == 200
+    client.force_login(users["pm_other"])
+    assert client.get(idea_history).status_code == 200
+    assert client.get(draft_history).status_code == 200

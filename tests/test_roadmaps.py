@@ -122,3 +122,21 @@ def test_screens_add_item_and_publish(programme, world, users, client):
     assert stale.status_code == 302  # published: refused, back to the roadmap
     draft.refresh_from_db()
     assert draft.introduction == "Intro"
+
+
+def test_svg_export_is_escaped_and_scaled(programme, world, users, client):
+    from xml.etree import ElementTree
+
+    pm = users["pm_of_a"]
+    _fill(programme.draft, world, pm)
+    actions.add_item(programme.draft, {"kind": "capability", "title": "<script>alert(1)</script>",
+                                       "start_year": 2028, "end_year": 2035}, acting_user=pm)
+    client.force_login(pm)
+    response = client.get(reverse("roadmaps:svg", args=[programme.draft.pk]))
+    assert response["Content-Type"].startswith("image/svg+xml")
+    body = response.content.decode()
+    assert "<script>" not in body and "&lt;script&gt;" in body
+    root = ElementTree.fromstring(body)
+    bars = [e for e in root.iter("{http://www.w3.org/2000/svg}rect") if e.get("rx")]
+    # 2026-2030 and 2028-2035 on a 2026-2035 axis of 56 px per year, after a 320 px label column.
+    assert [(float(b.get("x")), float(b.get("width"))) for b in bars] == [(322, 5 * 56 - 4), (322 + 2 * 56, 8 * 56 - 4)]

@@ -213,3 +213,27 @@ def test_api_lists_what_each_role_may_see(client, programme, users):
     events = client.get("/api/events/").json()["results"]
     assert {e["title"] for e in events} == {"DIF-Day 2025", "Cyber deep dive"}
     assert "registrations" not in events[0]
+
+
+def test_running_and_closing_dates(programme, users):
+    user = users["coordinator"]
+    project = programme.flagship  # approved on 2025-03-01
+    with pytest.raises(ValidationError, match="cannot start before its approval"):
+        actions.change_status(project, "running", on=datetime.date(2025, 2, 1), acting_user=user,
+                              expected_version=None)
+    actions.change_status(project, "running", on=datetime.date(2025, 4, 1), acting_user=user, expected_version=None)
+    assert project.start_date == datetime.date(2025, 4, 1)
+    with pytest.raises(ValidationError, match="closing date cannot precede"):
+        actions.change_status(project, "closed", on=datetime.date(2025, 3, 15), acting_user=user,
+                              expected_version=None)
+    actions.change_status(project, "closed", on=datetime.date(2025, 12, 1), acting_user=user, expected_version=None)
+    assert project.status == "closed" and actions.allowed_transitions(project) == ()
+    assert permissions_view_public(project)
+
+
+def permissions_view_public(project):
+    from django.contrib.auth.models import AnonymousUser
+
+    from visd.core import permissions
+
+    return permissions.can_view(AnonymousUser(), project)  # a closed flagship stays public

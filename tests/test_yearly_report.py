@@ -240,3 +240,27 @@ def test_html_report_for_a_programme_manager(world, client):
     assert "F1" in html and "@media print" in html
     assert client.get(reverse("programme:report"), {"year": YEAR, "scope": "pm:999999"}).status_code == 404
     assert client.get(reverse("programme:report"), {"year": "x"}).status_code == 404
+
+
+def test_activating_a_template_replaces_the_active_one(world, client):
+    client.force_login(world.director)
+    first = ReportTemplate.objects.create(name="oud", title_nl="Oud", title_en="Old",
+                                          sections=["budget", "kpis"], is_active=True)
+    response = client.post(reverse("programme:template_create"), {
+        "name": "nieuw", "title_nl": "Jaarverslag VISD", "title_en": "VISD annual report", "introduction_nl": "Inleiding",
+        "introduction_en": "Introduction", "sections": ["agenda", "kpis"], "is_active": "on"})
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert not first.is_active
+    active = ReportTemplate.objects.get(is_active=True)
+    assert active.name == "nieuw" and active.sections == ["kpis", "agenda"]
+    # Editing keeps the order set before (e.g. in the admin) for the sections kept.
+    active.sections = ["agenda", "kpis"]
+    active.save()
+    client.post(reverse("programme:template_edit", args=[active.pk]), {
+        "name": "nieuw", "title_nl": "Jaarverslag VISD", "title_en": "VISD annual report", "introduction_nl": "",
+        "introduction_en": "", "sections": ["kpis", "agenda", "budget"], "is_active": "on"})
+    active.refresh_from_db()
+    assert active.sections == ["agenda", "kpis", "budget"]
+    html = client.get(reverse("programme:report"), {"year": YEAR}).content.decode()
+    assert "Jaarverslag VISD" in html or "VISD annual report" in html

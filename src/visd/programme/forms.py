@@ -10,7 +10,7 @@ from visd.projects.models import Project
 from visd.taxonomy.models import Concept, Scheme
 
 from . import kpis
-from .models import KPI, ActionItem, BudgetEntry, KPITarget, KPIValue, ReportSection, ReportTemplate
+from .models import KPI, ActionItem, BudgetEntry, KPIValue, ReportSection, ReportTemplate
 
 YEAR_FIELD = {"min_value": 2020, "max_value": 2040}
 
@@ -41,19 +41,19 @@ class KPIValueForm(forms.ModelForm):
         self.fields["kpi"].queryset = KPI.objects.exclude(code__in=list(kpis.REGISTRY))
 
 
-class KPITargetForm(forms.ModelForm):
-    year = forms.IntegerField(label=_("year"), **YEAR_FIELD)
+class KPITargetForm(forms.Form):
+    """Not a ModelForm: setting the target of a KPI, year and scope again changes the existing one
+    (``actions.set_kpi_target``) rather than failing on the uniqueness constraint."""
 
-    class Meta:
-        model = KPITarget
-        fields = ["kpi", "year", "domain", "target", "note"]
+    kpi = forms.ModelChoiceField(KPI.objects.all(), label=_("KPI"))
+    year = forms.IntegerField(label=_("year"), **YEAR_FIELD)
+    domain = forms.ModelChoiceField(Concept.objects.none(), label=_("focus domain"))
+    target = forms.DecimalField(label=_("target"), max_digits=16, decimal_places=2, min_value=0)
+    note = forms.CharField(label=_("note"), widget=forms.Textarea, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         _limit_domains(self, user)
-
-    def validate_unique(self):
-        """``set_kpi_target`` updates an existing target rather than failing on it."""
 
 
 class BudgetEntryForm(forms.ModelForm):
@@ -96,5 +96,15 @@ class ReportTemplateForm(forms.ModelForm):
         fields = ["name", "title_nl", "title_en", "introduction_nl", "introduction_en", "sections", "is_active"]
 
     def clean_sections(self):
+        """Sections already in the template keep their order (set in the admin); new ones follow in
+        the standard order."""
         chosen = self.cleaned_data["sections"]
-        return [code for code in ReportSection.values if code in chosen]
+        kept = [code for code in (self.instance.sections or []) if code in chosen]
+        return kept + [code for code in ReportSection.values if code in chosen and code not in kept]
+
+    def _get_validation_exclusions(self):
+        # Activating this template deactivates the active one (the view does it in one transaction),
+        # so the 'one active template' constraint is not checked against the template it replaces.
+        exclusions = super()._get_validation_exclusions()
+        exclusions.add("is_active")
+        return exclusions

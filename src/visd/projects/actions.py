@@ -163,7 +163,10 @@ def change_status(project: VisdProject, target: str, *, on: datetime.date | None
         elif target in (S.APPROVED, S.REJECTED):
             current.decided_on = on
         elif target == S.RUNNING:
-            current.start_date = current.start_date or on
+            current.start_date = on
+            if current.end_date and current.end_date < on:
+                raise ValidationError({"date": [_("The project cannot start after its planned end date (%(date)s).")
+                                                % {"date": current.end_date}]})
         elif target == S.CLOSED:
             current.closed_on = on
         elif target == S.PROPOSAL and current.status == S.REJECTED:

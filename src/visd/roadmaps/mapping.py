@@ -104,3 +104,41 @@ def cross_domain_matrix(user):
         counts[key] = counts.get(key, 0) + link["n"]
     rows = [(top, [(ted, counts.get((top.pk, ted.pk), 0)) for ted in teds]) for top in tops]
     return teds, rows
+
+
+#: Layout of the SVG export, in pixels.
+SVG_LABEL_WIDTH, SVG_YEAR_WIDTH, SVG_ROW_HEIGHT, SVG_HEADER = 320, 56, 28, 36
+SVG_COLOURS = {"technology": "#1f5f8b", "capability": "#2e7d4f", "project": "#8a4b08"}
+
+
+def timeline_svg(title: str, items: list[RoadmapItem]) -> str:
+    """The visual roadmap as a standalone SVG (for slides and reports): a year axis and one bar per
+    item, its title on the left, its years written in the bar. Text is escaped; no script."""
+    from xml.sax.saxutils import escape
+
+    years, rows = timeline(items)
+    width = SVG_LABEL_WIDTH + SVG_YEAR_WIDTH * max(len(years), 1) + 8
+    height = SVG_HEADER + SVG_ROW_HEIGHT * len(rows) + 8
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="roadmap-title" '
+        'font-family="sans-serif" font-size="13">',
+        f'<title id="roadmap-title">{escape(title)}</title>',
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+    ]
+    for index, year in enumerate(years):
+        x = SVG_LABEL_WIDTH + index * SVG_YEAR_WIDTH
+        parts.append(f'<line x1="{x}" y1="{SVG_HEADER - 8}" x2="{x}" y2="{height}" stroke="#d0d0d0"/>')
+        parts.append(f'<text x="{x + SVG_YEAR_WIDTH / 2}" y="20" text-anchor="middle">{year}</text>')
+    for number, row in enumerate(rows):
+        y = SVG_HEADER + number * SVG_ROW_HEIGHT
+        x = SVG_LABEL_WIDTH + row.before * SVG_YEAR_WIDTH
+        bar_width = row.span * SVG_YEAR_WIDTH - 4
+        colour = SVG_COLOURS.get(row.item.kind, "#444444")
+        label = escape(row.item.title if len(row.item.title) <= 44 else row.item.title[:43] + "…")
+        parts.append(f'<text x="8" y="{y + 18}">{label}</text>')
+        parts.append(f'<rect x="{x + 2}" y="{y + 4}" width="{bar_width}" height="{SVG_ROW_HEIGHT - 8}" rx="3" '
+                     f'fill="{colour}"><title>{escape(str(row.item))}</title></rect>')
+        parts.append(f'<text x="{x + 8}" y="{y + 18}" fill="#ffffff">{row.item.start_year}–{row.item.end_year}</text>')
+    parts.append("</svg>")
+    return "\n".join(parts)

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/items/", views.item_add, name="item_add"),
     path("<int:pk>/items/<int:item_pk>/remove/", views.item_remove, name="item_remove"),
     path("<int:pk>/items.csv", views.roadmap_csv, name="csv"),
+    path("<int:pk>/timeline.svg", views.roadmap_svg, name="svg"),
 ]

@@ -167,6 +167,19 @@ def roadmap_csv(request, pk):
     return response
 
 
+def roadmap_svg(request, pk):
+    """The visual roadmap as an SVG image, for slides and reports."""
+    roadmap = _roadmap_for(request, pk)
+    title = _("Orientation roadmap %(domain)s, version %(version)s") % {"domain": roadmap.domain.label,
+                                                                         "version": roadmap.version}
+    response = HttpResponse(mapping.timeline_svg(title, list(roadmap.items.all())),
+                            content_type="image/svg+xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="roadmap-{roadmap.domain.code}-v{roadmap.version}.svg"'
+    # An SVG opened from our domain must not run anything, whatever text it holds.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
 def cross_domain(request):
     teds, rows = mapping.cross_domain_matrix(request.user)
     return render(request, "roadmaps/cross_domain.html", {"teds": teds, "rows": rows})
