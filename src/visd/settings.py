@@ -184,6 +184,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name across apps get names of their own in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ParticipationRoleEnum": "visd.projects.models.ParticipationRole",
+        "ScreeningKindEnum": "visd.screening.models.ScreeningKind",
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("VISD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
