@@ -24,6 +24,7 @@ install: $(VENV)/.installed
 demo: install
 	$(VISD) migrate --noinput
 	$(VISD) load-reference
+	$(VISD) load-screening-rules
 	$(VISD) load-demo
 	$(VISD) create-admin --username admin
 	@echo "VISD Hub runs at http://127.0.0.1:8000  (Ctrl+C stops it)"
