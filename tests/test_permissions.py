@@ -302,3 +302,24 @@ def test_the_scan_above_would_notice_a_leak(client, world, users):
     client.force_login(users["coordinator"])
     seen = [url for url in public_urls(world) if PERSON_A["email"] in client.get(url).content.decode()]
     assert f"/actors/{world.actor_a.pk}/" in seen and "/api/contacts/" in seen
+
+
+def test_a_programme_manager_may_take_up_an_actor_no_domain_claims_yet(world, users):
+    """Imported actors start without a focus domain; any programme manager may curate them (and
+    claim them by tagging a domain), but once claimed only that domain's manager may edit them.
+    Contacts stay with the portfolio: an unclaimed actor's contacts are management's."""
+    from visd.actors.models import Actor, ActorTag, TagOrigin
+    from visd.core import permissions
+
+    unclaimed = Actor.objects.create(name="Nieuw Geïmporteerd NV", kind="company", country="BE", postcode="2000")
+    maritime_pm, cyber_pm = users["pm_of_a"], users["pm_other"]
+    assert permissions.can_edit_actor(maritime_pm, unclaimed)
+    assert permissions.can_edit_actor(cyber_pm, unclaimed)
+    assert unclaimed in permissions.editable_actors(cyber_pm)
+    assert not permissions.can_edit_stakeholder_records(cyber_pm, unclaimed)
+
+    ActorTag.objects.create(actor=unclaimed, concept=world.maritime, origin=TagOrigin.CURATED)
+    assert permissions.can_edit_actor(maritime_pm, unclaimed)
+    assert not permissions.can_edit_actor(cyber_pm, unclaimed)
+    assert unclaimed not in permissions.editable_actors(cyber_pm)
+    assert not permissions.can_edit_actor(users["actor_user_a"], unclaimed)

@@ -7,7 +7,7 @@ Views, the API and templates ask these functions; nothing else checks roles. The
 |------------------------------|----------------|----------------------------|----------------------------------------|-------------------------|
 | anonymous, no role           | read           | never                      | no                                     | no                      |
 | actor user                   | read           | contacts of own org (read) | own organisation's profile only         | no                      |
-| programme manager            | read           | read all                   | actors in their portfolio's domains    | no                      |
+| programme manager            | read           | read all                   | actors in their portfolio's domains, or in no domain yet (contacts: portfolio only) | no |
 | director, coordinator, admin | read           | read all                   | all                                    | yes                     |
 
 GDPR export and erasure of a contact follow the right to edit that actor's stakeholder records.
@@ -103,11 +103,27 @@ def actor_in_portfolio(user, actor: Actor) -> bool:
     return actor.tags.filter(concept_id__in=domains).exists()
 
 
+def actor_without_focus_domain(actor: Actor) -> bool:
+    """True when no focus domain is tagged on the actor yet (new or freshly imported)."""
+    from visd.taxonomy.models import Scheme
+
+    return actor.pk is None or not actor.tags.filter(concept__scheme=Scheme.FOCUS_DOMAIN).exists()
+
+
+def actor_in_manager_scope(user, actor: Actor) -> bool:
+    """A programme manager looks after the actors of their portfolio's domains, and may take up an
+    actor that no domain claims yet (by tagging one of their domains): otherwise the thousands of
+    imported, untagged organisations could be curated by the director alone."""
+    if not is_programme_manager(user):
+        return False
+    return actor_in_portfolio(user, actor) or actor_without_focus_domain(actor)
+
+
 def can_edit_actor(user, actor: Actor) -> bool:
     if is_management(user):
         return True
     if is_programme_manager(user):
-        return actor_in_portfolio(user, actor)
+        return actor_in_manager_scope(user, actor)
     own = own_actor_id(user)
     return own is not None and actor.pk == own
 
@@ -180,7 +196,15 @@ def editable_actors(user, queryset=None):
     if is_management(user):
         return queryset
     if is_programme_manager(user):
-        return queryset.filter(tags__concept_id__in=portfolio_domain_ids(user)).distinct()
+        from django.db.models import Exists, OuterRef, Q
+
+        from visd.actors.models import ActorTag
+        from visd.taxonomy.models import Scheme
+
+        claimed = ActorTag.objects.filter(actor=OuterRef("pk"), concept__scheme=Scheme.FOCUS_DOMAIN)
+        return queryset.filter(
+            Q(tags__concept_id__in=portfolio_domain_ids(user)) | ~Exists(claimed)
+        ).distinct()
     own = own_actor_id(user)
     if own is not None:
         return queryset.filter(pk=own)
