@@ -192,6 +192,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 EMAIL_BACKEND = os.environ.get("VISD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# With VISD_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend reminders land as files here.
+EMAIL_FILE_PATH = os.environ.get("VISD_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+DEFAULT_FROM_EMAIL = os.environ.get("VISD_DEFAULT_FROM_EMAIL", "visd-hub@localhost")
 
 LOGGING = {
     "version": 1,
