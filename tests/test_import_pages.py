@@ -155,7 +155,9 @@ def test_the_command_imports_and_prints_counts(tmp_path):
     assert "3" in output.getvalue()
 
 
-@pytest.mark.django_db
+# The console entry point closes the database connections when the command ends (as manage.py
+# does); on PostgreSQL that ends the test's transaction, so this test commits for real.
+@pytest.mark.django_db(transaction=True)
 def test_the_command_refuses_bad_input_with_exit_status_1(tmp_path, capsys):
     projects, organisations = edf_sample(tmp_path, break_country=True)
     with pytest.raises(SystemExit) as exit_info:
