@@ -26,6 +26,7 @@ demo: install
 	$(VISD) load-reference
 	$(VISD) load-screening-rules
 	$(VISD) load-demo
+	$(VISD) tag
 	$(VISD) create-admin --username admin
 	@echo "VISD Hub runs at http://127.0.0.1:8000  (Ctrl+C stops it)"
 	$(VISD) runserver 127.0.0.1:8000

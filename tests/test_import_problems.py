@@ -217,3 +217,52 @@ def test_a_valid_sample_is_applied():
     assert run.counts["actors"]["created"] == len({row["id"] for row in organisations})
     contribution = organisations[0]["ecContribution"]
     assert Participation.objects.filter(ec_contribution=Decimal(contribution)).exists()
+
+
+@pytest.mark.parametrize("value, expected", [
+    ('"ACADEMIA TEHNICA MILITARA ""FERDINAND I"""', 'ACADEMIA TEHNICA MILITARA "FERDINAND I"'),
+    ('"NCSR ""D"""', 'NCSR "D"'),
+    ('"INCAS ""ELIE CARAFOLI""- BUCURESTI"', 'INCAS "ELIE CARAFOLI"- BUCURESTI'),
+    ('ACADEMIA TEHNICA MILITARA "FERDINAND I"', 'ACADEMIA TEHNICA MILITARA "FERDINAND I"'),  # repaired: kept
+    ('"Surveillance: Ethical Issues"', '"Surveillance: Ethical Issues"'),  # quoted once, nothing doubled
+    ('"A "" B " C"', '"A "" B " C"'),  # a lone quote inside: not an escaped value
+    ('The ""X"" project', 'The ""X"" project'),  # not enclosed in quotes
+    ('""', '""'),
+    ("", ""),
+])
+def test_unescape_double_quoted(value, expected):
+    from visd.imports.readers import unescape_double_quoted
+
+    assert unescape_double_quoted(value) == expected
+
+
+@pytest.mark.django_db
+def test_values_quoted_twice_in_the_source_are_unescaped_once_and_reimport_is_idempotent(tmp_path):
+    # the real row of line 737 of the H2020 organisations file, with its project
+    organisations = [row for row in read_rows(ORGANISATIONS) if row["name"].startswith('"ACADEMIA TEHNICA')]
+    assert organisations and organisations[0]["name"] == '"ACADEMIA TEHNICA MILITARA ""FERDINAND I"""'
+    project_ids = {row["projectID"] for row in organisations}
+    projects = [row for row in read_rows(PROJECTS) if row["id"] in project_ids]
+    organisations = [row for row in read_rows(ORGANISATIONS) if row["projectID"] in project_ids]
+    projects_file, organisations_file = tmp_path / "projects.csv", tmp_path / "organisations.csv"
+    projects_file.write_bytes(to_csv(projects))
+    organisations_file.write_bytes(to_csv(organisations))
+    # the file on disk holds the value escaped twice, as the source does
+    assert '"""ACADEMIA TEHNICA MILITARA """"FERDINAND I"""""""' in organisations_file.read_text(encoding="utf-8")
+
+    run = actions.import_cordis(InputFile.from_path(projects_file), InputFile.from_path(organisations_file))
+    assert run.status == ImportRun.Status.APPLIED
+    pic = next(row["id"] for row in organisations if row["name"].startswith('"ACADEMIA TEHNICA'))
+    actor = Actor.objects.get(pic=pic)
+    assert actor.name == 'ACADEMIA TEHNICA MILITARA "FERDINAND I"'
+    assert Participation.objects.get(actor=actor).name_in_source == actor.name
+    assert not Actor.objects.filter(name__startswith='"').exists()
+
+    history = (Actor.history.count(), Project.history.count(), Participation.history.count())
+    again = actions.import_cordis(InputFile.from_path(projects_file), InputFile.from_path(organisations_file))
+    assert again.status == ImportRun.Status.APPLIED
+    for record_type, outcomes in again.counts.items():
+        if record_type != "notes":
+            assert outcomes["created"] == outcomes["updated"] == 0, record_type
+    assert (Actor.history.count(), Project.history.count(), Participation.history.count()) == history
+    assert Actor.objects.get(pk=actor.pk).name == 'ACADEMIA TEHNICA MILITARA "FERDINAND I"'

@@ -120,3 +120,133 @@ def test_retagging_an_unchanged_database_changes_nothing(world):
     assert first["rebuilt"] is True
     again = tagging.tag_all()
     assert again == {"rebuilt": False, "actors": 0, "projects": 0, "opportunities": 0, "removed": 0, "curated": 0}
+
+
+# ---------------------------------------------------------------------------- tags from the track record
+def add_project(world, acronym, objective, *actors, external_id):
+    import datetime
+
+    from visd.projects.models import Participation, Project
+
+    project = Project.objects.create(source="cordis", external_id=external_id,
+                                     acronym=acronym, title=f"{acronym} project", objective=objective,
+                                     start_date=datetime.date(2021, 1, 1), framework_programme="H2020")
+    for actor in actors:
+        Participation.objects.create(project=project, actor=actor, role="participant")
+    return project
+
+
+def test_actor_without_description_gets_the_domains_its_projects_carry(world):
+    assert not world.lab.description_nl and not world.lab.description_en
+    tagging.tag_all()
+    lab = derived_actor_tags(world.lab)
+    assert set(lab) == {"counter-uav"}
+    tag = lab["counter-uav"]
+    # evidence names the project (acronym) and the words that matched in it
+    assert tag.evidence.startswith("HARBOURSHIELD (") and "drone" in tag.evidence.lower()
+    project_tag = ConceptTag.objects.get(target_type="project", object_id=world.project.pk)
+    # one project out of one: full support, the project's own confidence
+    assert tag.confidence == pytest.approx(project_tag.confidence, abs=1e-3)
+    # the actor list's domain filter and the permissions read these rows
+    assert world.lab in world.counter_uav.actors.all()
+
+
+def test_a_concept_counts_when_enough_of_the_actors_projects_carry_it(world):
+    # the German actor: 1 counter-UAV project of 3 (neither 2 projects nor half): no tag yet
+    add_project(world, "NETGUARD", "Protection against cyber attack on port networks.", world.german,
+                external_id="900002")
+    add_project(world, "PAPERWORK", "Harmonised customs procedures.", world.german, external_id="900003")
+    tagging.tag_all()
+    assert derived_actor_tags(world.german) == {}
+    # a second cyber project: 2 of 4 projects carry cyber, it counts; counter-UAV (1 of 4) still does not
+    add_project(world, "SOCNET", "A cyber security operations centre for cyber attack response.", world.german,
+                external_id="900004")
+    tagging.tag_all()
+    german = derived_actor_tags(world.german)
+    assert set(german) == {"cyber"}
+    assert "NETGUARD (" in german["cyber"].evidence and "SOCNET (" in german["cyber"].evidence
+    assert "PAPERWORK" not in german["cyber"].evidence and "HARBOURSHIELD" not in german["cyber"].evidence
+    # confidence: mean of the two project tags x (0.5 + 0.5 x support), support = max(2/4, 2/4)
+    confs = list(ConceptTag.objects.filter(target_type="project", concept=world.cyber,
+                                           object_id__in=project_pks(world.german)).values_list("confidence", flat=True))
+    assert len(confs) == 2
+    assert german["cyber"].confidence == pytest.approx(sum(confs) / 2 * 0.75, abs=1e-3)
+
+
+def project_pks(actor):
+    return list(actor.participations.values_list("project_id", flat=True))
+
+
+def test_text_and_track_record_combine(world):
+    from visd.projects.models import Participation
+
+    tagging.tag_all()
+    text_only = derived_actor_tags(world.cyberco)["cyber"]
+    Participation.objects.create(project=world.project, actor=world.cyberco, role="participant")
+    add_project(world, "SOCNET", "A cyber security operations centre for cyber attack response.", world.cyberco,
+                external_id="900004")
+    tagging.tag_all()  # incremental: the new participations re-tag this actor
+    tags = derived_actor_tags(world.cyberco)
+    # counter-UAV comes from HARBOURSHIELD only (1 of 2 projects = half)
+    assert set(tags) == {"cyber", "counter-uav"}
+    assert tags["counter-uav"].evidence.startswith("HARBOURSHIELD (")
+    # cyber: the description's words first, then the project; noisy-or of both confidences
+    assert tags["cyber"].evidence.startswith(text_only.evidence + "; SOCNET (")
+    assert tags["cyber"].confidence > text_only.confidence
+
+
+def test_curated_actor_tags_survive_track_record_tagging(world):
+    curated = ActorTag.objects.create(actor=world.lab, concept=world.counter_uav, origin=TagOrigin.CURATED,
+                                      confidence=0.9, evidence="checked by the programme manager")
+    declared = ActorTag.objects.create(actor=world.german, concept=world.cyber, origin=TagOrigin.SELF_DECLARED)
+    tagging.tag_all()
+    tagging.tag_all(rebuild=True)
+    curated.refresh_from_db()
+    assert (curated.origin, curated.confidence, curated.evidence) == (
+        TagOrigin.CURATED, 0.9, "checked by the programme manager")
+    assert ActorTag.objects.filter(actor=world.lab).count() == 1
+    # the German actor keeps its self-declared tag and gets the derived counter-UAV tag beside it
+    assert ActorTag.objects.filter(pk=declared.pk, origin=TagOrigin.SELF_DECLARED).exists()
+    assert set(derived_actor_tags(world.german)) == {"counter-uav"}
+
+
+def test_a_curated_rejection_on_the_project_wins_over_the_track_record(world):
+    tagging.tag_all()
+    assert set(derived_actor_tags(world.lab)) == {"counter-uav"}
+    ConceptTag.objects.filter(target_type="project", object_id=world.project.pk).delete()
+    ConceptTag.objects.create(target_type="project", object_id=world.project.pk, concept=world.counter_uav,
+                              origin="curated", rejected=True)
+    tagging.tag_all()  # the curated change re-tags the project's participants
+    assert derived_actor_tags(world.lab) == {} and derived_actor_tags(world.german) == {}
+    tagging.tag_all(rebuild=True)
+    assert derived_actor_tags(world.lab) == {}
+
+
+def test_saving_a_project_retags_its_participants(world, django_capture_on_commit_callbacks):
+    tagging.tag_all()
+    with django_capture_on_commit_callbacks(execute=True):
+        world.project.objective = "Monitoring of and response to cyber attack on harbour networks."
+        world.project.title = "Protecting harbour networks"
+        world.project.save()
+    assert set(derived_actor_tags(world.lab)) == {"cyber"}
+    assert derived_actor_tags(world.lab)["cyber"].evidence.startswith("HARBOURSHIELD (")
+    # and the index, brought up to date, agrees
+    tagging.tag_all()
+    assert set(derived_actor_tags(world.lab)) == {"cyber"}
+
+
+def test_retagging_is_idempotent_and_writes_no_history(world):
+    def snapshot():
+        return (sorted(ActorTag.objects.values_list("pk", "actor_id", "concept_id", "origin", "confidence",
+                                                    "evidence", "updated_at")),
+                sorted(ConceptTag.objects.values_list("pk", "confidence", "evidence", "updated_at")),
+                ActorTag.history.count(), ConceptTag.history.count())
+
+    tagging.tag_all()
+    first = snapshot()
+    assert any(row[1] == world.lab.pk for row in first[0])
+    tagging.tag_all()
+    assert snapshot() == first
+    # a full rebuild finds the same tags and writes nothing either
+    tagging.tag_all(rebuild=True)
+    assert snapshot() == first

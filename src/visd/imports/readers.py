@@ -141,6 +141,23 @@ def clean_text(value: str | None) -> str:
     return value
 
 
+def unescape_double_quoted(value: str) -> str:
+    '''One level of CSV quoting undone where the source quoted a value twice.
+
+    Some CORDIS values are escaped twice in the published files, so that the csv module yields
+    ``"ACADEMIA TEHNICA MILITARA ""FERDINAND I"""``, quotes and doubled quotes included. A value that
+    starts and ends with a double quote, contains a doubled quote inside, and whose inside has no
+    quote that is not doubled, is such a value: the outer quotes go and each doubled quote becomes one
+    (``ACADEMIA TEHNICA MILITARA "FERDINAND I"``). Anything else is returned unchanged. The repair
+    depends on the cell only, so importing the same file again gives the same values.'''
+    if len(value) < 4 or value[0] != '"' or value[-1] != '"':
+        return value
+    inside = value[1:-1]
+    if '""' not in inside or '"' in inside.replace('""', ""):
+        return value
+    return inside.replace('""', '"').strip()
+
+
 class CellReader:
     """Reads the typed cells of one record, adding a problem for each bad cell."""
 
@@ -156,7 +173,9 @@ class CellReader:
         return (self.record.cells.get(column) or "").strip()
 
     def text(self, column: str, max_length: int | None = None, required: bool = False) -> str:
-        value = clean_text(self.record.cells.get(column))
+        """A cleaned text cell: trimmed, mojibake repaired (:func:`clean_text`), and a value quoted twice
+        in the source unescaped once (:func:`unescape_double_quoted`)."""
+        value = unescape_double_quoted(clean_text(self.record.cells.get(column)))
         if required and not value:
             self.problem(column, "required", _("A value is required."))
         if max_length is not None and len(value) > max_length:

@@ -1,5 +1,6 @@
 """Incremental re-tagging: when one actor, project, call or capability need is saved, its derived tags
-are recomputed from its own text, for that record only, once the transaction commits.
+are recomputed from its own text, for that record only, once the transaction commits. An actor's
+derived tags also carry its track record, so saving a project re-tags its participants as well.
 
 Bulk imports (``bulk_create``) send no signals and stay fast: the records they create are tagged in
 one batch by ``visd tag`` (or the first ``visd match`` / matching page, which brings the index up to

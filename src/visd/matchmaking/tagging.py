@@ -2,7 +2,9 @@
 
 :func:`retag_record` re-tags one record (the post-save hook calls it): it analyses that record's text
 exactly as the matching index does (a one-record :class:`~visd.matching.index.MatchingIndex` with the
-same concepts) and replaces that record's derived tags; curated and self-declared tags stay.
+same concepts) and replaces that record's derived tags; curated and self-declared tags stay. An actor's
+derived tags also carry the concepts of its track record (``service.track_record_tags``), so re-tagging
+a project re-tags its participants as well.
 :func:`tag_all` tags everything in one batch (``visd tag``) through the persisted index.
 """
 
@@ -32,8 +34,9 @@ def _scratch_index() -> MatchingIndex | None:
 
 
 def retag_record(model, pk) -> int:
-    """Re-tag one actor, project, call or capability need; returns the number of derived tags written
-    (0 when the record is gone or there is no taxonomy)."""
+    """Re-tag one actor, project, call or capability need; returns the number of derived tags created,
+    changed or removed (0 when the record is gone or there is no taxonomy). An actor's tags combine its
+    text with its track record; re-tagging a project also re-tags its participants' track records."""
     from visd.actors.models import Actor
     from visd.capabilities.models import CapabilityNeed
     from visd.funding.models import Call
@@ -47,10 +50,8 @@ def retag_record(model, pk) -> int:
         if index is None:
             return 0
         if model is Actor:
-            record, kind = rec.actor_record(obj), "actor"
-            index.upsert_actor(record)
-            args = ([record["id"]], (), ())
-        elif model is Project:
+            return service.write_actor_tags({obj.pk: _text_tags(index, obj)})
+        if model is Project:
             record, kind = rec.project_record(obj, []), "project"
             index.upsert_project(record)
             args = ((), [record["id"]], ())
@@ -65,9 +66,23 @@ def retag_record(model, pk) -> int:
         else:
             raise TypeError(f"cannot tag {model.__name__}")
         try:
-            return service.write_derived_tags(index, *args)
+            written = service.write_derived_tags(index, *args)
         finally:
             index.remove(kind, record["id"])
+        if model is Project:
+            actors = Actor.objects.filter(pk__in=service.participants_of([obj.pk]))
+            written += service.write_actor_tags({a.pk: _text_tags(index, a) for a in actors})
+        return written
+
+
+def _text_tags(index: MatchingIndex, actor) -> list:
+    """The engine's derived tags of one actor's own text (the scratch index is left as it was)."""
+    record = rec.actor_record(actor)
+    index.upsert_actor(record)
+    try:
+        return index.derived_tags("actor", record["id"])
+    finally:
+        index.remove("actor", record["id"])
 
 
 def tag_all(rebuild: bool = False) -> dict:
