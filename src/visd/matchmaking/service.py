@@ -252,7 +252,9 @@ def track_record_tags(actor_ids) -> dict[int, dict[int, tuple[float, list[str]]]
     actor_ids = [int(a) for a in actor_ids]
     projects_of: dict[int, set[int]] = {}
     for chunk in _chunks(actor_ids):
-        for aid, pid in Participation.objects.filter(actor_id__in=chunk).values_list("actor_id", "project_id"):
+        # order_by(): Participation's default ordering joins actors and projects, which PostgreSQL
+        # plans badly on freshly imported tables; these lookups need no order.
+        for aid, pid in Participation.objects.filter(actor_id__in=chunk).order_by().values_list("actor_id", "project_id"):
             projects_of.setdefault(aid, set()).add(pid)
     pids = sorted(set().union(*projects_of.values())) if projects_of else []
     carried: dict[int, list[tuple[int, float, str]]] = {}   # project -> (concept, confidence, terms)
@@ -334,7 +336,7 @@ def participants_of(project_ids) -> set[int]:
 
     out: set[int] = set()
     for chunk in _chunks(sorted({int(p) for p in project_ids})):
-        out |= set(Participation.objects.filter(project_id__in=chunk).values_list("actor_id", flat=True))
+        out |= set(Participation.objects.filter(project_id__in=chunk).order_by().values_list("actor_id", flat=True))
     return out
 
 
@@ -476,7 +478,7 @@ def _update(directory: Path, index: MatchingIndex, state: dict) -> dict:
     up_actors = (changed(Actor, "actor") | (actor_pks - in_index_actors)) & actor_pks
     up_projects = (changed(Project, "project") | (project_pks - in_index_projects)) & project_pks
     if old.get("participation"):
-        up_projects |= set(Participation.objects.filter(updated_at__gt=old["participation"])
+        up_projects |= set(Participation.objects.filter(updated_at__gt=old["participation"]).order_by()
                            .values_list("project_id", flat=True))
     elif marks.get("participation"):
         up_projects |= project_pks
