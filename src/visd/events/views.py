@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from visd.core import permissions
+from visd.core.feedback import report_validation_error
 
 from . import actions, kpis
 from .forms import EventForm, RegistrationForm, SurveyForm
@@ -21,11 +22,6 @@ def _event_for(request, pk, *, change=False) -> Event:
         raise PermissionDenied
     return event
 
-
-def _messages(request, error: ValidationError):
-    for field_messages in error.message_dict.values():
-        for message in field_messages:
-            messages.error(request, message)
 
 
 def _form_messages(request, form):
@@ -119,7 +115,7 @@ def registration_add(request, pk):
         actions.register(event, form.cleaned_data["name"], organisation=form.cleaned_data["organisation"],
                          organisation_name=form.cleaned_data["organisation_name"], acting_user=request.user)
     except ValidationError as error:
-        _messages(request, error)
+        report_validation_error(request, error)
     else:
         messages.success(request, _("Registration added."))
     return redirect(event)
@@ -132,7 +128,7 @@ def attendance(request, pk):
     try:
         number = actions.set_attendance(event, ids, acting_user=request.user)
     except ValidationError as error:
-        _messages(request, error)
+        report_validation_error(request, error)
     else:
         messages.success(request, _("Attendance saved: %(number)s present.") % {"number": number})
     return redirect(event)
@@ -149,7 +145,7 @@ def survey_add(request, pk):
         actions.record_survey_responses(event, form.cleaned_data["score"], form.cleaned_data["number"],
                                         form.cleaned_data["comment"], acting_user=request.user)
     except ValidationError as error:
-        _messages(request, error)
+        report_validation_error(request, error)
     else:
         messages.success(request, _("Survey answers recorded."))
     return redirect(event)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from visd.core import permissions
+from visd.core.feedback import report_validation_error
 from visd.taxonomy.models import Concept, Scheme
 
 from . import actions, fris
@@ -27,11 +28,6 @@ def _project_for(request, pk, *, change=False) -> VisdProject:
         raise PermissionDenied
     return project
 
-
-def _errors_to_messages(request, error: ValidationError) -> None:
-    for field_messages in error.message_dict.values():
-        for message in field_messages:
-            messages.error(request, message)
 
 
 def visd_list(request, flagships=False):
@@ -149,7 +145,7 @@ def visd_status(request, pk):
     except actions.EditConflict as conflict:
         messages.error(request, str(conflict))
     except ValidationError as error:
-        _errors_to_messages(request, error)
+        report_validation_error(request, error)
     else:
         messages.success(request, _("Status changed to %(status)s.") % {"status": project.get_status_display()})
     return redirect(project)
@@ -168,7 +164,7 @@ def visd_partner_add(request, pk):
         actions.add_partner(project, form.cleaned_data["actor"], form.cleaned_data["role"],
                             form.cleaned_data["budget_eur"], acting_user=request.user)
     except ValidationError as error:
-        _errors_to_messages(request, error)
+        report_validation_error(request, error)
     else:
         messages.success(request, _("Partner added."))
     return redirect(project)
@@ -180,7 +176,7 @@ def visd_partner_remove(request, pk, partner_pk):
     try:
         actions.remove_partner(project, partner_pk, acting_user=request.user)
     except ValidationError as error:
-        _errors_to_messages(request, error)
+        report_validation_error(request, error)
     else:
         messages.success(request, _("Partner removed."))
     return redirect(project)
@@ -198,7 +194,7 @@ def visd_result_add(request, pk):
     try:
         actions.add_result(project, form.cleaned_data, acting_user=request.user)
     except ValidationError as error:
-        _errors_to_messages(request, error)
+        report_validation_error(request, error)
     else:
         messages.success(request, _("Result added."))
     return redirect(project)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from visd.core import permissions
+from visd.core.feedback import report_validation_error
 from visd.projects.forms import focus_domains_for
 from visd.taxonomy.models import Concept, Scheme
 
@@ -27,11 +28,6 @@ def _roadmap_for(request, pk, *, change=False) -> Roadmap:
         raise PermissionDenied
     return roadmap
 
-
-def _messages(request, error: ValidationError):
-    for field_messages in error.message_dict.values():
-        for message in field_messages:
-            messages.error(request, message)
 
 
 def roadmap_index(request):
@@ -76,7 +72,7 @@ def roadmap_start(request):
     try:
         roadmap = actions.start_version(domain, acting_user=request.user)
     except ValidationError as error:
-        _messages(request, error)
+        report_validation_error(request, error)
         return redirect("roadmaps:index")
     messages.success(request, _("Draft version %(version)s started.") % {"version": roadmap.version})
     return redirect(roadmap)
@@ -115,7 +111,7 @@ def roadmap_publish(request, pk):
     try:
         actions.publish(roadmap, acting_user=request.user)
     except ValidationError as error:
-        _messages(request, error)
+        report_validation_error(request, error)
     else:
         messages.success(request, _("Roadmap published."))
     return redirect(roadmap)
@@ -134,7 +130,7 @@ def item_add(request, pk):
         actions.add_item(roadmap, form.values(), acting_user=request.user,
                          related_domains=form.cleaned_data["related_domains"])
     except ValidationError as error:
-        _messages(request, error)
+        report_validation_error(request, error)
     else:
         messages.success(request, _("Roadmap item added."))
     return redirect(roadmap)
@@ -146,7 +142,7 @@ def item_remove(request, pk, item_pk):
     try:
         actions.remove_item(roadmap, item_pk, acting_user=request.user)
     except ValidationError as error:
-        _messages(request, error)
+        report_validation_error(request, error)
     else:
         messages.success(request, _("Roadmap item removed."))
     return redirect(roadmap)
