@@ -281,7 +281,7 @@ def public_urls(world):
         "/api/", "/api/actors/", f"/api/actors/{a}/", f"/api/actors/{a}/history/",
         "/api/contacts/", f"/api/contacts/{contact}/", f"/api/contacts/{contact}/history/",
         "/api/interactions/", f"/api/interactions/{world.interaction_a.pk}/", "/api/dossiers/",
-        "/api/schema/",
+        "/api/schema/", f"/matching/tags/actor/{a}/",
     ]
 
 

@@ -11,6 +11,8 @@ Views, the API and templates ask these functions; nothing else checks roles. The
 | director, coordinator, admin | read           | read all                   | all                                    | yes                     |
 
 GDPR export and erasure of a contact follow the right to edit that actor's stakeholder records.
+Curating the concept tags of actors, projects, calls and needs (``can_curate_tags``) follows the
+actor rule: management everything, a programme manager their portfolio's domains or no domain yet.
 Record history pages follow ``can_view``; who made a change is shown to VISD staff only.
 """
 
@@ -126,6 +128,39 @@ def can_edit_actor(user, actor: Actor) -> bool:
         return actor_in_manager_scope(user, actor)
     own = own_actor_id(user)
     return own is not None and actor.pk == own
+
+
+def can_curate_tags(user, obj) -> bool:
+    """Curating the concept tags of an actor, a (CORDIS/EDF) project, a call or a capability need
+    (the page ``/matching/tags/<type>/<pk>/``): confirming, adding, rejecting or un-curating a concept.
+
+    Management (administrator, director, coordinator): every record. A programme manager: the
+    records in their portfolio's focus domains, by the rule ``actor_in_manager_scope`` applies to
+    actors. Projects, calls and needs have no domain field: their domains are their focus-domain
+    ``ConceptTag``s that are not rejected (derived or curated), as they are an actor's tags. A record
+    that carries no focus domain yet (the tagger found none, or all were rejected) may be taken up by
+    any programme manager, exactly like an actor no domain claims yet; otherwise the many imported,
+    untagged records could be curated by the director alone. Nobody else: an actor user declares their
+    own organisation's tags on its profile (self-declared tags), never here."""
+    if is_management(user):
+        return True
+    if not is_programme_manager(user) or obj is None or obj.pk is None:
+        return False
+    from visd.actors.models import Actor
+
+    if isinstance(obj, Actor):
+        return actor_in_manager_scope(user, obj)
+    from visd.matchmaking.models import ConceptTag
+    from visd.matchmaking.records import target_models
+    from visd.taxonomy.models import Scheme
+
+    target_type = next((t for t, model in target_models().items() if isinstance(obj, model)), None)
+    if target_type is None:
+        return False
+    domains = set(ConceptTag.objects.filter(
+        target_type=target_type, object_id=obj.pk, rejected=False, concept__scheme=Scheme.FOCUS_DOMAIN,
+    ).values_list("concept_id", flat=True))
+    return not domains or bool(domains & portfolio_domain_ids(user))
 
 
 def can_create_actor(user) -> bool:

@@ -10,4 +10,5 @@ urlpatterns = [
     path("strength/", views.strength_map, name="strength"),
     path("strength.csv", views.strength_map_csv, name="strength_csv"),
     path("partners/", views.partner_search, name="partners"),
+    path("tags/<str:target_type>/<int:pk>/", views.record_tags, name="tags"),
 ]
