@@ -250,3 +250,113 @@ def test_retagging_is_idempotent_and_writes_no_history(world):
     # a full rebuild finds the same tags and writes nothing either
     tagging.tag_all(rebuild=True)
     assert snapshot() == first
+
+
+# ---------------------------------------------------------------------------- changes the updated_at marks miss
+def curate_as_the_page_does(tag, rejected=False):
+    """The curation page turns the derived row into the curated row (confidence and evidence cleared)."""
+    tag.origin, tag.rejected, tag.confidence, tag.evidence = "curated", rejected, None, ""
+    tag.save()
+
+
+def project_tag(world, concept):
+    return ConceptTag.objects.filter(target_type="project", object_id=world.project.pk, concept=concept).first()
+
+
+@pytest.mark.parametrize("rejected", [False, True])
+def test_deleting_a_curated_project_tag_brings_the_derived_tags_back(world, rejected):
+    tagging.tag_all()
+    derived = project_tag(world, world.counter_uav)
+    evidence = derived.evidence
+    curate_as_the_page_does(derived, rejected=rejected)
+    tagging.tag_all()
+    expected = {} if rejected else {"counter-uav"}
+    assert set(derived_actor_tags(world.lab)) == set(expected)
+    # the admin deletes the curated tag (no save of the project, so no updated_at mark moves)
+    ConceptTag.objects.filter(pk=derived.pk).delete()
+    index = service.get_index()
+    back = project_tag(world, world.counter_uav)
+    assert back is not None and (back.origin, back.rejected, back.evidence) == ("derived", False, evidence)
+    assert [(t.concept_id, t.origin) for t in index.tags("project", str(world.project.pk))] == [
+        ("focus_domain:counter-uav", "derived")]
+    # ... and the participants' track-record tags with it
+    assert set(derived_actor_tags(world.lab)) == {"counter-uav"}
+    assert set(derived_actor_tags(world.german)) == {"counter-uav"}
+    assert derived_actor_tags(world.lab)["counter-uav"].evidence.startswith("HARBOURSHIELD (")
+    # the same through `visd tag`, and nothing left to do afterwards
+    tagging.tag_all()
+    assert project_tag(world, world.counter_uav).pk == back.pk
+    assert tagging.tag_all() == {"rebuilt": False, "actors": 0, "projects": 0, "opportunities": 0, "removed": 0,
+                                 "curated": 0}
+
+
+def test_deleting_a_curated_call_tag_brings_the_derived_tag_back(world):
+    tagging.tag_all()
+    derived = ConceptTag.objects.get(target_type="call", object_id=world.call.pk)
+    curate_as_the_page_does(derived, rejected=True)
+    tagging.tag_all()
+    ConceptTag.objects.filter(pk=derived.pk).delete()
+    tagging.tag_all()
+    assert list(ConceptTag.objects.filter(target_type="call", object_id=world.call.pk)
+                .values_list("concept__code", "origin")) == [("counter-uav", "derived")]
+
+
+def test_deleting_a_curated_actor_tag_brings_the_derived_tag_back(world):
+    tagging.tag_all()
+    derived = ActorTag.objects.get(actor=world.sonar, origin=TagOrigin.DERIVED)
+    evidence = derived.evidence
+    derived.origin, derived.confidence, derived.evidence = TagOrigin.CURATED, None, ""
+    derived.save()
+    tagging.tag_all()
+    assert derived_actor_tags(world.sonar) == {}
+    ActorTag.objects.filter(pk=derived.pk).delete()
+    service.get_index()
+    tags = derived_actor_tags(world.sonar)
+    assert set(tags) == {"counter-uav"} and tags["counter-uav"].evidence == evidence
+
+
+def evidence_projects(index, actor, text="Drone detection with radar against hostile drones in ports."):
+    match = next(m for m in index.search_actors(text, top_k=20) if m.id == str(actor.pk))
+    return {e["project_id"] for e in match.explanation["evidence_projects"]}
+
+
+def test_a_deleted_participation_leaves_the_track_record(world):
+    from visd.projects.models import Participation
+
+    other = add_project(world, "DRONEWALL", "Counter-drone detection of hostile drones with radar.", world.german,
+                        external_id="900005")
+    tagging.tag_all()
+    index = service.get_index()
+    assert evidence_projects(index, world.german) == {str(world.project.pk), str(other.pk)}
+    german = derived_actor_tags(world.german)["counter-uav"]
+    assert "HARBOURSHIELD (" in german.evidence and "DRONEWALL (" in german.evidence
+    assert set(derived_actor_tags(world.lab)) == {"counter-uav"}
+    # delete two participations of the older project (neither is the newest row: no updated_at mark moves)
+    Participation.objects.filter(project=world.project, actor__in=[world.german, world.lab]).delete()
+    Participation.objects.create(project=world.project, actor=world.cyberco, role="coordinator")
+    Participation.objects.filter(project=world.project, actor=world.cyberco).delete()
+    # the next matching page sees it, without `visd tag --rebuild`
+    index = service.get_index()
+    assert index.projects[str(world.project.pk)].participants == []
+    assert evidence_projects(index, world.german) == {str(other.pk)}
+    german = derived_actor_tags(world.german)
+    # DRONEWALL is now the German actor's only project: it still carries counter-UAV, without HARBOURSHIELD
+    assert set(german) == {"counter-uav"} and german["counter-uav"].evidence.startswith("DRONEWALL (")
+    assert "HARBOURSHIELD" not in german["counter-uav"].evidence
+    # the lab has no project left: its track-record tag is gone
+    assert derived_actor_tags(world.lab) == {}
+    assert tagging.tag_all() == {"rebuilt": False, "actors": 0, "projects": 0, "opportunities": 0, "removed": 0,
+                                 "curated": 0}
+
+
+def test_a_deleted_participation_is_noticed_by_visd_tag(world):
+    from visd.projects.models import Participation
+
+    tagging.tag_all()
+    assert set(derived_actor_tags(world.lab)) == {"counter-uav"}
+    Participation.objects.filter(project=world.project, actor=world.lab).delete()
+    counts = tagging.tag_all()
+    assert counts["projects"] == 1
+    assert derived_actor_tags(world.lab) == {}
+    assert set(derived_actor_tags(world.german)) == {"counter-uav"}
+    assert [a for a, _ in service.get_index().projects[str(world.project.pk)].participants] == [str(world.german.pk)]

@@ -2,12 +2,15 @@
 ``settings.VISD_MATCHING_DIR`` (default ``VAR_DIR/matching``), and kept up to date incrementally.
 
 :func:`get_index` is the one entry point. It compares the database with what the index last saw
-(``state.json``: the newest ``updated_at`` per model, the concept signature and the curated tags)
-and then
-* rebuilds everything when there is no index yet, the taxonomy changed or the files are unreadable;
-* otherwise upserts exactly the records changed since (and removes deleted ones), re-tags those
-  records only, writes their derived tags to the database, and appends the change to the index's
-  journal (``MatchingIndex.flush``); after many journal entries it writes a fresh snapshot.
+(``state.json``: the newest ``updated_at`` and the number of rows per model, a signature of each
+project's participations, the concept signature and the curated tags) and then
+* rebuilds everything when there is no index yet, the taxonomy changed, the files are unreadable
+  or ``state.json`` is of an older format (``STATE_VERSION``);
+* otherwise upserts exactly the records changed since (and removes deleted ones; a project whose
+  participations changed, deleted ones included, is upserted too), re-tags those records only,
+  writes their derived tags to the database (and those of the records whose curated tags changed),
+  and appends the change to the index's journal (``MatchingIndex.flush``); after many journal
+  entries it writes a fresh snapshot.
 
 Curated tags (``ActorTag`` with origin curated or self-declared, ``ConceptTag`` with origin curated)
 are given to the engine as curated tags: they win over derived ones and survive re-tagging. Derived
@@ -31,7 +34,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Sum
 
 from visd.matching.index import MatchingIndex
 
@@ -39,7 +42,7 @@ from . import records as rec
 
 log = logging.getLogger(__name__)
 
-STATE_VERSION = 1
+STATE_VERSION = 2   # 2: row counts and participation signatures
 SNAPSHOT_AFTER_JOURNAL_OPS = 2000
 _memory: dict[str, dict] = {}
 _lock = threading.RLock()
@@ -70,12 +73,27 @@ def _models():
     return {"actor": Actor, "project": Project, "participation": Participation, "call": Call, "need": CapabilityNeed}
 
 
-def _marks() -> dict:
-    out = {}
+def _marks() -> tuple[dict, dict]:
+    """The newest ``updated_at`` and the number of rows per model (one aggregate query each): a new
+    or edited row moves the first, a deleted one the second."""
+    marks, counts = {}, {}
     for name, model in _models().items():
-        value = model.objects.aggregate(m=Max("updated_at"))["m"]
-        out[name] = value.isoformat() if value else ""
-    return out
+        agg = model.objects.order_by().aggregate(m=Max("updated_at"), n=Count("pk"))
+        marks[name] = agg["m"].isoformat() if agg["m"] else ""
+        counts[name] = agg["n"]
+    return marks, counts
+
+
+def participation_signatures() -> dict[str, list[int]]:
+    """Per project (pk as a string): [number of participations, sum of their pks, sum of their actor
+    pks], in one grouped query. A deleted participation changes its project's signature although no
+    ``updated_at`` mark moves (an added or edited one moves the participation mark anyway)."""
+    from visd.projects.models import Participation
+
+    rows = (Participation.objects.order_by().values("project_id")
+            .annotate(n=Count("pk"), s=Sum("pk"), a=Sum("actor_id"))
+            .values_list("project_id", "n", "s", "a"))
+    return {str(pid): [int(n), int(s or 0), int(a or 0)] for pid, n, s, a in rows}
 
 
 def _participants(project_ids=None) -> dict[int, list]:
@@ -375,7 +393,8 @@ def build(directory: Path | None = None, write_tags: bool = True) -> MatchingInd
 
 def _build(directory: Path, write_tags: bool) -> MatchingIndex:
     t0 = time.perf_counter()
-    marks = _marks()
+    marks, counts = _marks()
+    signatures = participation_signatures()
     concepts = rec.concepts_from_db()
     curated = curated_tags()
     actors, projects, opps = actor_records(), project_records(), opportunity_records()
@@ -384,8 +403,9 @@ def _build(directory: Path, write_tags: bool) -> MatchingIndex:
     index.save(directory)
     if write_tags:
         write_derived_tags(index, [a["id"] for a in actors], [p["id"] for p in projects], [o["id"] for o in opps])
-    state = {"version": STATE_VERSION, "marks": marks, "concepts": rec.concepts_signature(concepts),
-             "curated": [list(t) for t in curated], "journal_ops": 0, "tags_written": write_tags}
+    state = {"version": STATE_VERSION, "marks": marks, "counts": counts, "participations": signatures,
+             "concepts": rec.concepts_signature(concepts), "curated": [list(t) for t in curated],
+             "journal_ops": 0, "tags_written": write_tags}
     _write_state(directory, state)
     _memory[str(directory)] = {"index": index, "state": state, "generation": time.time()}
     log.info("matching index built in %.1f s: %s", time.perf_counter() - t0, index.stats())
@@ -432,7 +452,9 @@ def get_index(directory: Path | None = None) -> MatchingIndex:
 
 
 def _is_current(state: dict) -> bool:
-    return state.get("marks") == _marks() and state.get("curated") == [list(t) for t in curated_tags()]
+    marks, counts = _marks()
+    return (state.get("marks") == marks and state.get("counts") == counts
+            and state.get("curated") == [list(t) for t in curated_tags()])
 
 
 def _update(directory: Path, index: MatchingIndex, state: dict) -> dict:
@@ -443,7 +465,7 @@ def _update(directory: Path, index: MatchingIndex, state: dict) -> dict:
     from visd.funding.models import Call
     from visd.projects.models import Participation, Project
 
-    marks = _marks()
+    marks, row_counts = _marks()
     old = state.get("marks", {})
 
     def changed(model, name):
@@ -482,6 +504,11 @@ def _update(directory: Path, index: MatchingIndex, state: dict) -> dict:
                            .values_list("project_id", flat=True))
     elif marks.get("participation"):
         up_projects |= project_pks
+    # projects whose participations changed without moving the mark (a deleted participation)
+    signatures = participation_signatures()
+    old_signatures = state.get("participations", {})
+    up_projects |= {int(p) for p in signatures.keys() | old_signatures.keys()
+                    if signatures.get(p) != old_signatures.get(p)} & project_pks
     up_calls = (changed(Call, "call") | {int(o[5:]) for o in db_opps - in_index_opps if o.startswith("call:")}) & call_pks
     up_needs = (changed(CapabilityNeed, "need") | {int(o[5:]) for o in db_opps - in_index_opps
                                                    if o.startswith("need:")}) & need_pks
@@ -505,14 +532,23 @@ def _update(directory: Path, index: MatchingIndex, state: dict) -> dict:
     old_curated = [tuple(t) for t in state.get("curated", [])]
     # (upserting a record keeps its curated tags in the engine: only the changes are applied)
     counts["curated"] = _apply_curated(index, old_curated, curated)
+    # records whose curated tags changed (added, edited or deleted, e.g. in the admin) get their derived
+    # tags rewritten: a deleted curated tag or rejection lets the derived tag of that concept back in
+    recurated = {(k, r) for k, r, *_ in set(old_curated) ^ set(curated)}
+    recurated_projects = {int(r) for k, r in recurated if k == "project"} & project_pks
+    recurated_opps = {r for k, r in recurated if k == "opportunity"} & db_opps
+    recurated_actors = {int(r) for k, r in recurated if k == "actor"} & actor_pks
     # a curated project tag changes what the project carries, hence its participants' track records
-    recurated = {int(r) for k, r, *_ in set(old_curated) ^ set(curated) if k == "project"}
-    track_actors |= indexed_participants(recurated) | participants_of(recurated)
+    track_actors |= indexed_participants(recurated_projects) | participants_of(recurated_projects)
     # derived tags of exactly the changed records, and the track-record tags of the actors concerned
-    write_derived_tags(index, [r["id"] for r in a_recs], [r["id"] for r in p_recs], [r["id"] for r in o_recs],
-                       track_actor_ids=track_actors & actor_pks)
+    # (projects are written before actors, whose track records read the projects' tags)
+    write_derived_tags(index, [r["id"] for r in a_recs],
+                       sorted({r["id"] for r in p_recs} | {str(p) for p in recurated_projects}),
+                       sorted({r["id"] for r in o_recs} | recurated_opps),
+                       track_actor_ids=(track_actors | recurated_actors) & actor_pks)
     ops = index.flush(directory)
-    state.update(marks=marks, curated=[list(t) for t in curated], journal_ops=state.get("journal_ops", 0) + ops)
+    state.update(marks=marks, counts=row_counts, participations=signatures, curated=[list(t) for t in curated],
+                 journal_ops=state.get("journal_ops", 0) + ops)
     if state["journal_ops"] > SNAPSHOT_AFTER_JOURNAL_OPS:
         index.save(directory)
         state["journal_ops"] = 0
