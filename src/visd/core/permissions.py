@@ -10,7 +10,8 @@ Views, the API and templates ask these functions; nothing else checks roles. The
 | programme manager            | read           | read all                   | actors in their portfolio's domains, or in no domain yet (contacts: portfolio only) | no |
 | director, coordinator, admin | read           | read all                   | all                                    | yes                     |
 
-GDPR export and erasure of a contact follow the right to edit that actor's stakeholder records.
+GDPR export and erasure of a contact follow the right to edit that actor's stakeholder records;
+the erasure of an event registration not linked to a contact follows the right to change the event.
 Curating the concept tags of actors, projects, calls and needs (``can_curate_tags``) follows the
 actor rule: management everything, a programme manager their portfolio's domains or no domain yet.
 Record history pages follow ``can_view``; who made a change is shown to VISD staff only.
@@ -178,6 +179,14 @@ def can_process_gdpr_request(user, actor: Actor) -> bool:
     """Exporting or erasing everything held about one contact (GDPR art. 15, 17, 20): those who may
     edit the actor's stakeholder records, i.e. management or the programme manager of its domains."""
     return can_edit_stakeholder_records(user, actor)
+
+
+def can_erase_event_registration(user, registration) -> bool:
+    """Erasing one event registration of a person who is not a contact (GDPR art. 17; a contact's
+    registrations are erased with the contact, ``can_process_gdpr_request``): those who may change
+    the event, i.e. management or the programme manager of its domain (any programme manager for an
+    event without a domain)."""
+    return can_edit_programme_domain(user, registration.event.domain_id)
 
 
 def can_create_dossier(user, actor: Actor | None) -> bool:

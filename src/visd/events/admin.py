@@ -1,5 +1,6 @@
 """Events, registrations and survey answers change only through ``visd.events.actions``: the admin
-shows them, with their history, read-only."""
+shows them, with their history, read-only. A registration is linked to a contact (and erased) on
+its own page, ``/events/registrations/<id>/``, where the link is validated."""
 
 from django.contrib import admin
 
@@ -10,7 +11,7 @@ from .models import Event, Registration
 
 class RegistrationInline(VisdTabularInline):
     model = Registration
-    fields = ["name", "organisation", "organisation_name", "attended"]
+    fields = ["name", "organisation", "organisation_name", "contact", "attended"]
 
 
 @admin.register(Event)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from visd.actors.models import Actor
 from visd.projects.forms import DateInput, focus_domains_for
+from visd.stakeholders.models import Contact
 
 from .models import Event
 
@@ -21,6 +22,15 @@ class EventForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self._meta.fields}
 
 
+def all_contacts():
+    return Contact.objects.select_related("actor").order_by("actor__name", "last_name", "first_name", "pk")
+
+
+class ContactChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, contact):
+        return f"{contact} ({contact.actor.name})"
+
+
 class RegistrationForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     organisation = forms.ModelChoiceField(
@@ -28,6 +38,32 @@ class RegistrationForm(forms.Form):
         queryset=Actor.objects.filter(region__in=["flanders", "brussels"]).order_by("name"))
     organisation_name = forms.CharField(label=_("Organisation (if not in the registry)"), max_length=300,
                                         required=False)
+    contact = ContactChoiceField(
+        label=_("Link to contact"), required=False, queryset=Contact.objects.none(),
+        help_text=_("Only if the participant is a contact of the organisation chosen above; "
+                    "their GDPR export and erasure then cover this registration."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = all_contacts()
+
+
+class LinkContactForm(forms.Form):
+    """Link a registration to a contact. Only the contacts of the registration's organisation are
+    offered; the action refuses any other, with a message that says why."""
+
+    contact = ContactChoiceField(label=_("Link to contact"), required=False, queryset=Contact.objects.none(),
+                                 empty_label=_("— not a contact —"))
+
+    def __init__(self, *args, registration, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["contact"]
+        field.queryset = all_contacts()  # any contact is accepted here; ``link_contact`` validates it
+        offered = field.queryset
+        if registration.organisation_id is not None:
+            offered = offered.filter(actor_id=registration.organisation_id)
+        field.widget.choices = [("", field.empty_label)] + [
+            (contact.pk, field.label_from_instance(contact)) for contact in offered]
 
 
 class SurveyForm(forms.Form):

@@ -56,14 +56,26 @@ class Event(RegistryModel):
         return self.end_date or self.date
 
 
+#: What an erased registration's name becomes (GDPR art. 17): the row stays, so event counts do not change.
+ERASED_NAME = "[erased]"
+
+
 class Registration(RegistryModel):
-    """A participant registered for an event. Personal data: visible to VISD staff only."""
+    """A participant registered for an event. Personal data: visible to VISD staff only.
+
+    When the participant is a contact of the stakeholder register, ``contact`` links the two, so the
+    contact's GDPR export includes the registration and its erasure anonymises it
+    (``visd.events.actions.anonymise_registrations``). A registration of someone who is not a contact
+    is erased on its own (``erase_registration``)."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
     name = models.CharField(_("name"), max_length=200)
     organisation = models.ForeignKey("actors.Actor", null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="event_registrations", verbose_name=_("organisation"))
     organisation_name = models.CharField(_("organisation (as given)"), max_length=300, blank=True)
+    contact = models.ForeignKey("stakeholders.Contact", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="event_registrations", verbose_name=_("contact"),
+                                help_text=_("The participant's record in the stakeholder register, if any."))
     attended = models.BooleanField(_("attended"), default=False)
     history = HistoricalRecords()
 
@@ -75,9 +87,15 @@ class Registration(RegistryModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def erased(self) -> bool:
+        return self.name == ERASED_NAME
+
 
 class SurveyResponse(RegistryModel):
-    """One answer to the satisfaction survey: a score from 1 (very dissatisfied) to 5 (very satisfied)."""
+    """One answer to the satisfaction survey: a score from 1 (very dissatisfied) to 5 (very satisfied).
+    Anonymous: it records no respondent (no name, contact or registration), so it is not part of a
+    person's GDPR export or erasure. Only a free-text comment could name someone."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="survey_responses")
     score = models.PositiveSmallIntegerField(_("satisfaction (1-5)"),

@@ -11,4 +11,6 @@ urlpatterns = [
     path("<int:pk>/registrations/", views.registration_add, name="registration_add"),
     path("<int:pk>/attendance/", views.attendance, name="attendance"),
     path("<int:pk>/survey/", views.survey_add, name="survey_add"),
+    path("registrations/<int:pk>/", views.registration_detail, name="registration"),
+    path("registrations/<int:pk>/erase/", views.registration_erase, name="registration_erase"),
 ]

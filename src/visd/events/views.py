@@ -3,6 +3,7 @@ Views check permissions, parse and call ``visd.events.actions``."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,10 +11,11 @@ from django.views.decorators.http import require_POST
 
 from visd.core import permissions
 from visd.core.feedback import report_validation_error
+from visd.stakeholders.forms import ConfirmErasureForm
 
 from . import actions, kpis
-from .forms import EventForm, RegistrationForm, SurveyForm
-from .models import Event, EventKind
+from .forms import EventForm, LinkContactForm, RegistrationForm, SurveyForm
+from .models import Event, EventKind, Registration
 
 
 def _event_for(request, pk, *, change=False) -> Event:
@@ -53,7 +55,7 @@ def event_detail(request, pk):
     held = event.date <= timezone.localdate()
     return render(request, "events/detail.html", {
         "event": event,
-        "registrations": event.registrations.select_related("organisation") if staff else None,
+        "registrations": event.registrations.select_related("organisation", "contact") if staff else None,
         "registration_count": event.registrations.count(),
         "attended_count": event.registrations.filter(attended=True).count(),
         "survey": kpis.survey_summary(event.survey_responses.all()),
@@ -112,13 +114,82 @@ def registration_add(request, pk):
         _form_messages(request, form)
         return redirect(event)
     try:
-        actions.register(event, form.cleaned_data["name"], organisation=form.cleaned_data["organisation"],
-                         organisation_name=form.cleaned_data["organisation_name"], acting_user=request.user)
+        registration = actions.register(
+            event, form.cleaned_data["name"], organisation=form.cleaned_data["organisation"],
+            organisation_name=form.cleaned_data["organisation_name"], contact=form.cleaned_data["contact"],
+            acting_user=request.user)
     except ValidationError as error:
         report_validation_error(request, error)
     else:
         messages.success(request, _("Registration added."))
+        suggestion = actions.suggested_contact(registration)
+        if suggestion is not None:
+            messages.info(request, _(
+                "%(name)s has the name of %(contact)s, a contact of %(organisation)s. If it is the same person, "
+                "link the registration to the contact on the registration's page.") % {
+                "name": registration.name, "contact": suggestion, "organisation": suggestion.actor})
     return redirect(event)
+
+
+# --- one registration: link to a contact, GDPR erasure ---------------------------------------------
+
+def _registration_for(request, pk) -> Registration:
+    """Registrations are VISD staff only: to anyone else they do not exist."""
+    if not permissions.can_view_event_registrations(request.user):
+        raise Http404
+    return get_object_or_404(Registration.objects.select_related("event", "organisation", "contact__actor"), pk=pk)
+
+
+def registration_detail(request, pk):
+    """A registration with its link to the stakeholder register; POST links or unlinks a contact."""
+    registration = _registration_for(request, pk)
+    can_change = permissions.can_change(request.user, registration.event)
+    form = None
+    if can_change and not registration.erased:
+        suggestion = actions.suggested_contact(registration)
+        form = LinkContactForm(request.POST if request.method == "POST" else None, registration=registration,
+                               initial={"contact": registration.contact_id or (suggestion.pk if suggestion else None)})
+    else:
+        suggestion = None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                actions.link_contact(registration, form.cleaned_data["contact"], acting_user=request.user)
+            except ValidationError as error:
+                report_validation_error(request, error)
+            else:
+                messages.success(request, _("Contact link saved."))
+            return redirect("events:registration", registration.pk)
+    return render(request, "events/registration.html", {
+        "registration": registration, "event": registration.event, "link_form": form, "suggestion": suggestion,
+        "can_erase": (permissions.can_erase_event_registration(request.user, registration)
+                      and registration.contact_id is None and not registration.erased),
+    })
+
+
+def registration_erase(request, pk):
+    """Erase a registration of a person who is not a contact (GDPR art. 17): GET asks, POST erases."""
+    registration = _registration_for(request, pk)
+    if not permissions.can_erase_event_registration(request.user, registration):
+        raise PermissionDenied
+    form = ConfirmErasureForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = actions.erase_registration(registration, acting_user=request.user)
+        except ValidationError as error:
+            report_validation_error(request, error)
+            return redirect("events:registration", registration.pk)
+        if entry is None:
+            messages.info(request, _("This registration had already been erased; nothing was changed."))
+        else:
+            messages.success(request, _("The registration has been erased; the event's figures are unchanged."))
+        return redirect(registration.event)
+    return render(request, "events/registration_erase.html", {
+        "registration": registration, "event": registration.event, "form": form,
+        "history_count": registration.history.count(),
+    })
 
 
 @require_POST

@@ -278,6 +278,8 @@ def personal_data_of(contact: Contact) -> dict[str, Any]:
         for row in _historical_participation_model().objects.filter(contact_id=contact.pk)
         .select_related("history").order_by("history__history_date")
     ]
+    from visd.events.actions import registrations_data
+
     return {
         "exported_at": timezone.now().isoformat(),
         "contact": record,
@@ -285,6 +287,9 @@ def personal_data_of(contact: Contact) -> dict[str, Any]:
         "interactions_mentioning_this_person": [interaction_data(i) for i in mentioned],
         "history_of_contact_record": history,
         "history_of_interaction_participation": participation_history,
+        # Registrations linked to the contact, each with its event and history. Survey answers are
+        # anonymous (no respondent is recorded), so there are none to export.
+        "event_registrations": registrations_data(contact.event_registrations.all()),
     }
 
 
@@ -298,6 +303,7 @@ def export_personal_data(contact: Contact, *, acting_user) -> dict[str, Any]:
             "interactions": len(data["interactions_taken_part_in"]),
             "mentions": len(data["interactions_mentioning_this_person"]),
             "history_rows": len(data["history_of_contact_record"]),
+            "event_registrations": len(data["event_registrations"]),
         },
     )
     return data
@@ -306,10 +312,17 @@ def export_personal_data(contact: Contact, *, acting_user) -> dict[str, Any]:
 def erase_personal_data(contact: Contact, *, acting_user) -> GdprAuditEntry:
     """Erase one person (GDPR art. 17): the contact, its history rows, its place in the history of
     interactions, and admin log lines that name it. The interactions themselves stay (they belong to
-    the organisation); the audit entry records who erased which contact id, and nothing personal."""
+    the organisation); the audit entry records who erased which contact id, and nothing personal.
+    The contact's event registrations stay too, anonymised (``visd.events.actions.
+    anonymise_registrations``), so event counts and KPIs do not change."""
+    from visd.events.actions import anonymise_registrations
+
     contact_id, actor = contact.pk, contact.actor
     with transaction.atomic():
         counts = {"interactions_unlinked": contact.interactions.count()}
+        # First, while the registrations still point at the contact: name, free text, link and the
+        # history rows holding them go; the registrations themselves stay.
+        counts.update(anonymise_registrations(contact.event_registrations.all(), acting_user=acting_user))
         # Deleting the contact also deletes its rows in the interaction-contact link table, without
         # m2m signals, so no new interaction history row is written with the person in it.
         contact.delete()

@@ -83,6 +83,6 @@ class InteractionAdmin(PersonalDataAdmin):
 
 @admin.register(GdprAuditEntry)
 class GdprAuditEntryAdmin(VisdLogAdmin):
-    list_display = ["performed_at", "action", "contact_id", "actor", "performed_by"]
+    list_display = ["performed_at", "action", "contact_id", "registration_id", "actor", "performed_by"]
     list_filter = ["action"]
     list_select_related = ["actor", "performed_by"]

@@ -193,14 +193,19 @@ class Interaction(SubmissionKeyed, RegistryModel):
 
 class GdprAuditEntry(models.Model):
     """That a GDPR request was carried out, by whom and when, without any of the person's data: after
-    an erasure only the contact's former id remains, which no longer points to anything."""
+    an erasure only the contact's former id remains, which no longer points to anything. The erasure
+    of one event registration of a person who is not a contact (``visd.events.actions``) records the
+    registration's id instead; the registration stays, anonymised."""
 
     class Action(models.TextChoices):
         EXPORT = "export", _("Export of personal data")
         ERASURE = "erasure", _("Erasure of personal data")
 
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
-    contact_id = models.BigIntegerField(_("contact id"))
+    contact_id = models.BigIntegerField(_("contact id"), null=True, blank=True)
+    registration_id = models.BigIntegerField(
+        _("event registration id"), null=True, blank=True,
+        help_text=_("For the erasure of an event registration that is not linked to a contact."))
     actor = models.ForeignKey("actors.Actor", null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+", verbose_name=_("organisation"))
     performed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -215,4 +220,5 @@ class GdprAuditEntry(models.Model):
         verbose_name_plural = _("GDPR audit entries")
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} #{self.contact_id} {self.performed_at:%Y-%m-%d %H:%M}"
+        subject = f"#{self.contact_id}" if self.contact_id is not None else f"registration #{self.registration_id}"
+        return f"{self.get_action_display()} {subject} {self.performed_at:%Y-%m-%d %H:%M}"

@@ -146,11 +146,15 @@ def gdpr_erase(request, pk):
         entry = actions.erase_personal_data(contact, acting_user=request.user)
         messages.success(request, _("The data of contact #%(id)s have been erased.") % {"id": entry.contact_id})
         return redirect(actor)
+    from visd.events.actions import registrations_possibly_of
+
     return render(request, "stakeholders/gdpr_erase.html", {
         "contact": contact, "form": form,
         "interaction_count": contact.interactions.count(),
         "history_count": contact.history.count(),
+        "registration_count": contact.event_registrations.count(),
         "mentions": actions.interactions_mentioning(contact),
+        "namesake_registrations": registrations_possibly_of(contact),
     })
 
 

@@ -1,6 +1,6 @@
 """``visd gdpr-erase --contact ID --yes``: erase one person (GDPR art. 17) as the contact's page
-does: the contact, its history, its place in interaction history; an audit entry without personal
-data remains. ``--yes`` is required, because there is no undo."""
+does: the contact, its history, its place in interaction history; its event registrations stay,
+anonymised, with their history purged; an audit entry without personal data remains. ``--yes`` is required, because there is no undo."""
 
 from django.core.management.base import BaseCommand, CommandError
 
