@@ -15,6 +15,9 @@ Design
   the further relevant projects (breadth of its track record), a track-record prior (how active and
   how often coordinator) and declared or proven defence experience. Every component is reported in
   the explanation.
+* The per-actor aggregation arrays behind that scoring (memberships, filters, actor x concept and
+  whole-profile matrices) are kept by :class:`~visd.matching.actor_table.ActorTable` and updated
+  incrementally: a change costs the size of the change plus a few vector operations.
 * Persistence: :meth:`MatchingIndex.save` writes a snapshot directory (JSON + ``.npz``);
   :meth:`MatchingIndex.flush` appends the changes since then to ``journal.jsonl`` (cost proportional
   to the change); :meth:`MatchingIndex.load` reads the snapshot and replays the journal.
@@ -48,6 +51,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
+from .actor_table import ActorTable
 from .analysis import Analysis, Analyzer, default_analyzer, words
 from .records import Actor, Opportunity, Project
 from .tagging import CONCEPT_TOKEN_PREFIX, Concept, ConceptTagger, Tag, concept_token, merge_tags
@@ -162,7 +166,9 @@ class MatchingIndex:
         self._n_main = 0
         self._avgdl = 0.0
         self._delta = None
-        self._cache = None         # actor aggregation arrays
+        self._cache = None         # actor aggregation arrays (a mapping from self._table, per change)
+        self._table = ActorTable(self)  # maintains them incrementally
+        self._row_gen = 0          # bumped on every row added or killed (idf may have moved)
         self._alive_np = None
         self._journal: list[dict] = []
         self._journaling = True
@@ -217,6 +223,7 @@ class MatchingIndex:
         self._set_unit(key, a.description, "", a.lang, _payload)
         self.actors[a.id] = replace(a, description=a.description[:300])
         self._actor_projects.setdefault(a.id, set())
+        self._table.touch_actor(a.id)
         self._changed(_compact)
 
     def upsert_project(self, project, _compact: bool = True, _payload=None) -> None:
@@ -232,6 +239,7 @@ class MatchingIndex:
         self.projects[p.id] = replace(p, text="")
         for aid, _ in p.participants:
             self._actor_projects.setdefault(aid, set()).add(p.id)
+        self._table.touch_project(p.id)
         self._changed(_compact)
 
     def upsert_opportunity(self, opp, _compact: bool = True, _payload=None) -> None:
@@ -257,8 +265,11 @@ class MatchingIndex:
         if kind == "project":
             for aid, _ in rec.participants:
                 self._actor_projects.get(aid, set()).discard(record_id)
-        if kind == "actor":
+        if kind == "actor" and not self._actor_projects.get(record_id):
+            # keep the projects that list it: they count again if the actor comes back
             self._actor_projects.pop(record_id, None)
+        if kind in ("actor", "project"):
+            self._table.forget(kind, record_id)
         self._changed(True)
         return True
 
@@ -369,6 +380,7 @@ class MatchingIndex:
         np.add.at(self._df, ids, 1)
         self._delta = None
         self._alive_np = None
+        self._row_gen += 1
 
     def _kill(self, key: str) -> None:
         row = self._key_row.pop(key, None)
@@ -378,6 +390,7 @@ class MatchingIndex:
         np.subtract.at(self._df, self._row_terms[row], 1)
         self._row_emb.pop(row, None)
         self._alive_np = None
+        self._row_gen += 1
 
     def _refresh_concept_tokens(self, key: str) -> None:
         """Re-derive the concept tokens of one row after its curated tags changed (no re-analysis)."""
@@ -390,6 +403,10 @@ class MatchingIndex:
         dl = self._dl[row]
         self._kill(key)
         self._append_row(key, words, dl, emb)
+        if key.startswith("a:"):
+            self._table.touch_actor(key[2:])
+        elif key.startswith("p:"):
+            self._table.touch_project(key[2:])
         self._changed(True)
 
     def _changed(self, compact: bool) -> None:
@@ -404,6 +421,9 @@ class MatchingIndex:
         """Drop dead rows, renumber, and rebuild the main (column-major BM25) segment."""
         alive = [r for r, ok in enumerate(self._alive) if ok]
         if len(alive) != len(self._alive):
+            new_of_old = np.full(len(self._alive), -1, dtype=np.int64)
+            new_of_old[alive] = np.arange(len(alive))
+            self._table.remap_rows(new_of_old)
             self._row_key = [self._row_key[r] for r in alive]
             self._row_terms = [self._row_terms[r] for r in alive]
             self._row_tf = [self._row_tf[r] for r in alive]
@@ -538,73 +558,12 @@ class MatchingIndex:
 
     # ------------------------------------------------------------------ actor aggregation
     def _actor_arrays(self):
-        if self._cache is not None:
-            return self._cache
-        ids = list(self.actors)
-        index = {a: i for i, a in enumerate(ids)}
-        n = len(ids)
-        desc_row = np.array([self._key_row.get("a:" + a, -1) for a in ids], dtype=np.int64)
-        m_actor, m_row, m_coord, m_proj = [], [], [], []
-        proj_ids = list(self.projects)
-        proj_index = {p: i for i, p in enumerate(proj_ids)}
-        for pid, p in self.projects.items():
-            row = self._key_row.get("p:" + pid)
-            if row is None:
-                continue
-            for aid, role in p.participants:
-                ai = index.get(aid)
-                if ai is None:
-                    continue
-                m_actor.append(ai)
-                m_row.append(row)
-                m_coord.append(role == "coordinator")
-                m_proj.append(proj_index[pid])
-        m_actor = np.asarray(m_actor, dtype=np.int64)
-        order = np.argsort(m_actor, kind="stable")
-        m_actor = m_actor[order]
-        m_row = np.asarray(m_row, dtype=np.int64)[order]
-        m_coord = np.asarray(m_coord, dtype=bool)[order]
-        m_proj = np.asarray(m_proj, dtype=np.int64)[order]
-        years = np.array([self.projects[pid].year or 0 for pid in proj_ids], dtype=np.float64)
-        if len(years) and (years > 0).any():
-            years[years == 0] = years[years > 0].min()
-        m_year = years[m_proj] if len(m_proj) else np.zeros(0)
-        nproj = np.bincount(m_actor, minlength=n).astype(np.float64)
-        ncoord = np.bincount(m_actor, weights=m_coord.astype(np.float64), minlength=n)
-        starts = np.searchsorted(m_actor, np.arange(n))
-        defence_proj = np.array([self.projects[proj_ids[j]].defence for j in m_proj], dtype=bool) if len(m_proj) else np.zeros(0, bool)
-        defence = np.array([bool(self.actors[a].defence) for a in ids], dtype=bool)
-        if len(m_actor):
-            defence |= np.bincount(m_actor, weights=defence_proj.astype(float), minlength=n) > 0
-        attrs = {name: np.array([getattr(self.actors[a], name) or "" for a in ids], dtype=object)
-                 for name in ("country", "region", "kind", "size")}
-        # actor x concept strength: max effective confidence over the actor's units (vectorised)
-        cindex = {c.id: j for j, c in enumerate(self.concepts)}
-        n_c = len(self.concepts)
-        rc_lens = np.fromiter((len(x[0]) for x in self._row_concepts), dtype=np.int64, count=len(self._row_concepts))
-        rc_ptr = np.zeros(len(rc_lens) + 1, dtype=np.int64)
-        np.cumsum(rc_lens, out=rc_ptr[1:])
-        rc_col = np.concatenate([x[0] for x in self._row_concepts] + [np.zeros(0, np.int64)])
-        rc_val = np.concatenate([x[1] for x in self._row_concepts] + [np.zeros(0)])
-        has = desc_row >= 0
-        pair_actor = np.concatenate([np.flatnonzero(has), m_actor]).astype(np.int64)
-        pair_row = np.concatenate([desc_row[has], m_row]).astype(np.int64)
-        starts_rc, lens_rc = rc_ptr[pair_row], rc_lens[pair_row]
-        total_len = int(lens_rc.sum())
-        dense = np.zeros(n * n_c)
-        if total_len:
-            offs = np.repeat(starts_rc - np.concatenate([[0], np.cumsum(lens_rc)[:-1]]), lens_rc)
-            gather = np.arange(total_len) + offs
-            flat = np.repeat(pair_actor, lens_rc) * n_c + rc_col[gather]
-            np.maximum.at(dense, flat, rc_val[gather])
-        dense = dense.reshape(n, n_c)
-        rows, cols = np.nonzero(dense)
-        vals = dense[rows, cols]
-        concepts = sp.csr_matrix((vals, (rows, cols)), shape=(n, len(self.concepts)), dtype=np.float64)
-        self._cache = dict(ids=ids, index=index, desc_row=desc_row, m_actor=m_actor, m_row=m_row,
-                           m_coord=m_coord, m_proj=m_proj, m_year=m_year, proj_ids=proj_ids, starts=starts,
-                           nproj=nproj, ncoord=ncoord, defence=defence, attrs=attrs, concepts=concepts,
-                           concept_index=cindex)
+        """The per-actor aggregation arrays (see :mod:`visd.matching.actor_table`): a mapping with
+        ``ids, index, desc_row, m_actor, m_row, m_coord, m_proj, m_year, proj_ids, starts, nproj,
+        ncoord, defence, attrs, concepts, concept_index, alive`` (and ``profile`` on access). A
+        fresh mapping after every change; the table behind it is updated incrementally."""
+        if self._cache is None:
+            self._cache = self._table.arrays()
         return self._cache
 
     def _profile_matrix(self, desc_row, m_actor, m_row, n):
@@ -660,12 +619,9 @@ class MatchingIndex:
         prior = act / act.max() if n and act.max() > 0 else np.zeros(n)
         profile = np.zeros(n)
         if p.w_profile and q is not None and len(q["ids"]) and n:
-            if "profile" not in c:  # built on first use only
-                c["profile"] = self._profile_matrix(c["desc_row"], c["m_actor"], c["m_row"], n)
-            prof = c["profile"]
-            sel = q["ids"] < prof.shape[1]
-            q_ids, qw = q["ids"][sel], q["w"][sel]
-            profile = np.asarray(prof[:, q_ids] @ (qw / (np.linalg.norm(qw) or 1.0))).ravel()
+            # = c["profile"][:, q_ids] @ qw, from the incrementally maintained parts (actor_table.py)
+            q_ids, qw = q["ids"], q["w"]
+            profile = self._table.profile_scores(q_ids, qw / (np.linalg.norm(qw) or 1.0))
             if profile.max() > 0:
                 profile = profile / profile.max()
         total = p.w_text * text + p.w_profile * profile + p.w_prior * prior + p.w_defence * c["defence"]
@@ -686,18 +642,23 @@ class MatchingIndex:
         return cached[key]
 
     def _unit_kind_mask(self, prefixes: tuple[str, ...]) -> np.ndarray:
-        cache = getattr(self, "_kind_mask_cache", None)
+        caches = self.__dict__.setdefault("_kind_mask_cache", {})
         n = len(self._row_key)
-        if cache is None or cache[0] != (n, prefixes, id(self._row_key)):
-            mask = np.fromiter((k.startswith(prefixes) for k in self._row_key), dtype=bool, count=n)
-            self._kind_mask_cache = ((n, prefixes, id(self._row_key)), mask)
-        return self._kind_mask_cache[1] & self._alive_mask()
+        cached = caches.get(prefixes)
+        if cached is None or cached[0] is not self._row_key or cached[1] > n:
+            cached = (self._row_key, 0, np.zeros(0, dtype=bool))
+        if cached[1] < n:  # rows are only appended between compactions: extend with the new ones
+            new = np.fromiter((k.startswith(prefixes) for k in self._row_key[cached[1]:]), dtype=bool,
+                              count=n - cached[1])
+            cached = (self._row_key, n, np.concatenate([cached[2], new]))
+            caches[prefixes] = cached
+        return cached[2] & self._alive_mask()
 
     def actor_mask(self, filters: Mapping | None = None, exclude: Iterable[str] = ()) -> np.ndarray:
         """Boolean mask over actors for filters ``{'country': 'BE' or [...], 'region': 'VLG',
         'kind': 'company', 'size': [...], 'defence': True}`` and excluded actor ids."""
         c = self._actor_arrays()
-        mask = np.ones(len(c["ids"]), dtype=bool)
+        mask = c["alive"].copy()  # removed actors leave tombstones until the next full rebuild
         for name, value in (filters or {}).items():
             values = _as_set(value)
             if values is None:
@@ -748,6 +709,11 @@ class MatchingIndex:
         if k <= 0:
             return []
         top = np.argpartition(-scores, k - 1)[:k]
+        # ties at the cut go to the earliest actors (argpartition picks any), so the result does not
+        # depend on the array layout (e.g. tombstones of removed actors)
+        kth = scores[top].min()
+        better = np.flatnonzero(scores > kth)
+        top = np.concatenate([better, np.flatnonzero(scores == kth)[:k - len(better)]])
         top = top[np.lexsort((top, -scores[top]))]
         out = []
         for i in top:
@@ -858,7 +824,8 @@ class MatchingIndex:
         if actor_id not in self.actors:
             raise KeyError(actor_id)
         keys = ["a:" + actor_id] + ["p:" + p for p in sorted(self._actor_projects.get(actor_id, ()),
-                                                              key=lambda p: -(self.projects[p].year or 0))]
+                                                              key=lambda p: (-(self.projects[p].year or 0), p))]
+        # (the id breaks ties: with more than 25 projects, set order would change the result per process)
         q = self._profile_vector(keys)
         s = self.unit_scores(q)
         kinds = set(kinds)

@@ -131,7 +131,10 @@ def strength_map(index: MatchingIndex, domains=None, needs=None, calls=None,
     m_local = pos[c["m_actor"]] if len(c["m_actor"]) else np.zeros(0, dtype=int)
     keep = (m_local >= 0) & c["m_coord"] if len(m_local) else np.zeros(0, dtype=bool)
     coord_actor, coord_row = m_local[keep], c["m_row"][keep]
-    row_concepts = {}
+    # which of those coordinated projects carry which concept (effective tags, curated included)
+    coord_tagged = np.zeros((len(coord_row), len(index.concepts)), dtype=bool)
+    for k, r in enumerate(coord_row.tolist()):
+        coord_tagged[k, index._row_concepts[r][0]] = True
 
     def summarise(key, kind, label, strength, coord_relevant, opportunity):
         able = strength >= (domain_threshold if kind == "domain" else text_threshold)
@@ -161,19 +164,7 @@ def strength_map(index: MatchingIndex, domains=None, needs=None, calls=None,
         if j is None:
             continue
         strength = np.asarray(concept_matrix[:, j].todense()).ravel() if len(sel) else np.zeros(0)
-        # coordinated projects tagged with the domain
-        if len(coord_row):
-            if cid not in row_concepts:
-                tagged_rows = set()
-                for pid in index.projects:
-                    if any(t.concept_id == cid for t in index.tags("project", pid)):
-                        r = index._key_row.get("p:" + pid)
-                        if r is not None:
-                            tagged_rows.add(r)
-                row_concepts[cid] = tagged_rows
-            coord_rel = np.isin(coord_row, list(row_concepts[cid]))
-        else:
-            coord_rel = np.zeros(0, dtype=bool)
+        coord_rel = coord_tagged[:, j]  # coordinated projects tagged with the domain
         calls_c = [o for o in open_calls if cid in opp_tags[o]]
         needs_c = [o for o in all_needs if cid in opp_tags[o]]
         opportunity = {"open_calls": len(calls_c), "calls": calls_c[:20],
