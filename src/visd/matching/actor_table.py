@@ -24,8 +24,9 @@ and its actor x concept strengths; the whole-profile channel also needs an actor
   (amortised compaction).
 * **Row numbers.** :meth:`remap_rows` follows the index's compaction (dead rows dropped, rows
   renumbered) with one vectorised lookup.
-* **Whole profile** (``MatchParams.w_profile``): a column-major matrix of ``log(1 + tf)`` sums per
-  actor (without idf), built on first use, plus an *override* of replacement rows for the actors
+* **Whole profile** (``MatchParams.w_profile``): a column-major matrix per actor of the sum of its
+  units' L2-normalised ``log(1 + tf)`` vectors (the centroid of its texts, without idf), built on
+  first use, plus an *override* of replacement rows for the actors
   changed since (and a mask of the stale main rows). idf weighting and the row norms are applied at
   query time, so the scores equal those of a matrix built from scratch even though idf moves with
   every change. The row norms are recomputed once per change: one sparse mat-vec when the number of
@@ -441,7 +442,7 @@ class ActorTable:
         return self._prof
 
     def profile_rows(self, slots) -> list[tuple[np.ndarray, np.ndarray]]:
-        """``(term ids, log(1 + summed tf))`` (no idf) of the given actor slots, from their units."""
+        """``(term ids, sum of the units' profile vectors)`` (no idf) of the given actor slots."""
         ix = self.ix
         out = []
         for s in slots:
@@ -453,16 +454,26 @@ class ActorTable:
                 out.append((np.zeros(0, np.int64), np.zeros(0, np.float32)))
                 continue
             t = np.concatenate([ix._row_terms[r] for r in units]).astype(np.int64)
-            v = np.concatenate([ix._row_tf[r] for r in units]).astype(np.float32)
+            v = np.concatenate([unit_profile_vector(ix._row_tf[r]) for r in units]).astype(np.float32)
             ids, inv = np.unique(t, return_inverse=True)
             sums = np.zeros(len(ids), dtype=np.float32)
             np.add.at(sums, inv, v)
-            out.append((ids, np.log1p(sums).astype(np.float32)))
+            out.append((ids, sums))
         return out
 
 
+def unit_profile_vector(tf: np.ndarray) -> np.ndarray:
+    """A unit's share of its actor's whole profile: ``log(1 + tf)``, L2-normalised (no idf). Each
+    description or past project thus weighs the same in the profile, however long its text: the
+    profile is the centroid of the actor's texts, not their concatenation (measured better on the
+    validation tasks of benchmarks/partner_recall.py; see docs/matching.md)."""
+    v = np.log1p(np.asarray(tf, dtype=np.float64))
+    norm = np.sqrt((v * v).sum())
+    return v / norm if norm > 0 else v
+
+
 class _Profile:
-    """Whole-profile parts: ``main`` (CSC ``log(1 + tf)`` sums without idf, slots ``[0, n_main)``,
+    """Whole-profile parts: ``main`` (CSC sums of the units' profile vectors without idf, slots ``[0, n_main)``,
     built at once), ``over`` (CSC replacement rows for the slots changed since, and the new ones)
     and ``stale`` (the main rows that ``over`` replaces)."""
 
@@ -475,16 +486,14 @@ class _Profile:
             lens = np.fromiter((len(t) for t in ix._row_terms), dtype=np.int64, count=n_rows)
             indptr = np.zeros(n_rows + 1, dtype=np.int64)
             np.cumsum(lens, out=indptr[1:])
-            tf = sp.csr_matrix((np.concatenate(ix._row_tf).astype(np.float32),
+            tf = sp.csr_matrix((np.concatenate([unit_profile_vector(v) for v in ix._row_tf]).astype(np.float32),
                                 np.concatenate(ix._row_terms), indptr), shape=(n_rows, n_cols), dtype=np.float32)
             desc_row, m_actor, m_row = b["desc_row"], b["m_actor"], b["m_row"]
             has = desc_row >= 0
             a_idx = np.concatenate([np.flatnonzero(has), m_actor])
             r_idx = np.concatenate([desc_row[has], m_row])
             member = sp.csr_matrix((np.ones(len(a_idx), dtype=np.float32), (a_idx, r_idx)), shape=(n, n_rows))
-            main = (member @ tf).tocsr()
-            main.data = np.log1p(main.data).astype(np.float32)
-            self.main = main.tocsc()
+            self.main = (member @ tf).tocsc()
         else:
             self.main = sp.csc_matrix((n, n_cols), dtype=np.float32)
         self.main_sq = sp.csc_matrix((self.main.data.astype(np.float64) ** 2, self.main.indices, self.main.indptr),

@@ -51,7 +51,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from .actor_table import ActorTable
+from .actor_table import ActorTable, unit_profile_vector
 from .analysis import Analysis, Analyzer, default_analyzer, words
 from .records import Actor, Opportunity, Project
 from .tagging import CONCEPT_TOKEN_PREFIX, Concept, ConceptTagger, Tag, concept_token, merge_tags
@@ -70,11 +70,11 @@ _KIND_PREFIX = {"actor": "a:", "project": "p:", "opportunity": "o:"}
 
 @dataclass
 class MatchParams:
-    """Scoring parameters. The defaults are the winner of ``benchmarks/partner_recall.py --tune``, a
-    grid search on two validation splits that lie entirely in the track-record period of the
-    partner-recall benchmark (see docs/matching.md). The profile channel, the role weight and the
-    activity prior are implemented and reported as ablations but off by default because validation
-    did not support them; a programme manager may still switch them on (e.g. ``w_prior=0.25``)."""
+    """Scoring parameters. The weights ``beta``, ``recency_years``, ``w_text``, ``w_profile`` and
+    ``w_prior`` are the winner of ``benchmarks/partner_recall.py --tune``: a grid search on about
+    1,100 rolling-origin validation tasks (every country, all before the benchmark's 2016 test split;
+    see docs/matching.md). The coordinator weight is implemented and reported as an ablation but off,
+    because validation did not support it."""
 
     k1: float = 1.2              # BM25 term-frequency saturation
     b: float = 0.75              # BM25 length normalisation
@@ -82,15 +82,15 @@ class MatchParams:
     title_repeat: int = 2        # title terms count this many times
     concept_tf: float = 2.0      # tf of a concept token per unit of tag confidence
     concept_weight: float = 1.0  # query-side multiplier of concept tokens
-    w_text: float = 1.0          # relevance of the actor's texts: soft maximum over its units (see beta)
+    w_text: float = 0.5          # relevance of the actor's texts: soft maximum over its units (see beta)
     beta: float = 10.0           # sharpness of the soft maximum: log(sum w * exp(beta * (s - 1))) / beta + 1;
                                  # one unit of similarity s scores s, more relevant units add a little
     recency_years: float | None = 2.0  # a past project's weight decays as exp(-age / recency_years); None = no decay
     w_coord: float = 0.0         # extra weight of a project the actor coordinated
     now_year: int | None = None  # reference year for recency; None = the latest project year in the index + 1
-    w_profile: float = 0.0       # whole-profile similarity: cosine between the query and the actor's
-                                 # description + track record taken as one document
-    w_prior: float = 0.0         # track-record prior: log(1 + recency- and role-weighted participations), normalised
+    w_profile: float = 1.0       # whole-profile similarity: cosine between the query and the centroid of
+                                 # the actor's description and past projects (each text weighs the same)
+    w_prior: float = 0.25        # track-record prior: log(1 + recency- and role-weighted participations), normalised
     w_defence: float = 0.05      # declared defence experience or a defence project in the track record
     w_dense: float = 0.0         # optional dense channel (needs an encoder); 0 = off
     compact_ratio: float = 0.1   # merge the delta segment when it exceeds this share of the main one
@@ -567,22 +567,22 @@ class MatchingIndex:
         return self._cache
 
     def _profile_matrix(self, desc_row, m_actor, m_row, n):
-        """Column-major actor x term matrix: idf-weighted log term frequencies of the actor's
-        description and past projects taken together, rows L2-normalised."""
+        """Column-major actor x term matrix from scratch (the reference for ActorTable's incremental
+        one): the sum of the actor's units' L2-normalised ``log(1 + tf)`` vectors (its description
+        and past projects, each weighing the same), idf-weighted, rows L2-normalised."""
         n_rows, n_cols = len(self._row_key), len(self._terms)
         if n == 0 or n_rows == 0:
             return sp.csc_matrix((n, n_cols), dtype=np.float32)
         lens = np.fromiter((len(t) for t in self._row_terms), dtype=np.int64, count=n_rows)
         indptr = np.zeros(n_rows + 1, dtype=np.int64)
         np.cumsum(lens, out=indptr[1:])
-        tf = sp.csr_matrix((np.concatenate(self._row_tf), np.concatenate(self._row_terms), indptr),
-                           shape=(n_rows, n_cols), dtype=np.float32)
+        tf = sp.csr_matrix((np.concatenate([unit_profile_vector(v) for v in self._row_tf]),
+                            np.concatenate(self._row_terms), indptr), shape=(n_rows, n_cols), dtype=np.float32)
         has = desc_row >= 0
         a_idx = np.concatenate([np.flatnonzero(has), m_actor])
         r_idx = np.concatenate([desc_row[has], m_row])
         member = sp.csr_matrix((np.ones(len(a_idx), dtype=np.float32), (a_idx, r_idx)), shape=(n, n_rows))
         prof = (member @ tf).tocsr()
-        prof.data = np.log1p(prof.data).astype(np.float32)
         prof = prof.multiply(self._idf(np.arange(n_cols)).astype(np.float32)[None, :]).tocsr()
         norms = np.sqrt(np.asarray(prof.multiply(prof).sum(axis=1)).ravel())
         prof = sp.diags(1.0 / np.maximum(norms, 1e-12)).astype(np.float32) @ prof
