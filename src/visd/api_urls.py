@@ -11,6 +11,7 @@ from visd.capabilities.api.views import CapabilityNeedViewSet
 from visd.core.api.views import ObtainTokenView
 from visd.facilities.api.views import InfrastructureViewSet
 from visd.funding.api.views import CallViewSet, InstrumentViewSet
+from visd.guidance.api.views import NavigatorView
 from visd.imports.api.views import ImportRunViewSet
 from visd.matchmaking.api.views import ConceptTagViewSet, MatchingViewSet
 from visd.programme.api.views import BudgetLineViewSet, KPIViewSet
@@ -53,5 +54,6 @@ router.register("concept-tags", ConceptTagViewSet, basename="concepttag")
 app_name = "api"
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
+    path("guidance/navigator/", NavigatorView.as_view(), name="guidance-navigator"),
     *router.urls,
 ]

@@ -141,6 +141,13 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"
 
+# Imports run one at a time (visd.imports.lock): a command waits this many seconds for another import
+# to finish before giving up; the upload pages refuse at once. VISD_IMPORT_LOCK_FILE may name the lock
+# file on SQLite (default: one per database under VAR_DIR/locks/).
+VISD_IMPORT_LOCK_TIMEOUT = float(os.environ.get("VISD_IMPORT_LOCK_TIMEOUT", "600"))
+if os.environ.get("VISD_IMPORT_LOCK_FILE"):
+    VISD_IMPORT_LOCK_FILE = os.environ["VISD_IMPORT_LOCK_FILE"]
+
 # Uploads for the importer page: the CORDIS exports are a few MB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024

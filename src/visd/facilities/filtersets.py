@@ -46,3 +46,17 @@ class FacilityFinderFilterSet(InfrastructureFilterSet):
         queryset=Concept.objects.filter(scheme=Scheme.FOCUS_DOMAIN).order_by("order"), field_name="domains",
         to_field_name="code", label=_("Focus domain"), distinct=True,
     )
+
+
+class InfrastructureApiFilterSet(InfrastructureFilterSet):
+    """The API (/api/infrastructure/): the finder's filters, with the focus domain by id (``domain``)
+    or by code (``domain_code``, as in the finder's links: ?domain_code=luchtvaart-uav&phase=test).
+    An unknown value is a 400 with the parameter's message, never an unfiltered list."""
+
+    domain_code = django_filters.ModelChoiceFilter(
+        queryset=Concept.objects.filter(scheme=Scheme.FOCUS_DOMAIN), field_name="domains", to_field_name="code",
+        label=_("Focus domain (code)"), distinct=True,
+    )
+
+    class Meta(InfrastructureFilterSet.Meta):
+        fields = [*InfrastructureFilterSet.Meta.fields, "domain_code"]

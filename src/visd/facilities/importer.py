@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from visd.actors import identifiers
 from visd.actors.models import Actor, ActorKind
+from visd.imports.lock import import_lock
 from visd.imports.models import ImportRun
 from visd.taxonomy.models import Concept, Scheme
 
@@ -225,7 +226,13 @@ def _reject(problems: list[RowProblem], user, file_name: str) -> FacilityImportE
 
 
 def import_facilities(text: str, user=None, file_name: str = "") -> FacilityImportReport:
-    """Check every row of ``text`` (CSV) and write them all, or none; see the module docstring."""
+    """Check every row of ``text`` (CSV) and write them all, or none; see the module docstring.
+    Holds the import lock (``visd.imports.lock``), waiting for another import to finish."""
+    with import_lock(IMPORT_KIND, user):
+        return _import_facilities(text, user, file_name)
+
+
+def _import_facilities(text: str, user, file_name: str) -> FacilityImportReport:
     rows, problems = _read(text)
     checked = _check(rows, problems) if not problems else []
     operators = _resolve_operators(checked, problems) if not problems else {}

@@ -8,10 +8,11 @@ from django.views.decorators.http import require_http_methods
 
 from visd.core.listing import filtered_page
 from visd.core.permissions import can_manage_reference_data
+from visd.imports.lock import ImportBusy, import_lock
 
 from .filtersets import FacilityFinderFilterSet
 from .forms import FacilityUploadForm
-from .importer import COLUMNS, EXAMPLE_FILE, FacilityImportError, decode, import_facilities
+from .importer import COLUMNS, EXAMPLE_FILE, IMPORT_KIND, FacilityImportError, decode, import_facilities
 from .models import Infrastructure
 
 
@@ -32,13 +33,19 @@ def facility_import(request):
     if not can_manage_reference_data(request.user):
         raise PermissionDenied
     problems = []
+    status = 200
     form = FacilityUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            report = import_facilities(decode(upload.read()), request.user, upload.name)
+            # Another import running: say so at once rather than keep the browser waiting.
+            with import_lock(IMPORT_KIND, request.user, wait=False):
+                report = import_facilities(decode(upload.read()), request.user, upload.name)
         except FacilityImportError as error:
             problems = error.problems
+        except ImportBusy as busy:
+            form.add_error(None, str(busy))
+            status = 409
         else:
             counts = ", ".join(f"{_(kind)}: {number}" for kind, number in report.counts.items())
             messages.success(request, _("Inventory imported. %(counts)s.") % {"counts": counts})
@@ -46,4 +53,4 @@ def facility_import(request):
     return render(request, "facilities/facility_import.html", {
         "form": form, "problems": problems, "columns": COLUMNS,
         "example": EXAMPLE_FILE.read_text(encoding="utf-8"),
-    })
+    }, status=status)

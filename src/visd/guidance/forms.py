@@ -6,9 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from visd.actors.models import Actor, ActorKind, Region
-from visd.taxonomy.models import Concept, Scheme
 
-from . import navigator
+from . import navigator, services
 
 GOAL_CHOICES = [
     ("research", _("Do research")),
@@ -27,19 +26,19 @@ SIZE_CHOICES = [
 ]
 DESTINATION_CHOICES = [("", _("Not applicable")), ("eu", _("Inside the EU")), ("non_eu", _("Outside the EU"))]
 TRL_CHOICES = [("", _("Unknown"))] + [(str(n), str(n)) for n in range(1, 10)]
+KIND_CHOICES = [("", _("Unknown"))] + [c for c in ActorKind.choices if c[0] != ActorKind.OTHER] + [
+    (ActorKind.OTHER, ActorKind.OTHER.label)]
+REGION_CHOICES = [("", _("Unknown"))] + [c for c in Region.choices if c[0]]
 
 
 class NavigatorForm(forms.Form):
     goal = forms.ChoiceField(label=_("What do you want to do next?"), choices=GOAL_CHOICES, widget=forms.RadioSelect)
-    kind = forms.ChoiceField(label=_("Kind of organisation"), required=False,
-                             choices=[("", _("Unknown"))] + [c for c in ActorKind.choices if c[0] != ActorKind.OTHER]
-                             + [(ActorKind.OTHER, ActorKind.OTHER.label)])
+    kind = forms.ChoiceField(label=_("Kind of organisation"), required=False, choices=KIND_CHOICES)
     size = forms.ChoiceField(label=_("Size (EU SME definition)"), required=False, choices=SIZE_CHOICES)
     startup = forms.BooleanField(label=_("A start-up or young company"), required=False)
-    region = forms.ChoiceField(label=_("Region"), required=False,
-                               choices=[("", _("Unknown"))] + [c for c in Region.choices if c[0]])
+    region = forms.ChoiceField(label=_("Region"), required=False, choices=REGION_CHOICES)
     domain = forms.ModelChoiceField(label=_("Focus domain"), required=False, to_field_name="code",
-                                    queryset=Concept.objects.filter(scheme=Scheme.FOCUS_DOMAIN).order_by("order"),
+                                    queryset=services.focus_domains(),
                                     empty_label=_("Any or unknown"))
     trl = forms.TypedChoiceField(label=_("Technology readiness level (TRL)"), required=False, choices=TRL_CHOICES,
                                  coerce=int, empty_value=None,
@@ -55,17 +54,7 @@ class NavigatorForm(forms.Form):
     @classmethod
     def initial_for_actor(cls, actor: Actor) -> dict:
         """The answers the registry already knows about an actor."""
-        tag = actor.tags.filter(concept__scheme=Scheme.FOCUS_DOMAIN).select_related("concept").first()
-        return {"kind": actor.kind, "size": actor.size_class, "region": actor.region,
-                "domain": tag.concept.code if tag else "", "actor": actor.pk}
+        return {**services.actor_answers(actor), "actor": actor.pk}
 
     def profile(self) -> navigator.Profile:
-        data = self.cleaned_data
-        domain = data.get("domain")
-        return navigator.Profile(
-            goal=data["goal"], kind=data.get("kind") or "", size=data.get("size") or "",
-            region=data.get("region") or "", startup=bool(data.get("startup")),
-            domains=(domain.code,) if domain else (), trl=data.get("trl"),
-            destination=data.get("destination") or "", project_cost=data.get("project_cost"),
-            collaboration=bool(data.get("collaboration")),
-        )
+        return services.profile_from_answers(self.cleaned_data)

@@ -1,6 +1,8 @@
 """Feeds the navigator engine with plain facts from the database and collects what the pages show.
 
-Views call ``navigate(answers)``; it reads the instruments with their guidance and rates, the contact
+The navigator page (``views.navigator_page``, via ``forms.NavigatorForm``) and the API
+(``guidance.api``) both turn their validated answers into a ``navigator.Profile`` with
+``profile_from_answers`` and call ``navigate(profile)``; it reads the instruments with their guidance and rates, the contact
 points, obligations and facilities, runs ``navigator.recommend`` and returns the records that go with
 the engine's answer (in the engine's order) together with the open calls of the matched instruments.
 """
@@ -15,12 +17,40 @@ from django.utils import timezone
 
 from visd.facilities.models import Infrastructure
 from visd.funding.models import AidRate, Call, Instrument, InstrumentGuidance
+from visd.taxonomy.models import Concept, Scheme
 
 from . import navigator
 from .models import ContactPoint, Obligation
 
 OPEN_STATUSES = ("open", "forthcoming")
 CALLS_PER_INSTRUMENT = 5
+
+
+def focus_domains():
+    """The focus domains a navigator answer may name (by code), in their order."""
+    return Concept.objects.filter(scheme=Scheme.FOCUS_DOMAIN).order_by("order")
+
+
+def actor_answers(actor) -> dict:
+    """The answers the registry already knows about an actor: kind, size, region and its first focus
+    domain (by code; '' when it has none)."""
+    tag = actor.tags.filter(concept__scheme=Scheme.FOCUS_DOMAIN).select_related("concept").first()
+    return {"kind": actor.kind, "size": actor.size_class, "region": actor.region,
+            "domain": tag.concept.code if tag else ""}
+
+
+def profile_from_answers(answers: dict) -> navigator.Profile:
+    """A ``navigator.Profile`` from validated answers (the form's or the API serializer's cleaned
+    data): ``domain`` is a focus-domain ``Concept`` or None, ``trl`` an int or None, ``project_cost``
+    a Decimal or None; absent or empty answers mean "not given"."""
+    domain = answers.get("domain")
+    return navigator.Profile(
+        goal=answers["goal"], kind=answers.get("kind") or "", size=answers.get("size") or "",
+        region=answers.get("region") or "", startup=bool(answers.get("startup")),
+        domains=(domain.code,) if domain else (), trl=answers.get("trl"),
+        destination=answers.get("destination") or "", project_cost=answers.get("project_cost"),
+        collaboration=bool(answers.get("collaboration")),
+    )
 
 
 def instrument_facts(instrument: Instrument) -> navigator.InstrumentFacts:

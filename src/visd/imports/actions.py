@@ -2,7 +2,8 @@
 
 Each ``import_*`` function validates first (``visd.imports.cordis`` / ``visd.imports.topics``, pure)
 and writes only when there is no problem at all, in one transaction, together with its
-``ImportRun``. A refused import writes nothing but an ``ImportRun`` with status rejected and every
+``ImportRun``. The whole import, validation included, holds the import lock (``visd.imports.lock``):
+a second import waits for it (callers may refuse instead, as the upload page does). A refused import writes nothing but an ``ImportRun`` with status rejected and every
 problem. Records are compared field by field and saved only when a value changed, so importing
 the same files again creates no history rows. The command, the upload page and ``load_demo``
 all call these functions.
@@ -21,6 +22,7 @@ from visd.funding.models import Call
 from visd.projects.models import Participation, ParticipationRole, Project, ProjectSource
 
 from .cordis import CordisBatch, OrganisationRecord, ParticipationRecord, validate_cordis
+from .lock import import_lock
 from .models import ImportRun
 from .problems import ProblemList
 from .readers import InputFile
@@ -111,7 +113,12 @@ def import_cordis(
 ) -> ImportRun:
     """Validate and, when there is no problem, apply a CORDIS (or EDF results) projects file and/or
     organisations file. ``source_label`` becomes the data source of the records (default: the
-    projects file name, else the organisations file name)."""
+    projects file name, else the organisations file name). Waits for the import lock."""
+    with import_lock("cordis", user):
+        return _import_cordis(projects_file, organisations_file, source_label, user)
+
+
+def _import_cordis(projects_file, organisations_file, source_label: str, user) -> ImportRun:
     known_project_ids = set(
         Project.objects.filter(source__in=IMPORTED_PROJECT_SOURCES).values_list("external_id", flat=True)
     )
@@ -335,7 +342,13 @@ def _apply_participations(records, projects, actor_of, writer: _Writer, tally: T
 
 
 def import_topics(files: list[InputFile], *, source_label: str = "", user=None) -> ImportRun:
-    """Validate and, when there is no problem, apply Funding & Tenders topic files (JSON Lines)."""
+    """Validate and, when there is no problem, apply Funding & Tenders topic files (JSON Lines).
+    Waits for the import lock."""
+    with import_lock("topics", user):
+        return _import_topics(files, source_label, user)
+
+
+def _import_topics(files: list[InputFile], source_label: str, user) -> ImportRun:
     batch = validate_topics(files)
     _check_label(source_label, batch.problems)
     if batch.problems:

@@ -3,7 +3,8 @@
 Only users who may manage reference data (``visd.core.permissions``) get here; anyone not logged
 in is sent to the login page, other users get 403. The view reads the uploaded files and calls the
 same actions as ``visd import``; the result is an ImportRun, shown on its own page (POST, then
-redirect).
+redirect). While another import runs, the page refuses at once with who runs it since when (409);
+nothing is written.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -14,6 +15,7 @@ from visd.core import permissions
 
 from . import actions
 from .forms import ImportForm
+from .lock import ImportBusy, import_lock
 from .models import ImportRun
 from .problems import count_label
 from .readers import InputFile
@@ -34,17 +36,25 @@ def _input(upload) -> InputFile | None:
 def index(request):
     _require_manager(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if data["kind"] == ImportForm.KIND_CORDIS:
-            run = actions.import_cordis(_input(data["projects"]), _input(data["organisations"]),
-                                        source_label=data["source_label"], user=request.user)
+        try:
+            # Another import running: say so at once rather than keep the browser waiting.
+            with import_lock(data["kind"], request.user, wait=False):
+                if data["kind"] == ImportForm.KIND_CORDIS:
+                    run = actions.import_cordis(_input(data["projects"]), _input(data["organisations"]),
+                                                source_label=data["source_label"], user=request.user)
+                else:
+                    run = actions.import_topics([_input(upload) for upload in data["topics"]],
+                                                source_label=data["source_label"], user=request.user)
+        except ImportBusy as busy:
+            form.add_error(None, str(busy))
+            status = 409
         else:
-            run = actions.import_topics([_input(upload) for upload in data["topics"]],
-                                        source_label=data["source_label"], user=request.user)
-        return redirect("imports:run", pk=run.pk)
+            return redirect("imports:run", pk=run.pk)
     runs = ImportRun.objects.select_related("started_by")[:RECENT_RUNS]
-    return render(request, "imports/index.html", {"form": form, "runs": runs})
+    return render(request, "imports/index.html", {"form": form, "runs": runs}, status=status)
 
 
 @login_required

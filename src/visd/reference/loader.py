@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from visd.capabilities.models import BudgetTrajectoryPoint, CapabilityNeed, NeedLevel, NeedSource
 from visd.funding.models import AidRate, Instrument, InstrumentGuidance
 from visd.guidance.models import ContactPoint, Obligation
+from visd.imports.lock import import_lock
 from visd.imports.models import ImportRun
 from visd.programme.models import KPI, BudgetAmount, BudgetLine
 from visd.taxonomy.models import Concept, Portfolio, Scheme
@@ -168,8 +169,16 @@ def load_reference(data_dir: Path | None = None, user=None, *, check_only: bool 
     ``data_dir`` defaults to the files shipped in ``visd/reference/data``; ``user`` is recorded as the
     author of the history rows and of the ``ImportRun``; ``check_only`` checks without writing anything
     (not even an ``ImportRun``). Raises ``ReferenceDataError`` (with every problem) when the files are
-    refused.
+    refused. A load (not a check) holds the import lock (``visd.imports.lock``), waiting for another
+    import to finish.
     """
+    if check_only:
+        return _load_reference(data_dir, user, check_only=True)
+    with import_lock(IMPORT_KIND, user):
+        return _load_reference(data_dir, user, check_only=False)
+
+
+def _load_reference(data_dir: Path | None, user, *, check_only: bool) -> LoadReport:
     data_dir = Path(data_dir) if data_dir else DATA_DIR
     try:
         data = read_reference_data(data_dir)

@@ -1,8 +1,12 @@
-"""What the import commands print: the counts of an applied run, or every problem of a refused one."""
+"""What the import commands print: the counts of an applied run, or every problem of a refused one;
+and how they wait for the import lock."""
+
+from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from visd.imports.lock import ImportBusy, import_lock, waiting_message
 from visd.imports.models import ImportRun
 from visd.imports.problems import Problem, count_label
 
@@ -29,3 +33,16 @@ def report(command: BaseCommand, run: ImportRun) -> None:
     command.stdout.write(command.style.SUCCESS(
         _("Import run %(run)s applied (%(files)s).") % {"run": run.pk, "files": ", ".join(run.files)}
     ))
+
+
+@contextmanager
+def waiting_for_other_imports(command: BaseCommand, kind: str, user=None):
+    """Hold the import lock for the block, waiting for another import to finish (up to
+    ``settings.VISD_IMPORT_LOCK_TIMEOUT`` seconds) and saying so on stderr; when it does not finish in
+    time, a CommandError (exit status 1) says which import is running, since when and by whom."""
+    try:
+        with import_lock(kind, user, on_wait=lambda holder, timeout: command.stderr.write(
+                waiting_message(holder, timeout))):
+            yield
+    except ImportBusy as error:
+        raise CommandError(str(error), returncode=1) from None

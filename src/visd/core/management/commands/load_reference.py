@@ -11,7 +11,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from visd.reference.loader import OUTCOMES, load_reference
+from visd.imports.management.report import waiting_for_other_imports
+from visd.reference.loader import IMPORT_KIND, OUTCOMES, load_reference
 from visd.reference.validation import ReferenceDataError
 
 
@@ -33,7 +34,11 @@ class Command(BaseCommand):
         if data_dir is not None and not data_dir.is_dir():
             raise CommandError(f"{data_dir} is not a directory.")
         try:
-            report = load_reference(data_dir, author, check_only=check)
+            if check:
+                report = load_reference(data_dir, author, check_only=True)
+            else:
+                with waiting_for_other_imports(self, IMPORT_KIND, author):
+                    report = load_reference(data_dir, author)
         except ReferenceDataError as error:
             for problem in error.problems:
                 self.stderr.write(str(problem))

@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from visd.facilities.importer import FacilityImportError, decode, import_facilities
+from visd.facilities.importer import IMPORT_KIND, FacilityImportError, decode, import_facilities
+from visd.imports.management.report import waiting_for_other_imports
 
 
 class _CheckOnly(Exception):
@@ -35,7 +36,8 @@ class Command(BaseCommand):
         except FacilityImportError as error:
             raise CommandError(str(error)) from None
         try:
-            with transaction.atomic():
+            # The lock outside the transaction: on SQLite it is released only after the commit.
+            with waiting_for_other_imports(self, IMPORT_KIND, author), transaction.atomic():
                 report = import_facilities(text, author, file.name)
                 if check:
                     raise _CheckOnly

@@ -4,7 +4,7 @@
     visd import topics F.jsonl [F2.jsonl ...] [--source-label "..."]
 
 Every problem is printed (file, row, column) and nothing is written when there is one; the exit
-status is then 1. Formats and rules: docs/data.md.
+status is then 1. While another import runs, the command waits for it (VISD_IMPORT_LOCK_TIMEOUT). Formats and rules: docs/data.md.
 """
 
 from pathlib import Path
@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from visd.imports import actions
-from visd.imports.management.report import report
+from visd.imports.management.report import report, waiting_for_other_imports
 from visd.imports.readers import InputFile
 
 
@@ -44,9 +44,11 @@ class Command(BaseCommand):
         if kind == "cordis":
             if not options["projects"] and not options["organisations"]:
                 raise CommandError(_("Give --projects, --organizations or both."))
-            run = actions.import_cordis(
-                read_input(options["projects"]), read_input(options["organisations"]), source_label=source_label
-            )
+            projects, organisations = read_input(options["projects"]), read_input(options["organisations"])
+            with waiting_for_other_imports(self, kind):
+                run = actions.import_cordis(projects, organisations, source_label=source_label)
         else:
-            run = actions.import_topics([read_input(path) for path in options["files"]], source_label=source_label)
+            files = [read_input(path) for path in options["files"]]
+            with waiting_for_other_imports(self, kind):
+                run = actions.import_topics(files, source_label=source_label)
         report(self, run)

@@ -2,7 +2,8 @@
 
 Imports the CORDIS H2020 "Secure societies" and FP7 "Security" projects with their participants,
 the European Defence Fund 2021-2022 results and the Funding & Tenders topics, through the same
-import actions as ``visd import`` and the upload page. Idempotent: a second run changes nothing.
+import actions as ``visd import`` and the upload page. Idempotent: a second run changes nothing. Each dataset is one import: it waits for another import
+that is running (docs/data.md, "Concurrent imports").
 It does not need the reference data (``visd load-reference``).
 """
 
@@ -12,7 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from visd.imports import actions
-from visd.imports.management.report import report
+from visd.imports.management.report import report, waiting_for_other_imports
 from visd.imports.readers import InputFile
 
 # The repository's data/public folder (src/visd -> repository root).
@@ -42,10 +43,12 @@ class Command(BaseCommand):
     def handle(self, *args, data_dir: Path, **options):
         for label, projects, organisations in CORDIS_DATASETS:
             self.stdout.write(self.style.MIGRATE_HEADING(label))
-            run = actions.import_cordis(InputFile.from_path(data_dir / projects),
-                                        InputFile.from_path(data_dir / organisations), source_label=label)
+            with waiting_for_other_imports(self, "cordis"):
+                run = actions.import_cordis(InputFile.from_path(data_dir / projects),
+                                            InputFile.from_path(data_dir / organisations), source_label=label)
             report(self, run)
         self.stdout.write(self.style.MIGRATE_HEADING(TOPICS_LABEL))
-        run = actions.import_topics([InputFile.from_path(data_dir / name) for name in TOPIC_FILES],
-                                    source_label=TOPICS_LABEL)
+        with waiting_for_other_imports(self, "topics"):
+            run = actions.import_topics([InputFile.from_path(data_dir / name) for name in TOPIC_FILES],
+                                        source_label=TOPICS_LABEL)
         report(self, run)
