@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.utils import translation
 
 from visd.core.models import Role
 from visd.facilities.importer import EXAMPLE_FILE
@@ -35,6 +36,14 @@ def quick_lock(settings, tmp_path, monkeypatch):
     wait long."""
     settings.VISD_IMPORT_LOCK_FILE = str(tmp_path / "import.lock")
     monkeypatch.setattr(lock, "POLL_SECONDS", 0.05)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are asserted in English (the platform's default language is Dutch, and the
+    Dutch catalogue translates them)."""
+    with translation.override("en"):
+        yield
 
 
 class HeldLock:
