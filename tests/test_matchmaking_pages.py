@@ -42,6 +42,10 @@ def test_call_page_ranks_actors_with_reasons(client, world):
     assert "Dronebestrijding" in html
     assert "HARBOURSHIELD" in html and reverse("projects:detail", args=[world.project.pk]) in html
     assert 'class="score"' in html
+    # how the score is made: the channels with their weights, and the track record behind activity
+    assert "Hoe de score tot stand komt" in html
+    assert "best passende teksten" in html and "volledige staat van dienst" in html and "recente activiteit" in html
+    assert "eerder project" in html or "eerdere projecten" in html
 
 
 def test_call_page_filters(client, world):
