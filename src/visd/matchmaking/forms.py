@@ -1,5 +1,5 @@
 """The form of the tag curation page (``/matching/tags/<type>/<pk>/``): one action on one concept of
-one record. It parses and checks the input only; ``views.curate_tag`` / ``reject_tag`` /
+one record. It parses and checks the input only; ``curation.curate_tag`` / ``reject_tag`` /
 ``uncurate_tag`` write."""
 
 from django import forms

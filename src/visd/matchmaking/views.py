@@ -8,23 +8,21 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from visd.actors.models import Actor, ActorKind, ActorTag, Region, TagOrigin
+from visd.actors.models import Actor, ActorKind, ActorTag, Region
 from visd.capabilities.models import CapabilityNeed
 from visd.core import permissions
 from visd.core.feedback import report_validation_error
 from visd.funding.models import Call
 
-from . import matches, tagging
+from . import curation, matches
 from .forms import CurationAction, TagCurationForm
 from .matches import MatchError
-from .models import ConceptTag, ConceptTagOrigin
-from .records import target_models
+from .models import ConceptTag
 
 TOP_CHOICES = (10, 25, 50)
 # The engine's coarse kinds (see records.ENGINE_KINDS), labelled with the registry's kinds they cover.
@@ -187,87 +185,9 @@ def partner_search(request):
 # ---------------------------------------------------------------------------- curating concept tags
 # ``/matching/tags/<type>/<pk>/``: the concept tags of one actor, project, call or capability need,
 # for anyone who may view the record; programme managers in scope and management
-# (``permissions.can_curate_tags``) confirm, add, reject or un-curate a concept there. Curated and
-# derived tags of one concept share one row (constraint one_concept_tag_per_record, and
-# one_tag_per_actor_concept): curating converts the derived row into a curated one, as the admin does,
-# and removing the curated row lets the tagger derive the concept again. After each change the record
-# is re-tagged (``tagging.retag_record``, as the save hook does; for a project also its participants'
-# track records), so the database's tags are right at once; the matching index picks up the curated
-# change at its next update (``service.get_index`` compares the curated tags with state.json).
+# (``permissions.can_curate_tags``) confirm, add, reject or un-curate a concept there (the writing is
+# in ``curation.py``).
 
-def _tag_targets() -> dict:
-    return {**target_models(), "actor": Actor}
-
-
-class _Unchanged(Exception):
-    """The record already is as asked (a form sent twice): nothing to write."""
-
-
-def curate_tag(target_type: str, record, concept, *, acting_user) -> None:
-    """Make ``concept`` a curated (not rejected) tag of the record. A derived tag of the concept becomes
-    the curated one (confidence and evidence cleared: a person vouches for it, not matched words)."""
-    _write_curated(target_type, record, concept, rejected=False, acting_user=acting_user)
-
-
-def reject_tag(target_type: str, record, concept, *, acting_user) -> None:
-    """Record that ``concept`` does not apply to this project, call or need (a curated rejection)."""
-    if target_type == "actor":
-        raise ValidationError(_("An actor's tag cannot be rejected: reject the concept on the project it comes from."))
-    _write_curated(target_type, record, concept, rejected=True, acting_user=acting_user)
-
-
-def _write_curated(target_type, record, concept, *, rejected, acting_user) -> None:
-    try:
-        with transaction.atomic():
-            if target_type == "actor":
-                tag = ActorTag.objects.select_for_update().filter(actor=record, concept=concept).first()
-                if tag is not None and tag.origin == TagOrigin.SELF_DECLARED:
-                    raise ValidationError(_("%(concept)s was declared by the organisation itself; it already counts "
-                                            "as curated.") % {"concept": concept.label})
-                if tag is not None and tag.origin == TagOrigin.CURATED:
-                    raise _Unchanged
-                tag = tag or ActorTag(actor=record, concept=concept)
-                tag.origin = TagOrigin.CURATED
-            else:
-                tag = ConceptTag.objects.select_for_update().filter(
-                    target_type=target_type, object_id=record.pk, concept=concept).first()
-                if tag is not None and tag.origin == ConceptTagOrigin.CURATED and tag.rejected == rejected:
-                    raise _Unchanged
-                tag = tag or ConceptTag(target_type=target_type, object_id=record.pk, concept=concept)
-                tag.origin, tag.rejected = ConceptTagOrigin.CURATED, rejected
-            tag.confidence, tag.evidence = None, ""
-            tag._history_user = acting_user
-            tag.save()
-    except IntegrityError:  # the same form sent twice at once: the other request wrote it
-        raise _Unchanged from None
-    _retag(target_type, record)
-
-
-def uncurate_tag(target_type: str, record, concept, *, acting_user) -> None:
-    """Remove the curated tag (or rejection) of ``concept``: the tagger's own finding applies again."""
-    if target_type == "actor":
-        tags = ActorTag.objects.filter(actor=record, concept=concept)
-        if tags.filter(origin=TagOrigin.SELF_DECLARED).exists():
-            raise ValidationError(_("%(concept)s was declared by the organisation itself; it is changed on the "
-                                    "actor's profile.") % {"concept": concept.label})
-        tag = tags.filter(origin=TagOrigin.CURATED).first()
-    else:
-        tag = ConceptTag.objects.filter(target_type=target_type, object_id=record.pk, concept=concept,
-                                        origin=ConceptTagOrigin.CURATED).first()
-    if tag is None:
-        raise _Unchanged
-    tag._history_user = acting_user
-    tag.delete()
-    _retag(target_type, record)
-
-
-def _retag(target_type: str, record) -> None:
-    """Bring the record's derived tags (and, for a project, its participants' track-record tags) in
-    line with the curated ones now, as the save hook does for a text change."""
-    tagging.retag_record(type(record), record.pk)
-
-
-CURATION_ACTIONS = {"curate": curate_tag, "reject": reject_tag, "remove": uncurate_tag}
 
 
 def _record_tags(target_type: str, record) -> list[dict]:
@@ -303,7 +223,7 @@ def _record_title(target_type: str, record) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 def record_tags(request, target_type, pk):
     """The concept tags of one record; a POST (curators only) changes one of them, then redirects."""
-    model = _tag_targets().get(target_type)
+    model = curation.tag_targets().get(target_type)
     if model is None:
         raise Http404
     record = get_object_or_404(model, pk=pk)
@@ -337,8 +257,8 @@ def _post_curation(request, target_type: str, record) -> None:
         return
     action, concept = form.cleaned_data["action"], form.cleaned_data["concept"]
     try:
-        CURATION_ACTIONS[action](target_type, record, concept, acting_user=request.user)
-    except _Unchanged:
+        curation.CURATION_ACTIONS[action](target_type, record, concept, acting_user=request.user)
+    except curation.Unchanged:
         messages.info(request, {
             "curate": _("%(concept)s is already a curated tag of this record; nothing changed."),
             "reject": _("%(concept)s is already rejected for this record; nothing changed."),
