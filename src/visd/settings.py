@@ -148,6 +148,13 @@ VISD_IMPORT_LOCK_TIMEOUT = float(os.environ.get("VISD_IMPORT_LOCK_TIMEOUT", "600
 if os.environ.get("VISD_IMPORT_LOCK_FILE"):
     VISD_IMPORT_LOCK_FILE = os.environ["VISD_IMPORT_LOCK_FILE"]
 
+# Matching: the optional dense-embedding channel (docs/matching.md, "Dense embeddings"). Off by default;
+# on only with an encoder class (e.g. visd.matching.dense.SentenceTransformerEncoder), a local model
+# directory for it, and a weight above 0. Nothing is downloaded.
+VISD_MATCHING_ENCODER = os.environ.get("VISD_MATCHING_ENCODER") or None
+VISD_MATCHING_ENCODER_PATH = os.environ.get("VISD_MATCHING_ENCODER_PATH") or None
+VISD_MATCHING_DENSE_WEIGHT = float(os.environ.get("VISD_MATCHING_DENSE_WEIGHT") or 0.0)
+
 # Uploads for the importer page: the CORDIS exports are a few MB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024

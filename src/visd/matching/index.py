@@ -53,6 +53,7 @@ import scipy.sparse as sp
 
 from .actor_table import ActorTable, unit_profile_vector
 from .analysis import Analysis, Analyzer, default_analyzer, words
+from .dense import encoder_signature, normalise_rows
 from .records import Actor, Opportunity, Project
 from .tagging import CONCEPT_TOKEN_PREFIX, Concept, ConceptTagger, Tag, concept_token, merge_tags
 
@@ -60,7 +61,7 @@ _WORKER = None  # the index whose analyser the forked worker processes use durin
 
 
 def _payload_batch(batch):
-    return [_WORKER._unit_payload(*t) for t in batch]
+    return [_WORKER._unit_payload(*t, embed=False) for t in batch]
 
 
 FORMAT = "visd-matching-index"
@@ -92,7 +93,8 @@ class MatchParams:
                                  # the actor's description and past projects (each text weighs the same)
     w_prior: float = 0.25        # track-record prior: log(1 + recency- and role-weighted participations), normalised
     w_defence: float = 0.05      # declared defence experience or a defence project in the track record
-    w_dense: float = 0.0         # optional dense channel (needs an encoder); 0 = off
+    w_dense: float = 0.0         # optional dense channel: cosine between the query's and the actor's texts'
+                                 # embeddings (soft maximum, as w_text); needs an encoder, else a no-op; 0 = off
     compact_ratio: float = 0.1   # merge the delta segment when it exceeds this share of the main one
     min_compact_rows: int = 2000
 
@@ -129,7 +131,10 @@ class MatchingIndex:
     params : MatchParams
     analyzer : Analyzer, optional
     encoder : optional object with ``encode(list[str]) -> ndarray`` (L2-normalised rows), for the
-        optional dense channel; off unless given and ``params.w_dense > 0``.
+        optional dense channel (see :mod:`visd.matching.dense`). With an encoder every unit is
+        embedded (at ``fit`` in one batch, on an upsert only that unit) and the embeddings are saved
+        with the snapshot. The channel scores only when ``params.w_dense > 0``; ``w_dense > 0``
+        without an encoder is a no-op (the results are the lexical ones).
     """
 
     def __init__(self, concepts: Iterable = (), params: MatchParams | None = None,
@@ -155,7 +160,9 @@ class MatchingIndex:
         self._dl: list[float] = []
         self._alive: list[bool] = []
         self._key_row: dict[str, int] = {}
-        self._row_emb: dict[int, np.ndarray] = {}
+        self._row_emb: dict[int, np.ndarray] = {}   # row -> unit embedding (only with an encoder)
+        self._emb_gen = 0          # bumped whenever _row_emb changes (invalidates _emb_cache)
+        self._emb_cache = None     # (gen, rows, matrix) of _row_emb for queries
         self._row_concepts: list[tuple[np.ndarray, np.ndarray]] = []
         self._concept_col = {c.id: j for j, c in enumerate(self.concepts)}
         self._lang: dict[str, str] = {}
@@ -198,8 +205,25 @@ class MatchingIndex:
         return self
 
     def _payloads(self, texts: list[tuple], n_jobs: int) -> list[tuple]:
-        if n_jobs <= 1 or len(texts) < 2 * n_jobs or self.encoder is not None:
-            return [self._unit_payload(*t) for t in texts]
+        """Analyse and tag the units (in ``n_jobs`` processes) and, with an encoder, embed them all
+        in one :meth:`_encode` call (the encoder batches)."""
+        payloads = self._analyse_payloads(texts, n_jobs)
+        if self.encoder is None or not payloads:
+            return payloads
+        emb = self._encode([f"{title or ''}\n{text or ''}" for text, title, _ in texts])
+        return [pl[:4] + (e,) for pl, e in zip(payloads, emb)]
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        """The encoder's embeddings of ``texts`` as float32 rows, L2-normalised again (cheap, and
+        the cosine must not depend on an encoder's care)."""
+        out = normalise_rows(self.encoder.encode(list(texts))) if texts else np.zeros((0, 0), np.float32)
+        if out.shape[0] != len(texts):
+            raise ValueError(f"the encoder returned {out.shape[0]} rows for {len(texts)} texts")
+        return out
+
+    def _analyse_payloads(self, texts: list[tuple], n_jobs: int) -> list[tuple]:
+        if n_jobs <= 1 or len(texts) < 2 * n_jobs:
+            return [self._unit_payload(*t, embed=False) for t in texts]
         import multiprocessing as mp
 
         global _WORKER
@@ -323,8 +347,9 @@ class MatchingIndex:
             lang = self.analyzer._detect_words(tw + bw[:500])
         return lang, self.analyzer.analyze(title, lang, tw), self.analyzer.analyze(text, lang, bw)
 
-    def _unit_payload(self, text: str, title: str, lang: str | None) -> tuple:
-        """Analyse and tag one text unit (pure: touches no index state)."""
+    def _unit_payload(self, text: str, title: str, lang: str | None, embed: bool = True) -> tuple:
+        """Analyse and tag one text unit, and embed it when there is an encoder and ``embed``
+        (pure: touches no index state)."""
         lang, t_an, b_an = self._analyse(text or "", title or "", lang)
         tags = self.tagger.tag_analyses([(t_an, self.tagger.title_weight), (b_an, 1.0)])
         term_counts = Counter(b_an.terms)
@@ -333,8 +358,8 @@ class MatchingIndex:
         surface = dict(zip(b_an.terms, b_an.surfaces))
         surface.update(zip(t_an.terms, t_an.surfaces))
         emb = None
-        if self.encoder is not None:
-            emb = np.asarray(self.encoder.encode([f"{title}\n{text}"])[0], dtype=np.float32)
+        if embed and self.encoder is not None:
+            emb = self._encode([f"{title or ''}\n{text or ''}"])[0]
         return lang, dict(term_counts), surface, tags, emb
 
     def _set_unit(self, key: str, text: str, title: str, lang: str | None, payload: tuple | None = None) -> None:
@@ -377,6 +402,7 @@ class MatchingIndex:
         self._key_row[key] = row
         if emb is not None:
             self._row_emb[row] = emb
+            self._emb_gen += 1
         np.add.at(self._df, ids, 1)
         self._delta = None
         self._alive_np = None
@@ -388,7 +414,8 @@ class MatchingIndex:
             return
         self._alive[row] = False
         np.subtract.at(self._df, self._row_terms[row], 1)
-        self._row_emb.pop(row, None)
+        if self._row_emb.pop(row, None) is not None:
+            self._emb_gen += 1
         self._alive_np = None
         self._row_gen += 1
 
@@ -430,6 +457,7 @@ class MatchingIndex:
             self._dl = [self._dl[r] for r in alive]
             self._row_concepts = [self._row_concepts[r] for r in alive]
             self._row_emb = {new: self._row_emb[old] for new, old in enumerate(alive) if old in self._row_emb}
+            self._emb_gen += 1
             self._alive = [True] * len(alive)
             self._key_row = {k: i for i, k in enumerate(self._row_key)}
         n = len(self._row_key)
@@ -548,13 +576,46 @@ class MatchingIndex:
             out[offset:offset + n_rows] += np.bincount(np.concatenate(parts_i), weights=np.concatenate(parts_w),
                                                        minlength=n_rows)
         out *= self._alive_mask()
-        if self.encoder is not None and self.params.w_dense > 0 and self._row_emb and q.get("text"):
-            qv = np.asarray(self.encoder.encode([q["text"]])[0], dtype=np.float32)
-            rows = np.fromiter(self._row_emb.keys(), dtype=np.int64)
-            mat = np.stack([self._row_emb[r] for r in rows])
-            top = out.max() if len(out) else 0.0
-            out[rows] += self.params.w_dense * max(top, 1.0) * np.clip(mat @ qv, 0, None)
         return out
+
+    # ------------------------------------------------------------------ the optional dense channel
+    def dense_active(self, params: MatchParams | None = None) -> bool:
+        """Whether the dense channel scores: an encoder, ``w_dense > 0`` and embedded units."""
+        p = params or self.params
+        return self.encoder is not None and p.w_dense > 0 and bool(self._row_emb)
+
+    def _emb_matrix(self) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, matrix) of the unit embeddings, stacked once per change."""
+        if self._emb_cache is None or self._emb_cache[0] != self._emb_gen:
+            rows = np.fromiter(sorted(self._row_emb), dtype=np.int64, count=len(self._row_emb))
+            mat = np.stack([self._row_emb[r] for r in rows.tolist()]) if len(rows) else np.zeros((0, 0), np.float32)
+            self._emb_cache = (self._emb_gen, rows, mat)
+        return self._emb_cache[1], self._emb_cache[2]
+
+    def _query_embedding(self, q: dict) -> np.ndarray | None:
+        """The query's embedding: ``q['emb']`` if set, else its text encoded (once; kept in ``q``)."""
+        if q.get("emb") is None:
+            text = q.get("text") or ""
+            if not text.strip() or self.encoder is None:
+                return None
+            q["emb"] = self._encode([text])[0]
+        return q["emb"]
+
+    def dense_scores(self, q: dict, params: MatchParams | None = None) -> np.ndarray | None:
+        """Cosine (clipped at 0) between the query's embedding and every row's (0 for rows without
+        one and dead rows), or None when the dense channel is off (:meth:`dense_active`) or the query
+        has no text to embed."""
+        if not self.dense_active(params):
+            return None
+        qv = self._query_embedding(q)
+        if qv is None:
+            return None
+        rows, mat = self._emb_matrix()
+        out = np.zeros(len(self._row_key), dtype=np.float64)
+        if mat.shape[1] != len(qv):
+            raise ValueError(f"query embedding of dimension {len(qv)}, unit embeddings of {mat.shape[1]}")
+        out[rows] = np.clip(mat @ qv, 0.0, None)
+        return out * self._alive_mask()
 
     # ------------------------------------------------------------------ actor aggregation
     def _actor_arrays(self):
@@ -608,13 +669,7 @@ class MatchingIndex:
         if len(ms):
             np.maximum.at(track_max, c["m_actor"], ms)
         wm = self._membership_weights(p)
-        mass = np.where(has_desc & (own > 0), np.exp(p.beta * (own - 1.0)), 0.0)
-        if len(ms):
-            mass += np.bincount(c["m_actor"], weights=wm * np.where(ms > 0, np.exp(p.beta * (ms - 1.0)), 0.0),
-                                minlength=n)
-        text = np.zeros(n)
-        pos = mass > 0
-        text[pos] = np.clip(np.log(mass[pos]) / p.beta + 1.0, 1e-6, None)
+        text = self._soft_max(c, own, ms, wm, p, n)
         act = np.log1p(np.bincount(c["m_actor"], weights=wm, minlength=n)) if len(ms) else np.zeros(n)
         prior = act / act.max() if n and act.max() > 0 else np.zeros(n)
         profile = np.zeros(n)
@@ -625,8 +680,29 @@ class MatchingIndex:
             if profile.max() > 0:
                 profile = profile / profile.max()
         total = p.w_text * text + p.w_profile * profile + p.w_prior * prior + p.w_defence * c["defence"]
+        # the dense channel: the same soft maximum over the actor's units, of the embeddings' cosine
+        dense = np.zeros(n)
+        d_units = self.dense_scores(q, p) if q is not None else None
+        if d_units is not None and n:
+            d_own = np.where(has_desc, d_units[np.maximum(c["desc_row"], 0)], 0.0)
+            dense = self._soft_max(c, d_own, d_units[c["m_row"]] if len(c["m_row"]) else np.zeros(0), wm, p, n)
+            total = total + p.w_dense * dense
         return {"text": text, "own": own, "track": track_max, "profile": profile, "prior": prior,
-                "defence": c["defence"].astype(float), "total": total, "unit_norm": s}
+                "defence": c["defence"].astype(float), "dense": dense, "dense_on": d_units is not None,
+                "total": total, "unit_norm": s}
+
+    @staticmethod
+    def _soft_max(c, own: np.ndarray, ms: np.ndarray, wm: np.ndarray, p: MatchParams, n: int) -> np.ndarray:
+        """Per actor, ``log(sum w * exp(beta * (s - 1))) / beta + 1`` over its description (``own``,
+        weight 1) and its memberships' unit scores ``ms`` (weights ``wm``); 0 without a positive score."""
+        mass = np.where((c["desc_row"] >= 0) & (own > 0), np.exp(p.beta * (own - 1.0)), 0.0)
+        if len(ms):
+            mass += np.bincount(c["m_actor"], weights=wm * np.where(ms > 0, np.exp(p.beta * (ms - 1.0)), 0.0),
+                                minlength=n)
+        out = np.zeros(n)
+        pos = mass > 0
+        out[pos] = np.clip(np.log(mass[pos]) / p.beta + 1.0, 1e-6, None)
+        return out
 
     def _membership_weights(self, p: MatchParams) -> np.ndarray:
         c = self._actor_arrays()
@@ -703,7 +779,8 @@ class MatchingIndex:
 
     def _top_actors(self, comp, total, mask, top_k, q, extra=None) -> list[Match]:
         c = self._actor_arrays()
-        mask = mask & ((comp["text"] > 0) | (comp["profile"] > 0))  # no shared term, no result
+        # no shared term (and, with the dense channel, no similar embedding), no result
+        mask = mask & ((comp["text"] > 0) | (comp["profile"] > 0) | (comp.get("dense", 0) > 0))
         scores = np.where(mask, total, -np.inf)
         k = min(top_k, int(mask.sum()))
         if k <= 0:
@@ -780,17 +857,21 @@ class MatchingIndex:
                            "query_evidence": list(t.evidence[:3]), "actor_evidence": actor_ev})
         shared.sort(key=lambda d: -(d["query_confidence"] * d["actor_confidence"]))
         p = self.params
+        components = {
+            "text": round(float(comp["text"][i]), 4),
+            "own_description": round(float(comp["own"][i]), 4),
+            "best_past_project": round(float(comp["track"][i]), 4),
+            "profile": round(float(comp["profile"][i]), 4),
+            "prior": round(float(comp["prior"][i]), 4),
+            "defence": bool(comp["defence"][i]),
+            "weights": {"text": p.w_text, "profile": p.w_profile, "prior": p.w_prior,
+                        "defence": p.w_defence},
+        }
+        if comp.get("dense_on"):  # only when the dense channel scored
+            components["dense"] = round(float(comp["dense"][i]), 4)
+            components["weights"]["dense"] = p.w_dense
         return {
-            "components": {
-                "text": round(float(comp["text"][i]), 4),
-                "own_description": round(float(comp["own"][i]), 4),
-                "best_past_project": round(float(comp["track"][i]), 4),
-                "profile": round(float(comp["profile"][i]), 4),
-                "prior": round(float(comp["prior"][i]), 4),
-                "defence": bool(comp["defence"][i]),
-                "weights": {"text": p.w_text, "profile": p.w_profile, "prior": p.w_prior,
-                            "defence": p.w_defence},
-            },
+            "components": components,
             "track_record": {"projects": int(c["nproj"][i]), "coordinated": int(c["ncoord"][i])},
             "shared_concepts": shared,
             "matched_terms": terms,
@@ -828,6 +909,13 @@ class MatchingIndex:
         # (the id breaks ties: with more than 25 projects, set order would change the result per process)
         q = self._profile_vector(keys)
         s = self.unit_scores(q)
+        d = None
+        if self.dense_active():
+            # the actor's embedding: the normalised mean of its units' (description and projects)
+            embs = [self._row_emb[r] for r in (self._key_row.get(k) for k in keys[:25]) if r in self._row_emb]
+            if embs:
+                q["emb"] = normalise_rows(np.mean(embs, axis=0))[0]
+                d = self.dense_scores(q)
         kinds = set(kinds)
         today = str(today or date.today())
         cands = []
@@ -843,7 +931,10 @@ class MatchingIndex:
         for oid, sc, row in cands:
             o = self.opportunities[oid]
             is_open = o.status == "open" or (o.status != "closed" and bool(o.deadline) and str(o.deadline) >= today)
-            results.append((is_open, sc / top, oid, row))
+            sc = sc / top
+            if d is not None:
+                sc += self.params.w_dense * float(d[row])
+            results.append((is_open, sc, oid, row))
         results = [r for r in results if r[1] > min_score]
         results.sort(key=lambda r: ((-int(r[0])) if open_first else 0, -r[1], r[2]))
         out = []
@@ -867,12 +958,15 @@ class MatchingIndex:
                 if overlap > 0:
                     ev.append((overlap, key[2:]))
             ev.sort(reverse=True)
-            out.append(Match(oid, sc, o, {
+            expl = {
                 "open": is_open, "deadline": o.deadline, "status": o.status, "kind": o.kind,
                 "matched_terms": terms, "shared_concepts": shared,
                 "evidence_projects": [{"project_id": pid, "title": self.projects[pid].title,
                                        "year": self.projects[pid].year, "overlap": round(v, 4)} for v, pid in ev[:3]],
-            }))
+            }
+            if d is not None:
+                expl["components"] = {"dense": round(float(d[row]), 4), "weights": {"dense": self.params.w_dense}}
+            out.append(Match(oid, sc, o, expl))
         return out
 
     def _row_overlap(self, r1: int, r2: int) -> float:
@@ -960,15 +1054,16 @@ class MatchingIndex:
             "tf": np.concatenate(self._row_tf).astype(np.float32) if n else np.zeros(0, np.float32),
             "dl": np.asarray(self._dl, dtype=np.float32),
         }
-        if self._row_emb:
-            rows = sorted(self._row_emb)
-            arrays["emb_rows"] = np.asarray(rows, dtype=np.int64)
-            arrays["emb"] = np.stack([self._row_emb[r] for r in rows])
+        if self._row_emb:  # the unit embeddings, with the rows (one file, replaced at once)
+            rows, mat = self._emb_matrix()
+            arrays["emb_rows"] = rows
+            arrays["emb"] = mat.astype(np.float32)
         tmp = d / "rows.tmp.npz"
         np.savez(tmp, **arrays)
         state = {
             "format": FORMAT, "version": VERSION,
             "params": asdict(self.params),
+            "encoder": encoder_signature(self.encoder),  # whose embeddings rows.npz holds (None: none)
             "concepts": [{"id": c.id, "scheme": c.scheme, "labels": dict(c.labels),
                           "synonyms": {k: list(v) for k, v in c.synonyms.items()}} for c in self.concepts],
             "terms": self._terms, "surfaces": self._surface, "row_keys": self._row_key,
@@ -1012,6 +1107,10 @@ class MatchingIndex:
             state = json.load(f)
         if state.get("format") != FORMAT or state.get("version") != VERSION:
             raise ValueError(f"{d} is not a {FORMAT} v{VERSION} directory")
+        stored, given = state.get("encoder"), encoder_signature(encoder)
+        if encoder is not None and stored != given:
+            held = f"embeddings of encoder {stored!r}" if stored else "no embeddings (built without an encoder)"
+            raise ValueError(f"{d} holds {held}, not of {given!r}: rebuild it (fit) with this encoder")
         idx = cls(state["concepts"], MatchParams(**state["params"]), analyzer, encoder)
         arrays = np.load(d / "rows.npz")
         idx._terms = state["terms"]
@@ -1027,8 +1126,9 @@ class MatchingIndex:
         idx._key_row = {k: i for i, k in enumerate(idx._row_key)}
         if len(indices):
             np.add.at(idx._df, indices, 1)
-        if "emb" in arrays:
-            idx._row_emb = {int(r): v for r, v in zip(arrays["emb_rows"], arrays["emb"])}
+        if encoder is not None and "emb" in arrays:  # (without an encoder they would be of no use)
+            idx._row_emb = {int(r): v for r, v in zip(arrays["emb_rows"].tolist(), arrays["emb"])}
+            idx._emb_gen += 1
         idx._lang = state["lang"]
         idx._derived = {k: [Tag.from_dict(t) for t in v] for k, v in state["derived"].items()}
         idx._curated = {k: [Tag.from_dict(t) for t in v] for k, v in state["curated"].items()}

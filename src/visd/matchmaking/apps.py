@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,3 +10,6 @@ class MatchmakingConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (connects the incremental re-tagging hooks)
+        from .checks import check_matching_encoder
+
+        checks.register(check_matching_encoder, "matchmaking")

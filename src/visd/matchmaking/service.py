@@ -20,6 +20,13 @@ derived tags combine its own text with the concepts its projects carry (:func:`t
 so a change to a project (text, participants, curated tags) re-tags its participants too.
 
 The index lives in memory per process (one per directory) and a file lock serialises writers.
+
+The optional dense channel (settings ``VISD_MATCHING_ENCODER``, ``VISD_MATCHING_ENCODER_PATH``,
+``VISD_MATCHING_DENSE_WEIGHT``; off by default): :func:`get_encoder` constructs the encoder once per
+process and the index is built with it. The encoder configuration is part of ``state.json``, so a
+change of encoder or model directory rebuilds the index; a change of weight alone does not (it is
+applied to the loaded index). An encoder that cannot be loaded is logged, and matching stays lexical
+(the system check ``matchmaking.E001``/``E002`` reports it).
 """
 
 from __future__ import annotations
@@ -35,8 +42,10 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, Sum
+from django.utils.module_loading import import_string
 
-from visd.matching.index import MatchingIndex
+from visd.matching.dense import EncoderUnavailable, encoder_signature
+from visd.matching.index import MatchingIndex, MatchParams
 
 from . import records as rec
 
@@ -46,6 +55,7 @@ STATE_VERSION = 2   # 2: row counts and participation signatures
 SNAPSHOT_AFTER_JOURNAL_OPS = 2000
 _memory: dict[str, dict] = {}
 _lock = threading.RLock()
+_encoders: dict[tuple, object] = {}   # (class, path) -> encoder, or the EncoderUnavailable it raised
 
 
 def index_dir() -> Path:
@@ -61,6 +71,86 @@ def _file_lock(directory: Path):
             yield
         finally:
             fcntl.flock(f, fcntl.LOCK_UN)
+
+
+# ---------------------------------------------------------------------------- the optional dense encoder
+def dense_weight() -> float:
+    return float(getattr(settings, "VISD_MATCHING_DENSE_WEIGHT", 0.0) or 0.0)
+
+
+def encoder_config() -> dict | None:
+    """The configured dense encoder, ``{"class": dotted path, "path": model directory or None}``, or
+    None when the dense channel is off (no encoder class, or a weight of 0)."""
+    dotted = getattr(settings, "VISD_MATCHING_ENCODER", None) or None
+    if not dotted or dense_weight() <= 0:
+        return None
+    path = getattr(settings, "VISD_MATCHING_ENCODER_PATH", None) or None
+    return {"class": str(dotted), "path": str(path) if path else None}
+
+
+def load_encoder(config: dict):
+    """Construct the encoder of ``config`` (``cls(path)``, or ``cls()`` without a path), once per
+    process. Raises :class:`EncoderUnavailable` when the class cannot be imported or the encoder
+    cannot be loaded (the failure is remembered too: it is not retried per request)."""
+    key = (config["class"], config["path"])
+    with _lock:
+        if key not in _encoders:
+            try:
+                try:
+                    cls = import_string(config["class"])
+                except ImportError as exc:
+                    raise EncoderUnavailable(f"cannot import the encoder class {config['class']!r}: {exc}") from exc
+                try:
+                    _encoders[key] = cls(config["path"]) if config["path"] else cls()
+                except EncoderUnavailable:
+                    raise
+                except Exception as exc:
+                    raise EncoderUnavailable(f"cannot load the encoder {config['class']} "
+                                             f"(path {config['path']!r}): {exc}") from exc
+            except EncoderUnavailable as exc:
+                _encoders[key] = exc
+        enc = _encoders[key]
+    if isinstance(enc, EncoderUnavailable):
+        raise enc
+    return enc
+
+
+def get_encoder():
+    """The configured encoder, or None when the dense channel is off or the encoder cannot be
+    loaded (logged; matching is then lexical)."""
+    config = encoder_config()
+    if config is None:
+        return None
+    first = (config["class"], config["path"]) not in _encoders
+    try:
+        return load_encoder(config)
+    except EncoderUnavailable as exc:
+        if first:  # once per process, not per request
+            log.error("dense matching encoder unavailable, matching stays lexical: %s", exc)
+        return None
+
+
+def _encoder_state(encoder) -> dict | None:
+    """What ``state.json`` records of the encoder the index was built with (None: none)."""
+    if encoder is None:
+        return None
+    config = encoder_config() or {}
+    return {"class": config.get("class"), "path": config.get("path"), "signature": encoder_signature(encoder)}
+
+
+def _params(encoder) -> MatchParams:
+    return MatchParams(w_dense=dense_weight() if encoder is not None else 0.0)
+
+
+def _with_weight(index: MatchingIndex) -> MatchingIndex:
+    """Apply the configured dense weight (a weight change needs no rebuild)."""
+    index.params.w_dense = dense_weight() if index.encoder is not None else 0.0
+    return index
+
+
+def _must_rebuild(state: dict | None, concepts, encoder) -> bool:
+    return (state is None or state.get("concepts") != rec.concepts_signature(concepts)
+            or state.get("encoder") != _encoder_state(encoder))
 
 
 # ---------------------------------------------------------------------------- reading the database
@@ -398,14 +488,15 @@ def _build(directory: Path, write_tags: bool) -> MatchingIndex:
     concepts = rec.concepts_from_db()
     curated = curated_tags()
     actors, projects, opps = actor_records(), project_records(), opportunity_records()
-    index = MatchingIndex(concepts).fit(actors, projects, opps)
+    encoder = get_encoder()
+    index = MatchingIndex(concepts, params=_params(encoder), encoder=encoder).fit(actors, projects, opps)
     _apply_curated(index, [], curated)
     index.save(directory)
     if write_tags:
         write_derived_tags(index, [a["id"] for a in actors], [p["id"] for p in projects], [o["id"] for o in opps])
     state = {"version": STATE_VERSION, "marks": marks, "counts": counts, "participations": signatures,
              "concepts": rec.concepts_signature(concepts), "curated": [list(t) for t in curated],
-             "journal_ops": 0, "tags_written": write_tags}
+             "journal_ops": 0, "tags_written": write_tags, "encoder": _encoder_state(encoder)}
     _write_state(directory, state)
     _memory[str(directory)] = {"index": index, "state": state, "generation": time.time()}
     log.info("matching index built in %.1f s: %s", time.perf_counter() - t0, index.stats())
@@ -430,22 +521,24 @@ def get_index(directory: Path | None = None) -> MatchingIndex:
     """The up-to-date index (see the module docstring)."""
     directory = directory or index_dir()
     with _lock:
+        encoder = get_encoder()
         mem = _memory.get(str(directory))
-        if mem is not None and _is_current(mem["state"]):
-            return mem["index"]
+        if mem is not None and mem["state"].get("encoder") == _encoder_state(encoder) and _is_current(mem["state"]):
+            return _with_weight(mem["index"])
         with _file_lock(directory):
             state = _read_state(directory)
             concepts = rec.concepts_from_db()
-            if state is None or state.get("concepts") != rec.concepts_signature(concepts):
+            if _must_rebuild(state, concepts, encoder):
                 return _build(directory, write_tags=True)
             if mem is None or mem["state"] != state:
                 try:
-                    index = MatchingIndex.load(directory)
+                    index = MatchingIndex.load(directory, encoder=encoder)
                 except (OSError, ValueError, KeyError) as exc:
                     log.warning("matching index at %s unreadable (%s); rebuilding", directory, exc)
                     return _build(directory, write_tags=True)
             else:
                 index = mem["index"]
+            _with_weight(index)
             _update(directory, index, state)
             _memory[str(directory)] = {"index": index, "state": state, "generation": time.time()}
             return index
@@ -562,11 +655,13 @@ def update(directory: Path | None = None) -> dict:
     directory = directory or index_dir()
     with _lock, _file_lock(directory):
         state = _read_state(directory)
-        if state is None or state.get("concepts") != rec.concepts_signature(rec.concepts_from_db()):
+        encoder = get_encoder()
+        if _must_rebuild(state, rec.concepts_from_db(), encoder):
             index = _build(directory, write_tags=True)
             return {"rebuilt": True, **index.stats()}
         mem = _memory.get(str(directory))
-        index = mem["index"] if mem is not None and mem["state"] == state else MatchingIndex.load(directory)
+        index = _with_weight(mem["index"] if mem is not None and mem["state"] == state
+                             else MatchingIndex.load(directory, encoder=encoder))
         counts = _update(directory, index, state)
         _memory[str(directory)] = {"index": index, "state": state, "generation": time.time()}
         return {"rebuilt": False, **counts}
@@ -578,6 +673,7 @@ def generation(directory: Path | None = None):
 
 
 def forget() -> None:
-    """Drop the in-memory indexes (tests; after the files were removed)."""
+    """Drop the in-memory indexes and encoders (tests; after the files were removed)."""
     with _lock:
         _memory.clear()
+        _encoders.clear()

@@ -1,0 +1,273 @@
+"""The optional dense-embedding channel: the encoders (visd.matching.dense), the engine's dense channel
+(scores, explanations, incremental upserts, persistence) and the product hook (settings, state
+signature, system check). No model and no network: the tests use the model-free HashingEncoder."""
+
+import json
+
+import numpy as np
+import pytest
+
+from visd.matching.dense import EncoderUnavailable, HashingEncoder, SentenceTransformerEncoder, encoder_signature
+from visd.matching.index import MatchingIndex, MatchParams
+
+from test_matching_index import ACTORS, CALLS, CONCEPTS, PROJECTS
+
+# BM25 favours the rare word ("quantum"), the hashing encoder's cosine the words shared in number
+# ("network monitoring"), so a large enough dense weight turns the ranking round.
+RANKING_ACTORS = [
+    {"id": "q", "name": "QCo", "country": "BE", "description": "Quantum."},
+    {"id": "n", "name": "NCo", "country": "BE", "description": "Network monitoring."},
+] + [{"id": f"f{i}", "name": f"F{i}", "country": "BE", "description": f"Network monitoring of {w}."}
+     for i, w in enumerate(["pipelines", "factories", "hospitals", "schools", "railways", "bridges"])]
+RANKING_QUERY = "network monitoring quantum"
+QUERIES = ["radar voor dronedetectie in de haven", "satellite observation of ships", "patrol vessels shipyard",
+           "détection de drones près des ports"]
+
+
+class CountingEncoder:
+    """Wraps an encoder and counts the texts it was asked to encode."""
+
+    def __init__(self, inner=None):
+        self.inner = inner or HashingEncoder()
+        self.signature = encoder_signature(self.inner)
+        self.texts = 0
+        self.calls = 0
+
+    def encode(self, texts):
+        self.calls += 1
+        self.texts += len(texts)
+        return self.inner.encode(texts)
+
+
+def dense_index(w_dense=2.0, encoder=None, **kw):
+    return MatchingIndex(CONCEPTS, params=MatchParams(w_dense=w_dense), encoder=encoder or HashingEncoder(),
+                         **kw).fit(ACTORS, PROJECTS, CALLS)
+
+
+def scores(idx, queries=QUERIES):
+    return [[(m.id, m.score) for m in idx.search_actors(q, top_k=10)] for q in queries]
+
+
+# ---------------------------------------------------------------------------- encoders
+def test_hashing_encoder_is_deterministic_normalised_and_bridged():
+    enc = HashingEncoder(dim=128)
+    m = enc.encode(["drone detection near ports", "dronedetectie rond havens", "", "cyber security"])
+    assert m.shape == (4, 128) and m.dtype == np.float32
+    assert np.allclose(np.linalg.norm(m[[0, 1, 3]], axis=1), 1.0) and not m[2].any()
+    assert np.array_equal(m, HashingEncoder(dim=128).encode(["drone detection near ports", "dronedetectie rond havens",
+                                                              "", "cyber security"]))
+    assert m[0] @ m[1] > 0.5 > m[0] @ m[3]   # the analyser's nl -> en bridge, no semantics beyond it
+    assert encoder_signature(enc) == "hashing:128" and encoder_signature(None) is None
+
+
+def test_sentence_transformer_encoder_on_a_missing_path_says_what_is_wrong(tmp_path):
+    missing = tmp_path / "no-such-model"
+    with pytest.raises(EncoderUnavailable) as err:
+        SentenceTransformerEncoder(missing)
+    msg = str(err.value)
+    assert str(missing) in msg and "does not exist" in msg
+    try:
+        import sentence_transformers  # noqa: F401
+    except ImportError:
+        assert "pip install sentence-transformers" in msg
+    # a directory without a model
+    with pytest.raises(EncoderUnavailable, match="no sentence-transformers model"):
+        SentenceTransformerEncoder(tmp_path)
+
+
+# ---------------------------------------------------------------------------- the engine's dense channel
+def test_dense_weight_changes_the_ranking_and_the_explanation_shows_it():
+    lexical = MatchingIndex([], params=MatchParams(w_dense=0.0), encoder=HashingEncoder()).fit(RANKING_ACTORS)
+    dense = MatchingIndex([], params=MatchParams(w_dense=10.0), encoder=HashingEncoder()).fit(RANKING_ACTORS)
+    lex_res = lexical.search_actors(RANKING_QUERY, top_k=3)
+    dense_res = dense.search_actors(RANKING_QUERY, top_k=8)
+    assert lex_res[0].id == "q" and dense_res[0].id == "n"
+    assert "dense" not in lex_res[0].explanation["components"]   # w_dense = 0: the channel is off
+    comp = dense_res[0].explanation["components"]
+    assert comp["weights"]["dense"] == 10.0 and 0 < comp["dense"] <= 1
+    by_id = {m.id: m.explanation["components"]["dense"] for m in dense_res}
+    assert by_id["n"] > by_id["q"]
+    # the score is the lexical one plus w_dense x the dense component
+    lex_score = {m.id: m.score for m in lexical.search_actors(RANKING_QUERY, top_k=8)}
+    for m in dense.search_actors(RANKING_QUERY, top_k=8):
+        assert m.score == pytest.approx(lex_score[m.id] + 10.0 * m.explanation["components"]["dense"], abs=1e-3)
+
+
+def test_dense_channel_in_partner_search_and_actor_to_opportunities():
+    idx = dense_index()
+    partners = idx.search_partners("drone detection radar near ports", members=["uni"])
+    assert partners and "dense" in partners[0].explanation["components"]
+    opps = idx.search_opportunities("radar")
+    assert opps and opps[0].explanation["components"]["weights"]["dense"] == 2.0
+    lexical = MatchingIndex(CONCEPTS).fit(ACTORS, PROJECTS, CALLS).search_opportunities("radar")
+    assert [m.id for m in opps] == [m.id for m in lexical]   # open calls still first
+    assert all(d.score >= lx.score for d, lx in zip(opps, lexical))
+
+
+def test_dense_weight_without_an_encoder_is_the_lexical_ranking():
+    lexical = MatchingIndex(CONCEPTS).fit(ACTORS, PROJECTS, CALLS)
+    no_encoder = MatchingIndex(CONCEPTS, params=MatchParams(w_dense=5.0)).fit(ACTORS, PROJECTS, CALLS)
+    unused_encoder = dense_index(w_dense=0.0)
+    assert scores(no_encoder) == scores(lexical) == scores(unused_encoder)
+    res = no_encoder.search_actors(QUERIES[0])[0]
+    assert "dense" not in res.explanation["components"] and not no_encoder.dense_active()
+    assert not no_encoder._row_emb and unused_encoder._row_emb   # embedded (for later), not scored
+
+
+def test_fit_encodes_in_one_batch_and_an_upsert_re_encodes_that_unit_only():
+    enc = CountingEncoder()
+    idx = dense_index(encoder=enc)
+    n_units = len(ACTORS) + len(PROJECTS) + len(CALLS)
+    assert (enc.calls, enc.texts) == (1, n_units) and len(idx._row_emb) == n_units
+    before = {k: idx._row_emb[idx._key_row[k]].copy() for k in idx._key_row}
+    enc.texts = 0
+    idx.upsert_actor({**ACTORS[1], "description": "Quantum radar for ships."})
+    assert enc.texts == 1
+    idx.upsert_project({**PROJECTS[0], "text": "Radar tracking of drones near airports."})
+    assert enc.texts == 2
+    idx.set_curated_tag("actor", "uni", "focus:space")   # a tag change re-encodes nothing
+    idx.remove("opportunity", "n1")
+    assert enc.texts == 2
+    after = {k: idx._row_emb[idx._key_row[k]] for k in idx._key_row}
+    changed = {k for k in after if not np.array_equal(after[k], before[k])}
+    assert changed == {"a:ship", "p:p1"} and "o:n1" not in after
+    idx.search_actors("quantum radar")   # a query encodes its text once
+    assert enc.texts == 3
+
+
+def test_forked_analysis_gives_the_same_embeddings():
+    one = dense_index()
+    two = MatchingIndex(CONCEPTS, params=MatchParams(w_dense=2.0), encoder=HashingEncoder()).fit(
+        ACTORS, PROJECTS, CALLS, n_jobs=2)
+    assert scores(one) == scores(two)
+
+
+def test_save_flush_load_round_trip_keeps_the_embeddings_and_the_scores(tmp_path):
+    enc = CountingEncoder()
+    idx = dense_index(encoder=enc)
+    idx.save(tmp_path)
+    assert (tmp_path / "rows.npz").exists()
+    with np.load(tmp_path / "rows.npz") as arrays:
+        assert arrays["emb"].shape == (len(idx._row_emb), 256) and arrays["emb"].dtype == np.float32
+    assert json.loads((tmp_path / "index.json").read_text())["encoder"] == "hashing:256"
+    # changes after the snapshot go to the journal, as records: no vectors in it
+    idx.upsert_actor({**ACTORS[1], "description": "Quantum radar for ships and drone detection."})
+    idx.upsert_project({**PROJECTS[1], "text": "Satellite radar images detect drones and ships."})
+    idx.remove("actor", "fr1")
+    idx.set_curated_tag("actor", "uni", "focus:space")
+    assert idx.flush() == 4
+    journal = (tmp_path / "journal.jsonl").read_text()
+    assert "emb" not in journal and len(journal) < 5000
+    enc.texts = 0
+    loaded = MatchingIndex.load(tmp_path, encoder=enc)
+    assert enc.texts == 2   # the journal's two upserts are re-encoded, the snapshot's rows are read
+    assert loaded.params.w_dense == 2.0
+    assert scores(loaded) == scores(idx)
+    assert [(m.id, m.score) for m in loaded.search_opportunities("radar")] == \
+        [(m.id, m.score) for m in idx.search_opportunities("radar")]
+    for key, row in idx._key_row.items():
+        assert np.array_equal(loaded._row_emb[loaded._key_row[key]], idx._row_emb[row])
+    # a second save and load (snapshot only) gives the same again (both compacted: BM25's average
+    # document length is the one at the last compaction)
+    loaded.save(tmp_path / "again")
+    idx.compact()
+    assert scores(MatchingIndex.load(tmp_path / "again", encoder=HashingEncoder())) == scores(idx)
+
+
+def test_loading_embeddings_needs_the_same_encoder(tmp_path):
+    dense_index().save(tmp_path)
+    with pytest.raises(ValueError, match="hashing:256"):
+        MatchingIndex.load(tmp_path, encoder=HashingEncoder(dim=64))
+    # without an encoder the embeddings are of no use: the index is lexical
+    lexical = MatchingIndex.load(tmp_path)
+    assert not lexical._row_emb and scores(lexical) == scores(MatchingIndex(CONCEPTS).fit(ACTORS, PROJECTS, CALLS))
+    # an index built without an encoder has no embeddings to give to one
+    MatchingIndex(CONCEPTS).fit(ACTORS, PROJECTS, CALLS).save(tmp_path / "lexical")
+    with pytest.raises(ValueError, match="rebuild"):
+        MatchingIndex.load(tmp_path / "lexical", encoder=HashingEncoder())
+
+
+# ---------------------------------------------------------------------------- the product hook
+HASHING = "visd.matching.dense.HashingEncoder"
+
+
+@pytest.fixture
+def world(settings, tmp_path):
+    from matchmaking_world import build_world
+
+    from visd.matchmaking import service
+
+    settings.VISD_MATCHING_DIR = tmp_path / "matching"
+    settings.VISD_MATCHING_ENCODER = None
+    settings.VISD_MATCHING_ENCODER_PATH = None
+    settings.VISD_MATCHING_DENSE_WEIGHT = 0.0
+    service.forget()
+    yield build_world()
+    service.forget()
+
+
+def _state(settings):
+    return json.loads((settings.VISD_MATCHING_DIR / "state.json").read_text())
+
+
+@pytest.mark.django_db
+def test_product_builds_the_index_with_the_configured_encoder(world, settings):
+    from django.core.checks import run_checks
+
+    from visd.matchmaking import service
+    from visd.matchmaking.checks import check_matching_encoder
+
+    assert check_matching_encoder() == [] and service.encoder_config() is None   # off: no message
+    query = "radar systems for drone detection near ports"
+    lexical = service.get_index()
+    assert lexical.encoder is None and _state(settings)["encoder"] is None
+    lexical_res = [(m.id, m.score) for m in lexical.search_actors(query)]
+    assert lexical_res and "dense" not in lexical.search_actors(query)[0].explanation["components"]
+
+    settings.VISD_MATCHING_ENCODER = HASHING
+    settings.VISD_MATCHING_DENSE_WEIGHT = 2.0
+    assert check_matching_encoder() == [] and run_checks(tags=["matchmaking"]) == []
+    dense = service.get_index()   # the encoder configuration changed: rebuilt with the encoder
+    assert dense is not lexical and isinstance(dense.encoder, HashingEncoder) and dense.params.w_dense == 2.0
+    assert len(dense._row_emb) == len(dense._row_key)
+    assert _state(settings)["encoder"] == {"class": HASHING, "path": None, "signature": "hashing:256"}
+    res = dense.search_actors(query)
+    assert [(m.id, m.score) for m in res] != lexical_res
+    assert res[0].explanation["components"]["weights"]["dense"] == 2.0 and res[0].explanation["components"]["dense"] > 0
+    assert service.get_index() is dense and service.get_encoder() is dense.encoder   # once per process
+
+    # a weight change alone needs no rebuild; a new process loads the embeddings from disk
+    settings.VISD_MATCHING_DENSE_WEIGHT = 3.0
+    assert service.get_index() is dense and dense.params.w_dense == 3.0
+    service.forget()
+    reloaded = service.get_index()
+    assert reloaded is not dense and len(reloaded._row_emb) == len(dense._row_emb)
+    assert [m.id for m in reloaded.search_actors(query)] == [m.id for m in dense.search_actors(query)]
+
+    # off again (weight 0): rebuilt without embeddings, the lexical results are back
+    settings.VISD_MATCHING_DENSE_WEIGHT = 0.0
+    off = service.get_index()
+    assert off.encoder is None and not off._row_emb and _state(settings)["encoder"] is None
+    assert [(m.id, m.score) for m in off.search_actors(query)] == lexical_res
+
+
+@pytest.mark.django_db
+def test_the_system_check_reports_an_encoder_that_cannot_be_loaded(world, settings, tmp_path):
+    from visd.matchmaking import service
+    from visd.matchmaking.checks import check_matching_encoder
+
+    missing = tmp_path / "models" / "missing"
+    settings.VISD_MATCHING_ENCODER = "visd.matching.dense.SentenceTransformerEncoder"
+    settings.VISD_MATCHING_ENCODER_PATH = str(missing)
+    settings.VISD_MATCHING_DENSE_WEIGHT = 0.5
+    errors = check_matching_encoder()
+    assert [e.id for e in errors] == ["matchmaking.E002"] and errors[0].level >= 40
+    assert str(missing) in errors[0].msg and "VISD_MATCHING_ENCODER_PATH" in errors[0].hint
+    # matching still works, lexically
+    index = service.get_index()
+    assert index.encoder is None and index.search_actors("drone detection")
+
+    settings.VISD_MATCHING_ENCODER = "visd.matching.dense.NoSuchEncoder"
+    assert [e.id for e in check_matching_encoder()] == ["matchmaking.E001"]
+    settings.VISD_MATCHING_DENSE_WEIGHT = 0.0   # off: no message whatever the class
+    assert check_matching_encoder() == []
