@@ -13,7 +13,7 @@ what the screens show:
 5. reads the maritime domain dashboard: the research-fund KPI and the satisfaction KPI show what was
    just entered;
 6. opens the yearly report for their own portfolio, checks its figures in the page, in the print
-   layout, and in the XLSX download (opened with openpyxl);
+   layout, in the XLSX download (opened with openpyxl) and in the PDF download (read with pypdf);
 
 then the programme director logs in and finds every focus domain on the programme dashboard, and the
 manager's project counted for the programme as a whole.
@@ -309,6 +309,20 @@ def test_programme_manager_path_then_director_sees_every_domain(browser_context,
     approved_number = report_rows["VISD projects approved"]
     assert [r[1] for r in records if r[0] == approved_number] == ["SWARM-VL"]
     workbook.close()
+
+    # The same report as PDF (in the page's language): the same numbered figures, as text.
+    from pypdf import PdfReader
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download as PDF").click()
+    download = download_info.value
+    assert download.suggested_filename == f"visd-yearly-report-{YEAR}-programme-manager-marie-peeters.pdf"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF")
+    pdf_text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(saved).pages))
+    for label, value in expected.items():
+        assert f"{report_rows[label]} {label} {value:,}" in pdf_text, label
 
     page.get_by_role("button", name="Log out").click()
     page.get_by_role("link", name="Log in").wait_for()

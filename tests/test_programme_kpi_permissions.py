@@ -28,6 +28,7 @@ MATRIX = {
     "budget entry history": STAFF,
     "yearly report": STAFF,
     "yearly report XLSX": STAFF,
+    "yearly report PDF": STAFF,
     "enter KPI value for A's domain": MANAGEMENT | {"pm_of_a"},
     "enter KPI value for the programme": MANAGEMENT,
     "set KPI target": MANAGEMENT,
@@ -108,6 +109,8 @@ class Probe:
             return self.read(reverse("programme:report"), {"year": 2026})
         if name == "yearly report XLSX":
             return self.read(reverse("programme:report"), {"year": 2026, "format": "xlsx"})
+        if name == "yearly report PDF":
+            return self.read(reverse("programme:report"), {"year": 2026, "format": "pdf"})
         if name in ("enter KPI value for A's domain", "enter KPI value for the programme"):
             domain = w.maritime.pk if "A's" in name else ""
             return self.write(reverse("programme:kpi_value_create"), {

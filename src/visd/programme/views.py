@@ -1,5 +1,5 @@
 """Screens of programme management: KPI dashboards (programme and per domain), KPI drill-down,
-budget plan against execution, the yearly report (HTML, print-ready, and XLSX) and the forms that
+budget plan against execution, the yearly report (HTML, print-ready, XLSX and PDF) and the forms that
 enter KPI values, targets, budget entries, agenda items and the report template.
 
 Every screen is for the programme office (``permissions.can_view_programme_dashboards``); anyone
@@ -23,7 +23,7 @@ from visd.core import permissions
 from visd.core.models import Role
 from visd.taxonomy.models import Concept, Scheme
 
-from . import actions, charts, kpis, reports
+from . import actions, charts, kpis, report_pdf, reports
 from .budget import YEARS, execution_table
 from .forms import ActionItemForm, BudgetEntryForm, KPITargetForm, KPIValueForm, ReportTemplateForm
 from .models import KPI, ActionItem, BudgetEntry, KPITarget, ReportTemplate
@@ -267,7 +267,8 @@ def _report_scope(request):
 
 @_staff_only
 def report(request):
-    """The yearly report for the programme, a programme manager or a domain; ?format=xlsx downloads it."""
+    """The yearly report for the programme, a programme manager or a domain; ?format=xlsx or ?format=pdf
+    downloads it (the same ``reports.build_report`` figures, the PDF in the active language)."""
     try:
         year = int(request.GET.get("year", YEARS[0]))
     except ValueError:
@@ -283,14 +284,28 @@ def report(request):
         )
         response["Content-Disposition"] = f'attachment; filename="{reports.filename(built, "xlsx")}"'
         return response
+    if request.GET.get("format") == "pdf":
+        page = request.GET.copy()
+        page.pop("format")
+        response = HttpResponse(
+            report_pdf.report_pdf(built, request.build_absolute_uri("/")[:-1],
+                                  request.build_absolute_uri(f"{request.path}?{page.urlencode()}")),
+            content_type="application/pdf",
+        )
+        name = report_pdf.filename(year, None if domains is None else label)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
     query = request.GET.copy()
     query["format"] = "xlsx"
+    pdf_query = request.GET.copy()
+    pdf_query["format"] = "pdf"
     return render(request, "programme/report.html", {
         "report": built, "years": list(range(YEARS[0] - 4, YEARS[-1] + 1)), "year": year,
         "scope": request.GET.get("scope", "programme"),
         "manager_options": [(f"pm:{m.pk}", m.get_full_name() or m.get_username()) for m in programme_managers()],
         "domain_options": [(f"domain:{d.code}", d.label) for d in _domains()],
-        "xlsx_query": query.urlencode(), "can_edit_template": permissions.can_manage_programme_settings(request.user),
+        "xlsx_query": query.urlencode(), "pdf_query": pdf_query.urlencode(),
+        "can_edit_template": permissions.can_manage_programme_settings(request.user),
     })
 
 
