@@ -7,6 +7,7 @@ import pytest
 
 from visd.matching.datasets import (CORDIS_SECURITY, load_calls, load_capability_needs, load_cordis,
                                     load_reference_concepts)
+from visd.matching.analysis import Analyzer
 from visd.matching.index import MatchingIndex, MatchParams
 from visd.matching.strength import strength_map
 
@@ -181,23 +182,36 @@ NL_EN = [
 ]
 
 
-def test_dutch_and_english_find_largely_the_same_actors(real_index):
-    overlaps = []
-    for nl, en in NL_EN:
-        a = {m.id for m in real_index.search_actors(nl, filters={"country": "BE"}, top_k=10, explain=False)}
-        b = {m.id for m in real_index.search_actors(en, filters={"country": "BE"}, top_k=10, explain=False)}
-        overlaps.append(len(a & b) / 10)
+def _top10(index, text, params=None):
+    return {m.id for m in index.search_actors(text, filters={"country": "BE"}, top_k=10, explain=False,
+                                              params=params)}
+
+
+@pytest.mark.parametrize("channel", ["default", "text", "profile"])
+def test_dutch_and_english_find_largely_the_same_actors(real_index, channel):
+    """With the default score, and with each language-carrying channel alone (so the agreement does
+    not come from the language-independent activity prior)."""
+    params = {"default": None, "text": MatchParams(w_text=1.0, w_profile=0.0, w_prior=0.0),
+              "profile": MatchParams(w_text=0.0, w_profile=1.0, w_prior=0.0)}[channel]
+    overlaps = [len(_top10(real_index, nl, params) & _top10(real_index, en, params)) / 10 for nl, en in NL_EN]
     assert min(overlaps) >= 0.5, overlaps
     assert np.mean(overlaps) >= 0.7, overlaps
-    # without the multilingual handling the Dutch texts would not find the same actors
-    plain = MatchingIndex([], analyzer=__import__("visd.matching.analysis", fromlist=["Analyzer"]).Analyzer(
-        bridge=False))
+    # and the query matters: the domains do not all find the same actors
+    tops = [_top10(real_index, nl, params) for nl, _ in NL_EN]
+    assert np.mean([len(tops[i] & tops[j]) / 10 for i in range(5) for j in range(i + 1, 5)]) < 0.5
+
+
+def test_without_the_bridge_dutch_and_english_agree_less(real_index):
+    """The agreement comes from the multilingual handling: without the term bridge (and without the
+    taxonomy's concept tokens) the same texts find far fewer common actors (text channel alone)."""
+    text_only = MatchParams(w_text=1.0, w_profile=0.0, w_prior=0.0)
+    with_bridge = np.mean([len(_top10(real_index, nl, text_only) & _top10(real_index, en, text_only)) / 10
+                           for nl, en in NL_EN])
+    plain = MatchingIndex([], analyzer=Analyzer(bridge=False))
     actors, projects = load_cordis(CORDIS_SECURITY)
     plain.fit(actors.values(), projects)
-    nl, en = NL_EN[1]
-    a = {m.id for m in plain.search_actors(nl, filters={"country": "BE"}, top_k=10, explain=False)}
-    b = {m.id for m in plain.search_actors(en, filters={"country": "BE"}, top_k=10, explain=False)}
-    assert len(a & b) / 10 < min(overlaps)
+    without = np.mean([len(_top10(plain, nl, text_only) & _top10(plain, en, text_only)) / 10 for nl, en in NL_EN])
+    assert without < with_bridge - 0.2, (without, with_bridge)
 
 
 def test_real_call_finds_actors_with_evidence(real_index):
