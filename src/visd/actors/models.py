@@ -43,6 +43,18 @@ class Region(models.TextChoices):
     UNKNOWN = identifiers.UNKNOWN, _("Unknown")
 
 
+class RegionSource(models.TextChoices):
+    """How an actor's region was obtained. The postcode (the official source) always wins; a region
+    set by a person is kept as long as there is no postcode; the municipality name (GeoNames) only
+    fills a region that is otherwise unknown."""
+
+    POSTCODE = "postcode", _("Postcode")
+    COUNTRY = "country", _("Country (outside Belgium)")
+    CITY = "city", _("Municipality (GeoNames)")
+    CURATED = "curated", _("Set by a person")
+    UNKNOWN = "", _("Unknown")
+
+
 class ValueChainPosition(models.TextChoices):
     """Value-chain tiers as VARIO advice 38 uses them."""
 
@@ -98,8 +110,15 @@ class Actor(RegistryModel):
     city = models.CharField(_("city"), max_length=120, blank=True)
     country = models.CharField(_("country"), max_length=2, blank=True, db_index=True,
                                help_text=_("ISO 3166-1 alpha-2 code (EL for Greece, as the EU writes it)."))
-    region = models.CharField(_("region"), max_length=16, choices=Region.choices, blank=True, editable=False,
-                              db_index=True)
+    region = models.CharField(
+        _("region"), max_length=16, choices=Region.choices, blank=True, db_index=True,
+        help_text=_("Follows the postcode. Without a postcode it is taken from the municipality (GeoNames), "
+                    "unless a person sets it here."),
+    )
+    region_source = models.CharField(
+        _("region source"), max_length=16, choices=RegionSource.choices, blank=True, default="", editable=False,
+        help_text=_("How the region was obtained: postcode, country, municipality (GeoNames) or set by a person."),
+    )
     description_nl = models.TextField(_("description (Dutch)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     value_chain_position = models.CharField(
@@ -139,11 +158,39 @@ class Actor(RegistryModel):
     def derive_fields(self) -> None:
         """Normalise identifiers and derive the region. Called by save(), and by the importers
         before a bulk insert, which bypasses save()."""
-        # Region is derived, never typed: it follows country and postcode.
-        self.region = identifiers.region_for(self.country, self.postcode)
+        self.region, self.region_source = self.derived_region()
         self.vat = identifiers.normalise_vat(self.vat) or None
         self.kbo = identifiers.normalise_kbo(self.kbo) or identifiers.kbo_from_vat(self.vat) or None
         self.pic = (self.pic or "").strip() or None
+
+    def derived_region(self) -> tuple[str, str]:
+        """(region, region source) this actor should have: from the postcode (or the country, outside
+        Belgium), which always wins; else the region a person set (kept); else from the municipality
+        name in GeoNames (``identifiers.region_from_city``); else unknown."""
+        region = identifiers.region_for(self.country, self.postcode)
+        if region == identifiers.ABROAD:
+            return region, RegionSource.COUNTRY
+        if region:
+            return region, RegionSource.POSTCODE
+        if (self.country or "").strip().upper() != "BE":
+            return identifiers.UNKNOWN, RegionSource.UNKNOWN
+        if self.region_source == RegionSource.CURATED and self.region in identifiers.BELGIAN_REGIONS:
+            return self.region, RegionSource.CURATED
+        region, _evidence = identifiers.region_from_city(self.city)
+        if region:
+            return region, RegionSource.CITY
+        return identifiers.UNKNOWN, RegionSource.UNKNOWN
+
+    @property
+    def region_origin(self) -> str:
+        """How the region was obtained, in words, for the actor page."""
+        if self.region_source == RegionSource.CITY:
+            return _("derived from the municipality %(city)s, GeoNames") % {"city": self.city}
+        if self.region_source == RegionSource.POSTCODE:
+            return _("from the postcode %(postcode)s") % {"postcode": self.postcode}
+        if self.region_source == RegionSource.CURATED:
+            return _("set by a person")
+        return ""
 
     @property
     def description(self) -> str:

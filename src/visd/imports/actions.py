@@ -219,8 +219,12 @@ def _fill_blanks(actor: Actor, organisation: OrganisationRecord, index: _ActorIn
         # An actor created by this same import (from another PIC) has no curated kind yet.
         values["kind"] = organisation.kind
     changed = _set_changed(actor, values)
-    if "postcode" in changed or "country" in changed:
-        changed.append("region")  # Actor.save() derives it from both
+    # The region is derived (postcode, else a region set by a person, else the municipality in
+    # GeoNames): save it when it differs, also for an actor imported before a rule was added.
+    region, region_source = actor.derived_region()
+    if (actor.region, actor.region_source) != (region, region_source):
+        actor.region, actor.region_source = region, region_source
+        changed += ["region", "region_source"]
     return changed
 
 

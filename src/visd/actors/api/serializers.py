@@ -55,11 +55,12 @@ class ActorSerializer(RegistrySerializer):
         model = Actor
         fields = [
             "id", "name", "short_name", "kind", "size_class", "pic", "kbo", "kbo_display", "other_pics", "vat",
-            "website", "street", "postcode", "city", "country", "region", "description_nl", "description_en",
+            "website", "street", "postcode", "city", "country", "region", "region_source", "description_nl",
+            "description_en",
             "value_chain_position", "defence_profile", "clusters", "tags", "verification_status", "data_source",
             "created_at", "updated_at",
         ]
-        read_only_fields = ["region", "created_at", "updated_at"]
+        read_only_fields = ["region", "region_source", "created_at", "updated_at"]
 
     # Fields that only the programme office sets: an actor user editing their own profile may not
     # declare it verified or rewrite where it came from.
