@@ -271,6 +271,6 @@ def test_a_region_set_in_the_admin_is_curated_and_must_agree_with_the_postcode(c
     data = form_data(client.get(change_url(located)))
     response = client.post(change_url(located), data | {"region": WALLONIA})
     assert response.status_code == 200
-    assert "the region follows the postcode" in response.content.decode()
+    assert "de regio volgt de postcode" in response.content.decode()  # the Dutch interface
     located.refresh_from_db()
     assert (located.region, located.region_source) == (FLANDERS, RegionSource.POSTCODE)
