@@ -63,6 +63,21 @@ def test_the_schema_documents_who_may_read_anonymously(api_schema):
     assert {} not in paths["/api/actors/"]["post"]["security"]
 
 
+@pytest.fixture
+def visd_project(registry, admin_headers):  # noqa: F811  (the fixture imported above)
+    """One VISD project (with a partner), so its detail, change, status-step and partner operations
+    are fuzzed on a real record rather than only meeting 404."""
+    from django.contrib.auth import get_user_model
+
+    from visd.projects import actions
+
+    administrator = get_user_model().objects.get(username="schema-admin")
+    project = actions.create_project({"title": "Schema project", "kind": "edf", "domain": registry["space"]},
+                                     acting_user=administrator)
+    actions.add_partner(project, registry["orbitix"], "lead", acting_user=administrator)
+    return project
+
+
 FUZZED_METHODS = {"GET", "POST", "PATCH"}
 FUZZ_SETTINGS = settings(
     max_examples=25, deadline=None, database=None, derandomize=True, phases=[Phase.generate, Phase.shrink],
@@ -90,7 +105,7 @@ def path_parameters_for(operation, headers):
 
 
 @pytest.mark.slow
-def test_no_operation_fails_with_a_server_error(api_schema, admin_headers):
+def test_no_operation_fails_with_a_server_error(api_schema, admin_headers, visd_project):
     """Property-based run over every GET, POST and PATCH operation: reads both anonymously and as an
     administrator, writes as an administrator (deletes are left out: they would empty the dataset).
     Every failing operation is reported, not just the first."""

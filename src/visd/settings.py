@@ -202,6 +202,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ParticipationRoleEnum": "visd.projects.models.ParticipationRole",
         "ScreeningKindEnum": "visd.screening.models.ScreeningKind",
+        "VisdProjectKindEnum": "visd.projects.models.VisdProjectKind",
+        "VisdProjectStatusEnum": "visd.projects.models.VisdProjectStatus",
+        "VisdPartnerRoleEnum": "visd.projects.models.VisdPartnerRole",
     },
 }
 

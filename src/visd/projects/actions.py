@@ -1,5 +1,6 @@
 """Every change to the central project database (VISD's own projects) goes through these
-functions; views parse and check who may act (``visd.core.permissions``), then call one of them.
+functions; views (the pages in ``visd_views.py`` and the API in ``api/visd.py``) parse and check who
+may act (``visd.core.permissions``), then call one of them.
 The CORDIS/EDF importers write ``Project`` and ``Participation`` in ``visd.imports.actions``; nothing
 here touches those.
 
@@ -80,6 +81,39 @@ def _validate(project: VisdProject) -> None:
     project.full_clean(exclude=["eu_projects"])
 
 
+def linkable_eu_projects():
+    """The EU projects a VISD project may link to: those imported from CORDIS or the EDF results."""
+    from .models import Project
+
+    return Project.objects.exclude(source="visd")
+
+
+def resolve_eu_projects(external_ids: Iterable[str]) -> list:
+    """The linkable EU projects with these CORDIS/EDF ids; an unknown id is a ValidationError."""
+    ids = [part.strip() for part in external_ids if part and part.strip()]
+    found = list(linkable_eu_projects().filter(external_id__in=ids))
+    missing = sorted(set(ids) - {p.external_id for p in found})
+    if missing:
+        raise ValidationError({"eu_projects": [_("No imported EU project with id %(ids)s.") % {
+            "ids": ", ".join(missing)}]})
+    return found
+
+
+def _check_eu_projects(eu_projects: Iterable) -> list:
+    eu_projects = list(eu_projects)
+    if any(getattr(p, "source", None) == "visd" for p in eu_projects):
+        raise ValidationError({"eu_projects": [_("Only projects imported from CORDIS or the EDF results can be "
+                                                 "linked.")]})
+    return eu_projects
+
+
+def eligible_partner_actors():
+    """The organisations that may be a partner of a VISD project: Flemish and Brussels actors."""
+    from visd.actors.models import Actor
+
+    return Actor.objects.filter(region__in=["flanders", "brussels"])
+
+
 def create_project(values: Mapping[str, Any], *, acting_user, eu_projects: Iterable = ()) -> VisdProject:
     """A new project starts as an idea."""
     unknown = set(values) - PROJECT_FIELDS
@@ -88,6 +122,7 @@ def create_project(values: Mapping[str, Any], *, acting_user, eu_projects: Itera
     project = VisdProject(**values)
     if project.fris_registered_on:
         raise ValidationError({"fris_registered_on": _("Only an approved project is registered in FRIS.")})
+    eu_projects = _check_eu_projects(eu_projects)
     _validate(project)
     project._history_user = acting_user
     with transaction.atomic():
@@ -101,6 +136,8 @@ def update_project(project: VisdProject, values: Mapping[str, Any], *, acting_us
     unknown = set(values) - PROJECT_FIELDS
     if unknown:
         raise ValueError(f"VisdProject has no editable field(s) {sorted(unknown)}")
+    if eu_projects is not None:
+        eu_projects = _check_eu_projects(eu_projects)
     for name, value in values.items():
         setattr(project, name, value)
     _validate(project)

@@ -47,14 +47,14 @@ class VisdProjectForm(forms.ModelForm):
             self.initial["eu_projects"] = ", ".join(self.instance.eu_projects.values_list("external_id", flat=True))
 
     def clean_eu_projects(self):
-        from .models import Project
+        from django.core.exceptions import ValidationError
 
-        ids = [part.strip() for part in self.cleaned_data["eu_projects"].split(",") if part.strip()]
-        found = list(Project.objects.filter(external_id__in=ids).exclude(source="visd"))
-        missing = sorted(set(ids) - {p.external_id for p in found})
-        if missing:
-            raise forms.ValidationError(_("No imported EU project with id %(ids)s.") % {"ids": ", ".join(missing)})
-        return found
+        from . import actions
+
+        try:
+            return actions.resolve_eu_projects(self.cleaned_data["eu_projects"].split(","))
+        except ValidationError as error:
+            raise forms.ValidationError(error.message_dict["eu_projects"]) from error
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields
@@ -78,13 +78,16 @@ class StatusForm(forms.Form):
 
 class PartnerForm(forms.Form):
     actor = forms.ModelChoiceField(label=_("Organisation"),
-                                   queryset=Actor.objects.filter(region__in=["flanders", "brussels"]).order_by("name"),
+                                   queryset=Actor.objects.none(),
                                    help_text=_("Flemish and Brussels organisations of the registry."))
     role = forms.ChoiceField(label=_("Role"), choices=VisdPartnerRole.choices)
     budget_eur = forms.DecimalField(label=_("Budget share (EUR)"), required=False, max_digits=14, decimal_places=2)
 
     def __init__(self, *args, **kwargs):
+        from . import actions
+
         super().__init__(*args, **kwargs)
+        self.fields["actor"].queryset = actions.eligible_partner_actors().order_by("name")
         self.fields["actor"].error_messages["invalid_choice"] = _(
             "No such organisation in the registry (it may have been deleted).")
 
