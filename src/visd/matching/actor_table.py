@@ -423,7 +423,8 @@ class ActorTable:
 
     def profile_scores(self, q_ids: np.ndarray, qw: np.ndarray) -> np.ndarray:
         """Per actor slot: ``prof[:, q_ids] @ qw`` for the idf-weighted, L2-normalised whole-profile
-        matrix ``prof`` (as :meth:`MatchingIndex._profile_matrix` builds it from scratch)."""
+        matrix ``prof`` (the oracle built from scratch: ``reference_profile_matrix`` in
+        tests/test_matching_index.py)."""
         self._ensure()
         return self._profile().scores(np.asarray(q_ids, dtype=np.int64), np.asarray(qw, dtype=np.float64))
 

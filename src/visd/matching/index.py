@@ -40,7 +40,6 @@ Example
 from __future__ import annotations
 
 import json
-import math
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -51,7 +50,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from .actor_table import ActorTable, unit_profile_vector
+from .actor_table import ActorTable
 from .analysis import Analysis, Analyzer, default_analyzer, words
 from .dense import encoder_signature, normalise_rows
 from .records import Actor, Opportunity, Project
@@ -626,28 +625,6 @@ class MatchingIndex:
         if self._cache is None:
             self._cache = self._table.arrays()
         return self._cache
-
-    def _profile_matrix(self, desc_row, m_actor, m_row, n):
-        """Column-major actor x term matrix from scratch (the reference for ActorTable's incremental
-        one): the sum of the actor's units' L2-normalised ``log(1 + tf)`` vectors (its description
-        and past projects, each weighing the same), idf-weighted, rows L2-normalised."""
-        n_rows, n_cols = len(self._row_key), len(self._terms)
-        if n == 0 or n_rows == 0:
-            return sp.csc_matrix((n, n_cols), dtype=np.float32)
-        lens = np.fromiter((len(t) for t in self._row_terms), dtype=np.int64, count=n_rows)
-        indptr = np.zeros(n_rows + 1, dtype=np.int64)
-        np.cumsum(lens, out=indptr[1:])
-        tf = sp.csr_matrix((np.concatenate([unit_profile_vector(v) for v in self._row_tf]),
-                            np.concatenate(self._row_terms), indptr), shape=(n_rows, n_cols), dtype=np.float32)
-        has = desc_row >= 0
-        a_idx = np.concatenate([np.flatnonzero(has), m_actor])
-        r_idx = np.concatenate([desc_row[has], m_row])
-        member = sp.csr_matrix((np.ones(len(a_idx), dtype=np.float32), (a_idx, r_idx)), shape=(n, n_rows))
-        prof = (member @ tf).tocsr()
-        prof = prof.multiply(self._idf(np.arange(n_cols)).astype(np.float32)[None, :]).tocsr()
-        norms = np.sqrt(np.asarray(prof.multiply(prof).sum(axis=1)).ravel())
-        prof = sp.diags(1.0 / np.maximum(norms, 1e-12)).astype(np.float32) @ prof
-        return prof.tocsc()
 
     def actor_components(self, s_units: np.ndarray, params: MatchParams | None = None,
                          q: dict | None = None) -> dict:
