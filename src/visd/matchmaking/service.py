@@ -21,9 +21,11 @@ so a change to a project (text, participants, curated tags) re-tags its particip
 
 The index lives in memory per process (one per directory) and a file lock serialises writers.
 
-The optional dense channel (settings ``VISD_MATCHING_ENCODER``, ``VISD_MATCHING_ENCODER_PATH``,
+The optional dense channels (settings ``VISD_MATCHING_ENCODER``, ``VISD_MATCHING_ENCODER_PATH``,
 ``VISD_MATCHING_DENSE_WEIGHT``; off by default): :func:`get_encoder` constructs the encoder once per
-process and the index is built with it. The encoder configuration is part of ``state.json``, so a
+process and the index is built with it. With an encoder the weights are the validated
+:meth:`MatchParams.dense_defaults`; ``VISD_MATCHING_DENSE_WEIGHT``, when set, overrides the dense soft
+maximum's weight (0 turns the dense channels off). The encoder configuration is part of ``state.json``, so a
 change of encoder or model directory rebuilds the index; a change of weight alone does not (it is
 applied to the loaded index). An encoder that cannot be loaded is logged, and matching stays lexical
 (the system check ``matchmaking.E001``/``E002`` reports it).
@@ -37,6 +39,7 @@ import logging
 import threading
 import time
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 
 from django.conf import settings
@@ -74,15 +77,19 @@ def _file_lock(directory: Path):
 
 
 # ---------------------------------------------------------------------------- the optional dense encoder
-def dense_weight() -> float:
-    return float(getattr(settings, "VISD_MATCHING_DENSE_WEIGHT", 0.0) or 0.0)
+def dense_weight() -> float | None:
+    """``VISD_MATCHING_DENSE_WEIGHT`` as a number, or None when it is not set (then the validated
+    weight of :meth:`MatchParams.dense_defaults` applies)."""
+    value = getattr(settings, "VISD_MATCHING_DENSE_WEIGHT", None)
+    return None if value is None or value == "" else float(value)
 
 
 def encoder_config() -> dict | None:
     """The configured dense encoder, ``{"class": dotted path, "path": model directory or None}``, or
     None when the dense channel is off (no encoder class, or a weight of 0)."""
     dotted = getattr(settings, "VISD_MATCHING_ENCODER", None) or None
-    if not dotted or dense_weight() <= 0:
+    weight = dense_weight()
+    if not dotted or (weight is not None and weight <= 0):
         return None
     path = getattr(settings, "VISD_MATCHING_ENCODER_PATH", None) or None
     return {"class": str(dotted), "path": str(path) if path else None}
@@ -139,12 +146,19 @@ def _encoder_state(encoder) -> dict | None:
 
 
 def _params(encoder) -> MatchParams:
-    return MatchParams(w_dense=dense_weight() if encoder is not None else 0.0)
+    """Lexical defaults without an encoder; with one, the weights validated with the dense channels
+    (the configured dense weight, when set, overriding theirs)."""
+    if encoder is None:
+        return MatchParams()
+    weight = dense_weight()
+    return MatchParams.dense_defaults(**({} if weight is None else {"w_dense": weight}))
 
 
 def _with_weight(index: MatchingIndex) -> MatchingIndex:
-    """Apply the configured dense weight (a weight change needs no rebuild)."""
-    index.params.w_dense = dense_weight() if index.encoder is not None else 0.0
+    """Apply the configured weights to a loaded index (a weight change needs no rebuild)."""
+    for name, value in asdict(_params(index.encoder)).items():
+        if name.startswith("w_"):
+            setattr(index.params, name, value)
     return index
 
 
