@@ -366,8 +366,20 @@ def test_with_an_encoder_and_no_weight_set_the_validated_dense_weights_apply(wor
     settings.VISD_MATCHING_DENSE_WEIGHT = None
     index = service.get_index()
     assert index.encoder is not None and index.params == MatchParams.dense_defaults()
-    weights = index.search_actors("radar systems for drone detection near ports")[0].explanation["components"]["weights"]
-    assert weights["dense_profile"] == MatchParams.dense_defaults().w_dense_profile > 0
+    expl = index.search_actors("radar systems for drone detection near ports")[0].explanation
+    assert expl["components"]["weights"]["dense_profile"] == MatchParams.dense_defaults().w_dense_profile > 0
+    # the pages' "How the score is made" names the channel with its value and weight, in both languages
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override("en"):
+        html = render_to_string("matchmaking/_reasons.html", {"expl": expl})
+    assert "semantic similarity to the whole track record (embedding model)" in html
+    assert f"{expl['components']['dense_profile']:.2f} × 1.0" in html
+    assert "semantic similarity (embedding model)" not in html   # w_dense is 0: not shown
+    with translation.override("nl"):
+        assert "semantische gelijkenis met de volledige staat van dienst" in render_to_string(
+            "matchmaking/_reasons.html", {"expl": expl})
     settings.VISD_MATCHING_DENSE_WEIGHT = 0.25   # set: overrides the dense weight only, no rebuild
     assert service.get_index() is index and index.params == MatchParams.dense_defaults(w_dense=0.25)
 
