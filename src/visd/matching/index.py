@@ -662,11 +662,12 @@ class MatchingIndex:
             if len(rows):
                 full[rows] = mat
             full *= self._alive_mask()[:, None].astype(np.float32)
-            total = np.zeros((n, full.shape[1]), dtype=np.float64)
-            if len(c["m_row"]):
-                np.add.at(total, c["m_actor"], full[c["m_row"]])
-            total[has_desc] += full[c["desc_row"][has_desc]]
-            c[key] = np.linalg.norm(total, axis=1)
+            # actor x row incidence (memberships and descriptions) @ embeddings = the unnormalised centroids
+            a_idx = np.concatenate([c["m_actor"], np.flatnonzero(has_desc)])
+            r_idx = np.concatenate([c["m_row"], c["desc_row"][has_desc]])
+            incidence = sp.csr_matrix((np.ones(len(a_idx), dtype=np.float32), (a_idx, r_idx)),
+                                      shape=(n, len(self._row_key)))
+            c[key] = np.linalg.norm(np.asarray(incidence @ full, dtype=np.float64), axis=1)
         norm = c[key]
         out = np.zeros(n)
         np.divide(num, norm, out=out, where=norm > 0)
