@@ -73,7 +73,8 @@ class MatchParams:
     """Scoring parameters. The weights ``beta``, ``recency_years``, ``w_text``, ``w_profile`` and
     ``w_prior`` are the winner of ``benchmarks/partner_recall.py --tune``: a grid search on about
     1,100 rolling-origin validation tasks (every country, all before the benchmark's 2016 test split;
-    see docs/matching.md). The coordinator weight is implemented and reported as an ablation but off,
+    the highest MRR among the sets whose recall@10 is not below the baseline's; see docs/matching.md).
+    :meth:`dense_defaults` are the weights for the optional dense channels, chosen the same way. The coordinator weight is implemented and reported as an ablation but off,
     because validation did not support it."""
 
     k1: float = 1.2              # BM25 term-frequency saturation
