@@ -659,16 +659,15 @@ class MatchingIndex:
         key = ("_dense_norm", self._emb_gen)
         if key not in c:
             rows, mat = self._emb_matrix()
-            full = np.zeros((len(self._row_key), mat.shape[1] if mat.ndim == 2 else 0), dtype=np.float32)
-            if len(rows):
-                full[rows] = mat
-            full *= self._alive_mask()[:, None].astype(np.float32)
-            # actor x row incidence (memberships and descriptions) @ embeddings = the unnormalised centroids
+            # actor x row incidence (memberships and descriptions), restricted to the embedded live rows,
+            # @ their embeddings = the unnormalised centroids (no copy of the embeddings per row)
             a_idx = np.concatenate([c["m_actor"], np.flatnonzero(has_desc)])
             r_idx = np.concatenate([c["m_row"], c["desc_row"][has_desc]])
             incidence = sp.csr_matrix((np.ones(len(a_idx), dtype=np.float32), (a_idx, r_idx)),
                                       shape=(n, len(self._row_key)))
-            c[key] = np.linalg.norm(np.asarray(incidence @ full, dtype=np.float64), axis=1)
+            alive = self._alive_mask()[rows].astype(np.float32) if len(rows) else np.zeros(0, np.float32)
+            centroids = incidence[:, rows] @ (mat * alive[:, None]) if len(rows) else np.zeros((n, 0))
+            c[key] = np.linalg.norm(np.asarray(centroids, dtype=np.float64), axis=1)
         norm = c[key]
         out = np.zeros(n)
         np.divide(num, norm, out=out, where=norm > 0)
