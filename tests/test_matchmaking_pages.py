@@ -96,6 +96,23 @@ def test_strength_map_page_and_csv(client, world):
     assert by_key[f"call:{world.call.pk}"]["kind"] == "call"
 
 
+def test_strength_maps_are_cached_per_region_until_the_index_changes(world):
+    from visd.matchmaking import matches
+
+    flanders = matches.strength("flanders")
+    brussels = matches.strength("brussels")
+    assert flanders is not brussels
+    # asking for one region does not evict the other
+    assert matches.strength("flanders") is flanders and matches.strength("brussels") is brussels
+    # a change to the index (here: one actor's description, brought in by an update) drops every region's map
+    world.sonar.description_en += " Also sonar buoys."
+    world.sonar.save()
+    service.update()
+    fresh = matches.strength("flanders")
+    assert fresh is not flanders and matches.strength("brussels") is not brussels
+    assert [r.key for r in fresh.rows] == [r.key for r in flanders.rows]
+
+
 def test_partner_search_proposes_complementary_partners(client, world):
     url = reverse("matchmaking:partners")
     assert client.get(url).status_code == 200

@@ -142,23 +142,26 @@ def partners_for_draft(text: str, members=(), filters=None, top: int = 10) -> li
                                              top_k=top))
 
 
-_strength_cache: dict = {}
+# The strength maps of this process's index, one per region, all dropped together when the index is
+# rebuilt or updated (its identity and generation are the key).
+_strength_cache: dict = {"key": None, "maps": {}}
 
 
 def strength(region: str = "flanders"):
     """The strength map for the actors of a region (default Flanders): focus domains, capability
-    items and open calls. Cached until the index changes."""
+    items and open calls. Each region's map is cached until the index changes."""
     from visd.capabilities.models import NeedLevel
 
     index = service.get_index()
     code = REGION_ARGS.get(region)
     if code is None:
         raise MatchError(_("Unknown region %(value)r: choose flanders, brussels or wallonia.") % {"value": region})
-    key = (id(index), code, service.generation())
-    if _strength_cache.get("key") == key:
-        return _strength_cache["map"]
-    needs = [o for o, r in index.opportunities.items()
-             if r.kind == "need" and r.extra.get("level") == NeedLevel.ITEM]
-    smap = strength_map(index, needs=needs, actor_filter={"region": code})
-    _strength_cache.update(key=key, map=smap)
-    return smap
+    key = (id(index), service.generation())
+    if _strength_cache["key"] != key:
+        _strength_cache.update(key=key, maps={})
+    maps = _strength_cache["maps"]
+    if code not in maps:
+        needs = [o for o, r in index.opportunities.items()
+                 if r.kind == "need" and r.extra.get("level") == NeedLevel.ITEM]
+        maps[code] = strength_map(index, needs=needs, actor_filter={"region": code})
+    return maps[code]
