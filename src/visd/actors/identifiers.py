@@ -16,25 +16,11 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-FLANDERS = "flanders"
-BRUSSELS = "brussels"
-WALLONIA = "wallonia"
+from visd.belgium import BRUSSELS, FLANDERS, WALLONIA, region_of_postcode
+
 ABROAD = "abroad"
 UNKNOWN = ""
 BELGIAN_REGIONS = (FLANDERS, BRUSSELS, WALLONIA)
-
-# (first, last, region) ranges of Belgian postcodes.
-_BELGIAN_POSTCODE_RANGES = (
-    (1000, 1299, BRUSSELS),
-    (1300, 1499, WALLONIA),
-    (1500, 1999, FLANDERS),
-    (2000, 2999, FLANDERS),
-    (3000, 3499, FLANDERS),
-    (3500, 3999, FLANDERS),
-    (4000, 7999, WALLONIA),
-    (8000, 8999, FLANDERS),
-    (9000, 9999, FLANDERS),
-)
 
 _POSTCODE_RE = re.compile(r"^(?:B(?:E)?[-\s]?)?(\d{4})$", re.IGNORECASE)
 
@@ -57,10 +43,7 @@ def region_for(country: str | None, postcode: str | None) -> str:
     code = belgian_postcode(postcode)
     if code is None:
         return UNKNOWN
-    for first, last, region in _BELGIAN_POSTCODE_RANGES:
-        if first <= code <= last:
-            return region
-    return UNKNOWN
+    return region_of_postcode(code) or UNKNOWN
 
 
 def normalise_kbo(value: str | None) -> str:

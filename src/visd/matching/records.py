@@ -13,13 +13,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 
+from visd.belgium import BRUSSELS, FLANDERS, WALLONIA, region_of_postcode
+
+# the registry's region names -> the engine's Belgian region codes
+REGION_CODES = {FLANDERS: "VLG", BRUSSELS: "BRU", WALLONIA: "WAL"}
 # CORDIS activity types -> actor kinds
 ACTIVITY_KINDS = {"PRC": "company", "REC": "research", "HES": "university", "PUB": "public", "OTH": "other"}
 
 
 def belgian_region(post_code: str | int | None) -> str:
-    """Belgian region of a Belgian postcode: 'BRU' (1000-1299), 'VLG' (Flanders: 1500-3999,
-    8000-9999), 'WAL' (Wallonia: 1300-1499, 4000-7999), '' if unknown.
+    """Belgian region of a Belgian postcode as the engine's code: 'BRU', 'VLG' (Flanders) or 'WAL',
+    '' if unknown (ranges: :mod:`visd.belgium`).
 
     >>> belgian_region("B-3001"), belgian_region(1050), belgian_region("4000"), belgian_region("x")
     ('VLG', 'BRU', 'WAL', '')
@@ -27,14 +31,7 @@ def belgian_region(post_code: str | int | None) -> str:
     digits = "".join(ch for ch in str(post_code or "") if ch.isdigit())
     if len(digits) != 4:
         return ""
-    n = int(digits)
-    if 1000 <= n <= 1299:
-        return "BRU"
-    if 1300 <= n <= 1499 or 4000 <= n <= 7999:
-        return "WAL"
-    if 1500 <= n <= 3999 or 8000 <= n <= 9999:
-        return "VLG"
-    return ""
+    return REGION_CODES.get(region_of_postcode(int(digits)), "")
 
 
 class _Record:

@@ -10,10 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 
-from visd.actors.identifiers import BRUSSELS, FLANDERS, WALLONIA
+from visd.matching.records import REGION_CODES  # the registry's region names -> the engine's codes
 
-# Django region codes <-> the engine's Belgian region codes
-REGION_CODES = {FLANDERS: "VLG", BRUSSELS: "BRU", WALLONIA: "WAL"}
 REGION_NAMES = {v: k for k, v in REGION_CODES.items()}
 
 # Django actor kinds -> the engine's coarse kinds (company, university, research, public, other);
