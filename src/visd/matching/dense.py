@@ -14,6 +14,9 @@ them with a different encoder (see :func:`encoder_signature`).
 An encoder may declare ``languages`` (ISO codes; None = any): the index embeds only texts, and
 queries, detected to be in one of them. A sentence-transformers model's languages are read from the
 ``language:`` field of its model card (``README.md``); all-MiniLM-L6-v2 declares ``en``.
+* :class:`EmbeddingCache` wraps any encoder so that a text is embedded once: in memory, or in a
+  SQLite file beside the index, so that a rebuild of the index (a changed taxonomy, a lost
+  snapshot) re-embeds only the texts that changed. Queries are looked up but never stored.
 * :class:`HashingEncoder` needs no model at all. It is *not* semantic (it hashes the engine's own
   stemmed words and word pairs); it exists for the tests and as a worked example of the protocol.
 
@@ -25,6 +28,9 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import sqlite3
+import threading
+import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -175,7 +181,9 @@ class SentenceTransformerEncoder:
         except Exception as exc:
             raise EncoderUnavailable(f"cannot load the dense encoder model at {self.path}: {exc}") from exc
         self.batch_size = int(batch_size)
-        self.dim = int(self.model.get_sentence_embedding_dimension() or 0)
+        # sentence-transformers 6 renamed the method (the old name warns); older versions have only the old one
+        dimension = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        self.dim = int(dimension() or 0)
         self.signature = f"sentence-transformers:{self.path}"
         self.languages = model_card_languages(self.path)
 
@@ -209,3 +217,141 @@ class SentenceTransformerEncoder:
         emb = self.model.encode(texts, batch_size=self.batch_size, convert_to_numpy=True,
                                 normalize_embeddings=True, show_progress_bar=False)
         return normalise_rows(emb)
+
+
+class EmbeddingCache:
+    """An encoder that remembers: it wraps ``encoder`` and embeds each distinct text once.
+
+    ``path`` None keeps the embeddings in memory (one run of a benchmark); a file path keeps them in
+    a SQLite database there, so that they outlive the process. Entries are keyed by the SHA-256 of
+    the wrapped encoder's signature and the text: a different model never reads another's vectors,
+    and the texts themselves are not stored. ``encode`` stores what it computes (the texts of the
+    index's units); ``encode_query`` only looks up, so that free-text queries leave nothing behind
+    (``keep_queries=True`` keeps them too: for a benchmark's in-memory cache, say).
+    Between ``track()`` and ``retain_tracked()`` the cache notes the texts it is asked to encode;
+    ``retain_tracked()`` then drops every other entry. Around a full build, that forgets the texts
+    that no unit has any more.
+
+    ``signature`` and ``languages`` are the wrapped encoder's, so an index built through the cache
+    equals one built without it. Counters: ``hits``, ``misses`` (texts embedded) and ``seconds``
+    (time spent in the wrapped encoder).
+
+    >>> cache = EmbeddingCache(HashingEncoder(dim=16))
+    >>> a = cache.encode(["drone detection", "cyber security", "drone detection"])
+    >>> (cache.misses, cache.hits), bool((a[0] == a[2]).all())
+    ((2, 1), True)
+    >>> _ = cache.encode_query(["a free-text query"]); cache.size()
+    2
+    """
+
+    _CHUNK = 500  # keys per SQL query (SQLite's limit on parameters is far above)
+
+    def __init__(self, encoder, path: str | os.PathLike | None = None, keep_queries: bool = False):
+        self.encoder = encoder
+        self.keep_queries = bool(keep_queries)
+        self.signature = encoder_signature(encoder)
+        self.languages = getattr(encoder, "languages", None)
+        self.path = Path(path) if path else None
+        self.hits = self.misses = 0
+        self.seconds = 0.0
+        self._memory: dict[bytes, np.ndarray] = {}
+        self._tracked: set[bytes] | None = None
+        self._lock = threading.Lock()
+        self._db = None
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=60)
+            self._db.execute("CREATE TABLE IF NOT EXISTS embedding (key BLOB PRIMARY KEY, vector BLOB NOT NULL)")
+            self._db.commit()
+
+    def key(self, text: str) -> bytes:
+        return hashlib.sha256(f"{self.signature}\0{text or ''}".encode("utf-8")).digest()
+
+    def size(self) -> int:
+        """How many embeddings are stored."""
+        if self._db is None:
+            return len(self._memory)
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM embedding").fetchone()[0]
+
+    def _lookup(self, keys: list[bytes]) -> dict[bytes, np.ndarray]:
+        if self._db is None:
+            return {k: self._memory[k] for k in keys if k in self._memory}
+        found = {}
+        unique = list(dict.fromkeys(keys))
+        with self._lock:
+            for i in range(0, len(unique), self._CHUNK):
+                part = unique[i:i + self._CHUNK]
+                rows = self._db.execute(f"SELECT key, vector FROM embedding WHERE key IN ({','.join('?' * len(part))})",
+                                        part).fetchall()
+                found.update((bytes(k), np.frombuffer(v, dtype=np.float32)) for k, v in rows)
+        return found
+
+    def _store(self, items: dict[bytes, np.ndarray]) -> None:
+        if self._db is None:
+            self._memory.update(items)
+            return
+        with self._lock:
+            self._db.executemany("INSERT OR REPLACE INTO embedding (key, vector) VALUES (?, ?)",
+                                 [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()])
+            self._db.commit()
+
+    def _encode(self, texts: Sequence[str], store: bool) -> np.ndarray:
+        texts = [t or "" for t in texts]
+        keys = [self.key(t) for t in texts]
+        if store and self._tracked is not None:
+            self._tracked.update(keys)
+        found = self._lookup(keys)
+        missing = {k: t for k, t in zip(keys, texts) if k not in found}
+        self.hits += len(texts) - len(missing)  # a text given twice is embedded once
+        if missing:
+            t0 = time.perf_counter()
+            # as the encoder gives them (the index normalises): an index built through the cache is identical
+            new = np.asarray(self.encoder.encode(list(missing.values())), dtype=np.float32)
+            self.seconds += time.perf_counter() - t0
+            self.misses += len(missing)
+            if new.shape[0] != len(missing):
+                raise ValueError(f"the encoder returned {new.shape[0]} rows for {len(missing)} texts")
+            computed = dict(zip(missing, new))
+            if store:
+                self._store(computed)
+            found.update(computed)
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embeddings of ``texts``; the ones not yet known are embedded and stored."""
+        return self._encode(texts, store=True)
+
+    def encode_query(self, texts: Sequence[str]) -> np.ndarray:
+        """Embeddings of query texts: looked up, embedded when unknown, not stored (unless ``keep_queries``)."""
+        return self._encode(texts, store=self.keep_queries)
+
+    def track(self) -> None:
+        """Start noting the texts passed to :meth:`encode` (see :meth:`retain_tracked`)."""
+        self._tracked = set()
+
+    def retain_tracked(self) -> int:
+        """Drop every entry not noted since :meth:`track`, stop noting; returns how many were dropped."""
+        keep, self._tracked = self._tracked, None
+        return 0 if keep is None else self._retain(keep)
+
+    def _retain(self, keep: set[bytes]) -> int:
+        if self._db is None:
+            drop = [k for k in self._memory if k not in keep]
+            for k in drop:
+                del self._memory[k]
+            return len(drop)
+        with self._lock:
+            stored = [bytes(k) for (k,) in self._db.execute("SELECT key FROM embedding")]
+            drop = [(k,) for k in stored if k not in keep]
+            self._db.executemany("DELETE FROM embedding WHERE key = ?", drop)
+            self._db.commit()
+        return len(drop)
+
+    def close(self) -> None:
+        if self._db is not None:
+            with self._lock:
+                self._db.close()
+                self._db = None

@@ -237,10 +237,13 @@ class MatchingIndex:
         langs = getattr(self.encoder, "languages", None)
         return self.encoder is not None and (langs is None or lang in langs)
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
+    def _encode(self, texts: list[str], query: bool = False) -> np.ndarray:
         """The encoder's embeddings of ``texts`` as float32 rows, L2-normalised again (cheap, and
-        the cosine must not depend on an encoder's care)."""
-        out = normalise_rows(self.encoder.encode(list(texts))) if texts else np.zeros((0, 0), np.float32)
+        the cosine must not depend on an encoder's care). Query texts go to the encoder's
+        ``encode_query`` when it has one (an :class:`~visd.matching.dense.EmbeddingCache` does not
+        keep them)."""
+        encode = (getattr(self.encoder, "encode_query", None) if query else None) or self.encoder.encode
+        out = normalise_rows(encode(list(texts))) if texts else np.zeros((0, 0), np.float32)
         if out.shape[0] != len(texts):
             raise ValueError(f"the encoder returned {out.shape[0]} rows for {len(texts)} texts")
         return out
@@ -623,7 +626,7 @@ class MatchingIndex:
             text = q.get("text") or ""
             if not text.strip() or self.encoder is None or not self._embeds(q.get("lang")):
                 return None
-            q["emb"] = self._encode([text])[0]
+            q["emb"] = self._encode([text], query=True)[0]
         return q["emb"]
 
     def dense_scores(self, q: dict, params: MatchParams | None = None) -> np.ndarray | None:

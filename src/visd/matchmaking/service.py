@@ -23,7 +23,8 @@ The index lives in memory per process (one per directory) and a file lock serial
 
 The optional dense channels (settings ``VISD_MATCHING_ENCODER``, ``VISD_MATCHING_ENCODER_PATH``,
 ``VISD_MATCHING_DENSE_WEIGHT``; off by default): :func:`get_encoder` constructs the encoder once per
-process and the index is built with it. With an encoder the weights are the validated
+process and the index is built with it, through an embedding cache beside the index
+(``embeddings.sqlite3``: a rebuild embeds only the texts that changed). With an encoder the weights are the validated
 :meth:`MatchParams.dense_defaults`; ``VISD_MATCHING_DENSE_WEIGHT``, when set, overrides the dense soft
 maximum's weight (0 turns the dense channels off). The encoder configuration is part of ``state.json``, so a
 change of encoder or model directory rebuilds the index; a change of weight alone does not (it is
@@ -47,7 +48,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Sum
 from django.utils.module_loading import import_string
 
-from visd.matching.dense import EncoderUnavailable, encoder_signature
+from visd.matching.dense import EmbeddingCache, EncoderUnavailable, encoder_signature
 from visd.matching.index import MatchingIndex, MatchParams
 
 from . import records as rec
@@ -59,6 +60,8 @@ SNAPSHOT_AFTER_JOURNAL_OPS = 2000
 _memory: dict[str, dict] = {}
 _lock = threading.RLock()
 _encoders: dict[tuple, object] = {}   # (class, path) -> encoder, or the EncoderUnavailable it raised
+_caches: dict[tuple, EmbeddingCache] = {}  # (class, path, index directory) -> the encoder behind its cache
+EMBEDDING_CACHE_FILE = "embeddings.sqlite3"  # beside the index: each unit text's embedding, by model
 
 
 def index_dir() -> Path:
@@ -122,19 +125,27 @@ def load_encoder(config: dict):
     return enc
 
 
-def get_encoder():
-    """The configured encoder, or None when the dense channel is off or the encoder cannot be
-    loaded (logged; matching is then lexical)."""
+def get_encoder(directory: Path | None = None):
+    """The configured encoder behind the embedding cache of the index in ``directory`` (default:
+    :func:`index_dir`), or None when the dense channel is off or the encoder cannot be loaded
+    (logged; matching is then lexical). The cache (``embeddings.sqlite3``) keeps every unit text's
+    embedding, so a rebuild embeds only the texts that changed."""
     config = encoder_config()
     if config is None:
         return None
     first = (config["class"], config["path"]) not in _encoders
     try:
-        return load_encoder(config)
+        encoder = load_encoder(config)
     except EncoderUnavailable as exc:
         if first:  # once per process, not per request
             log.error("dense matching encoder unavailable, matching stays lexical: %s", exc)
         return None
+    directory = Path(directory or index_dir())
+    key = (config["class"], config["path"], str(directory))
+    with _lock:
+        if key not in _caches:
+            _caches[key] = EmbeddingCache(encoder, directory / EMBEDDING_CACHE_FILE)
+        return _caches[key]
 
 
 def _encoder_state(encoder) -> dict | None:
@@ -502,8 +513,13 @@ def _build(directory: Path, write_tags: bool) -> MatchingIndex:
     concepts = rec.concepts_from_db()
     curated = curated_tags()
     actors, projects, opps = actor_records(), project_records(), opportunity_records()
-    encoder = get_encoder()
+    encoder = get_encoder(directory)
+    if encoder is not None:
+        encoder.track()
     index = MatchingIndex(concepts, params=_params(encoder), encoder=encoder).fit(actors, projects, opps)
+    if encoder is not None:  # forget the embeddings of texts that no unit has any more
+        dropped = encoder.retain_tracked()
+        log.info("embedding cache: %d texts embedded, %d reused, %d forgotten", encoder.misses, encoder.hits, dropped)
     _apply_curated(index, [], curated)
     index.save(directory)
     if write_tags:
@@ -535,7 +551,7 @@ def get_index(directory: Path | None = None) -> MatchingIndex:
     """The up-to-date index (see the module docstring)."""
     directory = directory or index_dir()
     with _lock:
-        encoder = get_encoder()
+        encoder = get_encoder(directory)
         mem = _memory.get(str(directory))
         if mem is not None and mem["state"].get("encoder") == _encoder_state(encoder) and _is_current(mem["state"]):
             return _with_weight(mem["index"])
@@ -669,7 +685,7 @@ def update(directory: Path | None = None) -> dict:
     directory = directory or index_dir()
     with _lock, _file_lock(directory):
         state = _read_state(directory)
-        encoder = get_encoder()
+        encoder = get_encoder(directory)
         if _must_rebuild(state, rec.concepts_from_db(), encoder):
             index = _build(directory, write_tags=True)
             return {"rebuilt": True, **index.stats()}
@@ -691,3 +707,6 @@ def forget() -> None:
     with _lock:
         _memory.clear()
         _encoders.clear()
+        for cache in _caches.values():
+            cache.close()
+        _caches.clear()
