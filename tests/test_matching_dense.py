@@ -225,9 +225,11 @@ def test_an_encoder_that_declares_its_languages_embeds_only_those():
 def test_fit_encodes_in_one_batch_and_an_upsert_re_encodes_that_unit_only():
     enc = CountingEncoder()
     idx = dense_index(encoder=enc)
-    n_units = len(ACTORS) + len(PROJECTS) + len(CALLS)
+    # every unit with a text; an actor without a description ("uni") has no embedding
+    n_units = sum(1 for a in ACTORS if a["description"].strip()) + len(PROJECTS) + len(CALLS)
     assert (enc.calls, enc.texts) == (1, n_units) and len(idx._row_emb) == n_units
-    before = {k: idx._row_emb[idx._key_row[k]].copy() for k in idx._key_row}
+    assert idx._key_row["a:uni"] not in idx._row_emb
+    before = {k: idx._row_emb[r].copy() for k, r in idx._key_row.items() if r in idx._row_emb}
     enc.texts = 0
     idx.upsert_actor({**ACTORS[1], "description": "Quantum radar for ships."})
     assert enc.texts == 1
@@ -236,7 +238,7 @@ def test_fit_encodes_in_one_batch_and_an_upsert_re_encodes_that_unit_only():
     idx.set_curated_tag("actor", "uni", "focus:space")   # a tag change re-encodes nothing
     idx.remove("opportunity", "n1")
     assert enc.texts == 2
-    after = {k: idx._row_emb[idx._key_row[k]] for k in idx._key_row}
+    after = {k: idx._row_emb[r] for k, r in idx._key_row.items() if r in idx._row_emb}
     changed = {k for k in after if not np.array_equal(after[k], before[k])}
     assert changed == {"a:ship", "p:p1"} and "o:n1" not in after
     idx.search_actors("quantum radar")   # a query encodes its text once
@@ -273,8 +275,10 @@ def test_save_flush_load_round_trip_keeps_the_embeddings_and_the_scores(tmp_path
     assert scores(loaded) == scores(idx)
     assert [(m.id, m.score) for m in loaded.search_opportunities("radar")] == \
         [(m.id, m.score) for m in idx.search_opportunities("radar")]
+    assert len(loaded._row_emb) == len(idx._row_emb)
     for key, row in idx._key_row.items():
-        assert np.array_equal(loaded._row_emb[loaded._key_row[key]], idx._row_emb[row])
+        if row in idx._row_emb:
+            assert np.array_equal(loaded._row_emb[loaded._key_row[key]], idx._row_emb[row])
     # a second save and load (snapshot only) gives the same again (both compacted: BM25's average
     # document length is the one at the last compaction)
     loaded.save(tmp_path / "again")
@@ -376,7 +380,10 @@ def test_product_builds_the_index_with_the_configured_encoder(world, settings):
     dense = service.get_index()   # the encoder configuration changed: rebuilt with the encoder
     assert dense is not lexical and isinstance(dense.encoder, EmbeddingCache) and dense.params.w_dense == 2.0
     assert isinstance(dense.encoder.encoder, HashingEncoder)
-    assert len(dense._row_emb) == len(dense._row_key)
+    # every unit with a text is embedded (an actor without a description is not)
+    texts = {**{"a:" + a["id"]: a["description"] for a in service.actor_records()},
+             **{"p:" + p["id"]: p["title"] + p["text"] for p in service.project_records()}}
+    assert 0 < len(dense._row_emb) == sum(1 for k in dense._row_key if texts.get(k, "x").strip())
     assert _state(settings)["encoder"] == {"class": HASHING, "path": None, "signature": "hashing:256"}
     res = dense.search_actors(query)
     assert [(m.id, m.score) for m in res] != lexical_res

@@ -225,16 +225,20 @@ class MatchingIndex:
         payloads = self._analyse_payloads(texts, n_jobs)
         if self.encoder is None or not payloads:
             return payloads
-        todo = [i for i, pl in enumerate(payloads) if self._embeds(pl[0])]
+        todo = [i for i, pl in enumerate(payloads) if self._embeds(pl[0], *texts[i][:2])]
         emb = dict(zip(todo, self._encode([f"{texts[i][1] or ''}\n{texts[i][0] or ''}" for i in todo])))
         return [pl[:4] + (emb.get(i),) for i, pl in enumerate(payloads)]
 
-    def _embeds(self, lang: str | None) -> bool:
-        """Whether the encoder embeds texts of language ``lang``: an encoder that declares
-        ``languages`` (an English-only model, say) embeds only those; one that declares none, all.
-        A text it does not embed has no embedding: it plays no part in the dense channel, rather than
-        a meaningless one."""
+    def _embeds(self, lang: str | None, *texts: str) -> bool:
+        """Whether the encoder embeds a unit of language ``lang`` with these ``texts`` (text, title):
+        an encoder that declares ``languages`` (an English-only model, say) embeds only those; one
+        that declares none, all. A unit without any text (an actor without a description) is not
+        embedded either: a model's vector for the empty string would otherwise sit in every such
+        actor's dense profile. A unit without an embedding plays no part in the dense channel,
+        rather than a meaningless one."""
         langs = getattr(self.encoder, "languages", None)
+        if texts and not any((t or "").strip() for t in texts):
+            return False
         return self.encoder is not None and (langs is None or lang in langs)
 
     def _encode(self, texts: list[str], query: bool = False) -> np.ndarray:
@@ -385,7 +389,7 @@ class MatchingIndex:
         surface = dict(zip(b_an.terms, b_an.surfaces))
         surface.update(zip(t_an.terms, t_an.surfaces))
         emb = None
-        if embed and self._embeds(lang):
+        if embed and self._embeds(lang, text, title):
             emb = self._encode([f"{title or ''}\n{text or ''}"])[0]
         return lang, dict(term_counts), surface, tags, emb
 
