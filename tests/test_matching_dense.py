@@ -457,8 +457,9 @@ def test_with_an_encoder_and_no_weight_set_the_validated_dense_weights_apply(wor
     with translation.override("en"):
         html = render_to_string("matchmaking/_reasons.html", {"expl": expl})
     assert "semantic similarity to the whole track record (embedding model)" in html
-    assert f"{expl['components']['dense_profile']:.2f} × 1.0" in html
-    assert "semantic similarity (embedding model)" not in html   # w_dense is 0: not shown
+    assert f"{expl['components']['dense_profile']:.2f} × 0.5" in html
+    # the dense soft maximum, validated at weight 1, is named too
+    assert "semantic similarity (embedding model)" in html and f"{expl['components']['dense']:.2f} × 1.0" in html
     with translation.override("nl"):
         assert "semantische gelijkenis met de volledige staat van dienst" in render_to_string(
             "matchmaking/_reasons.html", {"expl": expl})

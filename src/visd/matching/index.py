@@ -109,9 +109,9 @@ class MatchParams:
         return replace(cls(), **{**DENSE_VALIDATED_WEIGHTS, **overrides})
 
 
-# the validation winner with the dense channels: the dense profile carries the semantic signal; the
-# dense soft maximum over single units added nothing on validation (ablation in the benchmark's output)
-DENSE_VALIDATED_WEIGHTS = {"w_text": 0.5, "w_profile": 0.5, "w_prior": 0.1, "w_dense": 0.0, "w_dense_profile": 1.0}
+# the validation winner with the dense channels (session 4, after units without text stopped being
+# embedded): both dense channels carry weight, beside the unchanged lexical text and profile weights
+DENSE_VALIDATED_WEIGHTS = {"w_text": 1.0, "w_profile": 1.0, "w_prior": 0.1, "w_dense": 1.0, "w_dense_profile": 0.5}
 
 
 @dataclass
