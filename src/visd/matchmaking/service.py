@@ -60,7 +60,7 @@ SNAPSHOT_AFTER_JOURNAL_OPS = 2000
 _memory: dict[str, dict] = {}
 _lock = threading.RLock()
 _encoders: dict[tuple, object] = {}   # (class, path) -> encoder, or the EncoderUnavailable it raised
-_caches: dict[tuple, EmbeddingCache] = {}  # (class, path, index directory) -> the encoder behind its cache
+_caches: dict[tuple, EmbeddingCache] = {}  # (class, path, index directory) -> that index's embedding cache
 EMBEDDING_CACHE_FILE = "embeddings.sqlite3"  # beside the index: each unit text's embedding, by model
 
 
@@ -516,10 +516,12 @@ def _build(directory: Path, write_tags: bool) -> MatchingIndex:
     encoder = get_encoder(directory)
     if encoder is not None:
         encoder.track()
+        misses, hits = encoder.misses, encoder.hits
     index = MatchingIndex(concepts, params=_params(encoder), encoder=encoder).fit(actors, projects, opps)
     if encoder is not None:  # forget the embeddings of texts that no unit has any more
         dropped = encoder.retain_tracked()
-        log.info("embedding cache: %d texts embedded, %d reused, %d forgotten", encoder.misses, encoder.hits, dropped)
+        log.info("embedding cache: %d texts embedded, %d reused, %d forgotten",
+                 encoder.misses - misses, encoder.hits - hits, dropped)
     _apply_curated(index, [], curated)
     index.save(directory)
     if write_tags:
