@@ -372,3 +372,55 @@ def test_other_peoples_data_is_not_in_the_export(world, users, programme):
     data = actions_export(world.contact_a, users["director"])
     assert data["event_registrations"] == []
     assert not traces_of(PERSON_B, json.dumps(data))
+
+
+# --- retention --------------------------------------------------------------------------------
+
+def test_registrations_of_non_contacts_are_anonymised_when_the_retention_period_ends(
+        client, world, users, programme, registered_contact, settings):
+    import datetime
+
+    outsider = registered_contact["outsider"]          # DIF-Day, 5 June 2025, not a contact
+    recent = actions.register(programme.cyber_event, "Recente Bezoeker", organisation_name="Eenmanszaak Recent",
+                              acting_user=users["pm_of_a"])  # 5 September 2025
+    client.force_login(users["director"])
+    before = figures(programme, client)
+    out = io.StringIO()
+    # 7 November 2025 with 90 days: DIF-Day (5 June) is past the period, the deep dive (5 September) is not
+    entries = actions.apply_registration_retention(90, today=datetime.date(2025, 11, 7))
+    assert [e.registration_id for e in entries] == [outsider.pk]
+    entry = entries[0]
+    assert (entry.action, entry.contact_id, entry.performed_by) == ("retention", None, None)
+    assert entry.counts["registrations_anonymised"] == 1 and entry.counts["registration_history_rows_purged"] >= 1
+    outsider.refresh_from_db()
+    assert (outsider.name, outsider.organisation_name) == (ERASED_NAME, "")
+    assert "Buitenstaander" not in whole_database() and "Recente Bezoeker" in whole_database()
+    assert outsider.history.get().history_change_reason.startswith("GDPR storage limitation")
+    # the contact's registrations belong to the contact's record: untouched
+    assert Registration.objects.get(pk=registered_contact["first"].pk).name == "Griet Vandeputtezee"
+    assert figures(programme, client) == before
+    # a second run writes nothing
+    assert actions.apply_registration_retention(90, today=datetime.date(2025, 11, 7)) == []
+    assert GdprAuditEntry.objects.count() == 1
+    # the command, with the period from the settings (today is later than both events + 1 day)
+    settings.VISD_REGISTRATION_RETENTION_DAYS = 1
+    call_command("apply_retention", "--dry-run", stdout=out)
+    assert "1 registration(s)" in out.getvalue() and f"ids {recent.pk}." in out.getvalue()
+    assert Registration.objects.get(pk=recent.pk).name == "Recente Bezoeker", "a dry run changes nothing"
+    out = io.StringIO()
+    call_command("apply_retention", stdout=out)
+    assert "1 registration(s)" in out.getvalue() and Registration.objects.get(pk=recent.pk).erased
+    assert GdprAuditEntry.objects.filter(action="retention").count() == 2
+
+
+def test_retention_needs_a_period_of_at_least_a_day(world, users, programme, registered_contact, settings):
+    from django.core.management.base import CommandError
+
+    settings.VISD_REGISTRATION_RETENTION_DAYS = None
+    with pytest.raises(CommandError, match="No retention period is set"):
+        call_command("apply_retention")
+    with pytest.raises(CommandError, match="at least one day, not 0"):
+        call_command("apply_retention", "--days", "0")
+    with pytest.raises(ValueError):
+        actions.apply_registration_retention(-5)
+    assert not Registration.objects.filter(name=ERASED_NAME).exists() and not GdprAuditEntry.objects.exists()

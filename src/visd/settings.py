@@ -158,6 +158,12 @@ VISD_MATCHING_ENCODER_PATH = os.environ.get("VISD_MATCHING_ENCODER_PATH") or Non
 VISD_MATCHING_DENSE_WEIGHT = (float(os.environ["VISD_MATCHING_DENSE_WEIGHT"])
                               if os.environ.get("VISD_MATCHING_DENSE_WEIGHT") else None)
 
+# GDPR storage limitation for event registrations of people who are not contacts of the stakeholder
+# register: ``visd apply-retention`` anonymises them this many days after their event's last day.
+# The VISD documents name no period, so there is no default: unset, nothing is anonymised by age.
+VISD_REGISTRATION_RETENTION_DAYS = (int(os.environ["VISD_REGISTRATION_RETENTION_DAYS"])
+                                    if os.environ.get("VISD_REGISTRATION_RETENTION_DAYS") else None)
+
 # Uploads for the importer page: the CORDIS exports are a few MB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024

@@ -9,6 +9,7 @@ person who is not a contact (``erase_registration``)."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -243,7 +244,7 @@ def _history_rows_with_personal_data(registration_ids):
         Q(name=ERASED_NAME) & Q(organisation_name="") & Q(contact__isnull=True))
 
 
-def anonymise_registrations(registrations, *, acting_user) -> dict[str, int]:
+def anonymise_registrations(registrations, *, acting_user, reason: str = ERASURE_REASON) -> dict[str, int]:
     """Erase the person from event registrations (GDPR art. 17), for a contact's erasure and for one
     registration on its own. Each registration stays, with its event, organisation in the registry
     and attendance, so the events' registration and attendance counts, the KPIs and the yearly report
@@ -264,7 +265,7 @@ def anonymise_registrations(registrations, *, acting_user) -> dict[str, int]:
             registration.organisation_name = ""
             registration.contact = None
             registration._history_user = acting_user
-            registration._change_reason = ERASURE_REASON
+            registration._change_reason = reason
             registration.save()
             counts["registrations_anonymised"] += 1
         counts["registration_admin_log_rows_purged"] = LogEntry.objects.filter(
@@ -297,3 +298,41 @@ def erase_registration(registration: Registration, *, acting_user):
             )
     registration.refresh_from_db()
     return entry
+
+
+RETENTION_REASON = "GDPR storage limitation (art. 5(1)(e)): retention period ended"
+
+
+def registrations_past_retention(days: int, today=None):
+    """The registrations still holding a person, not linked to a contact, of the events whose last
+    day lies more than ``days`` days before ``today`` (default: today). A registration linked to a
+    contact is part of that person's record in the stakeholder register, kept on the register's legal
+    basis and erased with the contact."""
+    cutoff = (today or timezone.localdate()) - datetime.timedelta(days=days)
+    ended = Q(event__end_date__lt=cutoff) | Q(event__end_date__isnull=True, event__date__lt=cutoff)
+    return (Registration.objects.filter(ended, contact__isnull=True)
+            .exclude(name=ERASED_NAME, organisation_name="")
+            .select_related("event", "organisation").order_by("event__date", "pk"))
+
+
+def apply_registration_retention(days: int, *, today=None, acting_user=None) -> list:
+    """Anonymise every registration of :func:`registrations_past_retention` (GDPR art. 5(1)(e)), as
+    an erasure does: the row stays, so counts, KPIs and reports do not change; the history rows
+    holding the person are purged. One GDPR audit entry per registration (action *retention*), each
+    with its own transaction. Returns the audit entries; running it again writes nothing."""
+    from visd.stakeholders.models import GdprAuditEntry
+
+    if int(days) < 1:
+        raise ValueError(f"the retention period must be at least one day, not {days}")
+    entries = []
+    for registration in registrations_past_retention(int(days), today):
+        with transaction.atomic():
+            locked = Registration.objects.select_for_update().get(pk=registration.pk)
+            if locked.contact_id is not None:  # linked meanwhile: it belongs to the contact now
+                continue
+            counts = anonymise_registrations([locked], acting_user=acting_user, reason=RETENTION_REASON)
+            if any(counts.values()):
+                entries.append(GdprAuditEntry.objects.create(
+                    action=GdprAuditEntry.Action.RETENTION, contact_id=None, registration_id=locked.pk,
+                    actor=locked.organisation, performed_by=acting_user, counts=counts))
+    return entries

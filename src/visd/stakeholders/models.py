@@ -194,12 +194,14 @@ class Interaction(SubmissionKeyed, RegistryModel):
 class GdprAuditEntry(models.Model):
     """That a GDPR request was carried out, by whom and when, without any of the person's data: after
     an erasure only the contact's former id remains, which no longer points to anything. The erasure
-    of one event registration of a person who is not a contact (``visd.events.actions``) records the
-    registration's id instead; the registration stays, anonymised."""
+    of one event registration of a person who is not a contact (``visd.events.actions``), and its
+    anonymisation when the retention period has ended, record the registration's id instead; the
+    registration stays, anonymised."""
 
     class Action(models.TextChoices):
         EXPORT = "export", _("Export of personal data")
         ERASURE = "erasure", _("Erasure of personal data")
+        RETENTION = "retention", _("Anonymisation at the end of the retention period")
 
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
     contact_id = models.BigIntegerField(_("contact id"), null=True, blank=True)
