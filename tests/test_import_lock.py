@@ -223,6 +223,26 @@ def test_the_holder_is_recorded_where_waiting_imports_look(django_user_model):
         assert lock.lock_file().read_text() == ""  # released: no holder any more
 
 
+@pytest.mark.django_db(transaction=True)
+def test_an_idle_in_transaction_timeout_does_not_end_an_import_that_pauses():
+    """A server's idle_in_transaction_session_timeout must not cut an import off while it works in
+    Python between two queries (PostgreSQL only; the file lock has no such timeout)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's idle_in_transaction_session_timeout")
+    import time
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET idle_in_transaction_session_timeout = 300")   # 0.3 s, as a strict server might
+    try:
+        with import_lock("topics", wait=False):
+            time.sleep(0.8)                                            # parsing a file, say
+            run = actions.import_topics([topics_file("I")])
+        assert run.status == ImportRun.Status.APPLIED
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET idle_in_transaction_session_timeout = 0")
+
+
 # --- the upload pages refuse at once --------------------------------------------------------------
 
 @pytest.mark.django_db(transaction=True)

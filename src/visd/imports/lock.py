@@ -204,6 +204,11 @@ _PG_HOLDER = """
 def _postgres_lock(holder: Holder, wait: bool, timeout: float, on_wait):
     with transaction.atomic():
         with connection.cursor() as cursor:
+            # A server-wide idle_in_transaction_session_timeout (common on managed PostgreSQL) would
+            # end this session while an import parses or validates between two queries, or while
+            # the lock is awaited; off for this transaction only.
+            cursor.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
+
             def try_lock() -> bool:
                 cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", PG_LOCK_KEYS)
                 return bool(cursor.fetchone()[0])
