@@ -88,11 +88,11 @@ def bench(n, concepts, calls, needs, encoder=None):
     else:
         # a fresh in-memory cache per size: it counts the texts embedded and the time; queries are
         # embedded every time (not kept), as in the product
-        encoder = EmbeddingCache(encoder.encoder)
-        idx = MatchingIndex(concepts, params=MatchParams.dense_defaults(), encoder=encoder).fit(
+        cache = EmbeddingCache(encoder)
+        idx = MatchingIndex(concepts, params=MatchParams.dense_defaults(), encoder=cache).fit(
             actors, projects, calls + needs)
-        print(f"  dense channels on: {encoder.misses:,} texts embedded in {encoder.seconds:.1f} s "
-              f"({encoder.misses / max(encoder.seconds, 1e-9):.0f} texts/s) during the build")
+        print(f"  dense channels on: {cache.misses:,} texts embedded in {cache.seconds:.1f} s "
+              f"({cache.misses / max(cache.seconds, 1e-9):.0f} texts/s) during the build")
     fit_s = time.perf_counter() - t
     # the first query builds the per-actor arrays and the whole-profile matrix: part of the build
     idx.search_actors(queries[0], top_k=1)
@@ -204,7 +204,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     encoder = None
     if args.encoder is not None:
-        encoder = EmbeddingCache(SentenceTransformerEncoder(args.encoder or None, batch_size=64))
+        encoder = SentenceTransformerEncoder(args.encoder or None, batch_size=64)
         print(f"dense encoder: {encoder.signature} (languages: {sorted(encoder.languages or ['any'])})")
     concepts = load_reference_concepts()
     calls, needs = load_calls(), load_capability_needs()

@@ -8,6 +8,7 @@ package (GeoNames, CC BY 4.0; docs/data.md, "Region").
 """
 
 import bisect
+import functools
 import json
 import os
 import re
@@ -168,26 +169,21 @@ def _belgian_places() -> list[dict]:
     return places
 
 
-_gazetteer_index: dict[str, dict[str, set]] | None = None
-
-
+@functools.cache
 def _gazetteer() -> dict[str, dict[str, set]]:
     """Normalised name -> {"name": {(region, place name, geonameid)}, "alt": {...}}: built once."""
-    global _gazetteer_index
-    if _gazetteer_index is None:
-        index: dict[str, dict[str, set]] = {}
-        for place in _belgian_places():
-            region = GEONAMES_REGIONS.get(place.get("admin1code", ""))
-            if not region:
-                continue
-            entry = (region, place["name"], place["geonameid"])
-            index.setdefault(normalise_place_name(place["name"]), {"name": set(), "alt": set()})["name"].add(entry)
-            for alternate in place.get("alternatenames") or ():
-                key = normalise_place_name(alternate)
-                if key:
-                    index.setdefault(key, {"name": set(), "alt": set()})["alt"].add(entry)
-        _gazetteer_index = index
-    return _gazetteer_index
+    index: dict[str, dict[str, set]] = {}
+    for place in _belgian_places():
+        region = GEONAMES_REGIONS.get(place.get("admin1code", ""))
+        if not region:
+            continue
+        entry = (region, place["name"], place["geonameid"])
+        index.setdefault(normalise_place_name(place["name"]), {"name": set(), "alt": set()})["name"].add(entry)
+        for alternate in place.get("alternatenames") or ():
+            key = normalise_place_name(alternate)
+            if key:
+                index.setdefault(key, {"name": set(), "alt": set()})["alt"].add(entry)
+    return index
 
 
 def _lookup(name: str) -> tuple[set, str]:
@@ -213,14 +209,9 @@ def _lookup(name: str) -> tuple[set, str]:
     return set(), ""
 
 
-_gazetteer_sorted_keys: list[str] | None = None
-
-
+@functools.cache
 def _gazetteer_keys() -> list[str]:
-    global _gazetteer_sorted_keys
-    if _gazetteer_sorted_keys is None:
-        _gazetteer_sorted_keys = sorted(_gazetteer())
-    return _gazetteer_sorted_keys
+    return sorted(_gazetteer())
 
 
 def _describe(places: set) -> str:

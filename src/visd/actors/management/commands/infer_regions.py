@@ -41,13 +41,13 @@ class Command(BaseCommand):
         with transaction.atomic():
             for actor in actors:
                 region, source = actor.derived_region()
-                _region, evidence = identifiers.region_from_city(actor.city)
+                if (region, source) == (actor.region, actor.region_source) and region:
+                    unchanged += 1
+                    continue
+                _region, evidence = identifiers.region_from_city(actor.city)  # only for the report
                 if (region, source) == (actor.region, actor.region_source):
-                    if region:
-                        unchanged += 1
-                    else:
-                        unresolved += 1
-                        self.stdout.write(f"unresolved: {actor.name} (#{actor.pk}), city {actor.city!r}: {evidence}")
+                    unresolved += 1
+                    self.stdout.write(f"unresolved: {actor.name} (#{actor.pk}), city {actor.city!r}: {evidence}")
                     continue
                 before = actor.region or "unknown"
                 actor.region, actor.region_source = region, source
