@@ -112,12 +112,32 @@ def make_tasks(actors, projects, split_year, query_years, countries=None, exclud
     return tasks
 
 
+def reciprocal_ranks(rankings, tasks):
+    """Per task, 1 / (rank of the first true partner); 0 when none is ranked."""
+    return np.array([next((1.0 / r for r, a in enumerate(ranking, 1) if a in t.targets), 0.0)
+                     for ranking, t in zip(rankings, tasks)])
+
+
 def metrics_from_ranks(rankings, tasks, k=10):
-    recalls, rrs = [], []
-    for ranking, t in zip(rankings, tasks):
-        recalls.append(len(t.targets & set(ranking[:k])) / len(t.targets))
-        rrs.append(next((1.0 / r for r, a in enumerate(ranking, 1) if a in t.targets), 0.0))
-    return float(np.mean(recalls)), float(np.mean(rrs))
+    recalls = [len(t.targets & set(ranking[:k])) / len(t.targets) for ranking, t in zip(rankings, tasks)]
+    return float(np.mean(recalls)), float(reciprocal_ranks(rankings, tasks).mean())
+
+
+def paired_difference(a, b):
+    """Mean and standard error of the per-task difference a - b (the same tasks, ranked twice)."""
+    d = np.asarray(a) - np.asarray(b)
+    return float(d.mean()), float(d.std(ddof=1) / np.sqrt(len(d)))
+
+
+def bootstrap_ratio(engine_rr, baseline_rr, draws=10_000, seed=0, threshold=1.2):
+    """How far the MRR ratio engine / baseline can be trusted: the queries are resampled with
+    replacement (both methods on the same draw, so the pairing is kept) and the ratio recomputed.
+    Returns the 2.5 and 97.5 percentiles and the share of draws whose ratio reaches ``threshold``."""
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(len(engine_rr), size=(draws, len(engine_rr)))
+    ratios = engine_rr[idx].mean(axis=1) / np.maximum(baseline_rr[idx].mean(axis=1), 1e-12)
+    lo, hi = np.percentile(ratios, [2.5, 97.5])
+    return float(lo), float(hi), float((ratios >= threshold).mean())
 
 
 def rank(scores, ids):
@@ -320,7 +340,8 @@ def main(argv=None):
     q_ms = (time.perf_counter() - t) / len(be_tasks) * 1000
     e_r10, e_mrr = metrics_from_ranks(eng, be_tasks)
     t = time.perf_counter()
-    b_r10, b_mrr = metrics_from_ranks(tfidf_rankings(index_projects, be_tasks), be_tasks)
+    b_eng = tfidf_rankings(index_projects, be_tasks)
+    b_r10, b_mrr = metrics_from_ranks(b_eng, be_tasks)
     b_s = time.perf_counter() - t
 
     print(f"\n{'method':58s} {'recall@10':>9s} {'MRR':>7s}")
@@ -331,8 +352,11 @@ def main(argv=None):
     ok = e_mrr >= 1.2 * b_mrr and e_r10 >= b_r10
     print(f"acceptance (MRR >= 1.2 x baseline and recall@10 >= baseline): {'PASS' if ok else 'FAIL'}")
     print(f"(engine {q_ms:.1f} ms per query incl. scoring all actors; baseline {b_s:.2f} s for all queries)")
-    rrs = np.array([next((1.0 / r for r, a in enumerate(rk, 1) if a in tk.targets), 0.0) for rk, tk in zip(eng, be_tasks)])
+    rrs, b_rrs = reciprocal_ranks(eng, be_tasks), reciprocal_ranks(b_eng, be_tasks)
     print(f"(standard error of the engine's MRR over {len(be_tasks)} queries: +/- {rrs.std(ddof=1) / np.sqrt(len(rrs)):.3f})")
+    lo, hi, share = bootstrap_ratio(rrs, b_rrs)
+    print(f"(how precise the MRR ratio is: 95% interval {lo:.2f}-{hi:.2f} over 10,000 paired bootstrap "
+          f"resamples of the {len(be_tasks)} queries; {share:.0%} of them reach 1.2)")
     if old_objective is not None:
         o_r10, o_mrr = metrics_from_ranks(run.rankings(be_tasks, replace(old_objective, now_year=args.split)), be_tasks)
         print(f"(the winner under the objective recall@10 + MRR: recall@10 {o_r10:.3f} MRR {o_mrr:.3f}, "
@@ -346,6 +370,24 @@ def main(argv=None):
           f"{MIN_CANDIDATES} organisations ({len(x_tasks)} held-out (query, country) tasks):")
     print(f"  engine recall@10 {xr10:.3f} MRR {xmrr:.3f} | baseline recall@10 {xb_r10:.3f} MRR {xb_mrr:.3f} | "
           f"ratio {xr10 / xb_r10:.2f} / {xmrr / xb_mrr:.2f}")
+
+    if encoder is not None:
+        # the question the dense channels must answer: do they rank better than the lexical default on
+        # the same tasks? Paired per task, so the tasks' own difficulty cancels out.
+        lexical = MatchParams()
+        print("\nDense channels vs the lexical default MatchParams, paired per task (MRR difference +/- standard error):")
+        v_eng, v_lex, v_tasks = [], [], []
+        for y, r, ts, _ in runs:
+            v_eng += r.rankings(ts, replace(params, now_year=y))
+            v_lex += r.rankings(ts, replace(lexical, now_year=y))
+            v_tasks += ts
+        lex_now = replace(lexical, now_year=args.split)
+        for name, e, l, ts in (
+                ("validation", v_eng, v_lex, v_tasks),
+                ("Belgian test", eng, run.rankings(be_tasks, lex_now), be_tasks),
+                ("other countries", run.rankings(x_tasks, params), run.rankings(x_tasks, lex_now), x_tasks)):
+            d, se = paired_difference(reciprocal_ranks(e, ts), reciprocal_ranks(l, ts))
+            print(f"  {name:16s} {len(ts):5d} tasks: {d:+.4f} +/- {se:.4f}")
 
     # ---------------------------------------------------------------- ablations on the Belgian test
     print("\nAblations (Belgian test; other countries in brackets):")
