@@ -1,6 +1,7 @@
 """GDPR: the export of everything held about one person, and erasure that leaves no copy of them
 anywhere in the database (history rows included), only an audit entry without personal data."""
 
+import datetime
 import io
 import json
 
@@ -204,3 +205,73 @@ def test_erase_command_needs_yes_and_then_erases(world):
 def test_erase_command_refuses_an_unknown_contact(world):
     with pytest.raises(CommandError, match="no contact with id 999999"):
         call_command("gdpr_erase", contact=999999, yes=True)
+
+
+# --- retention of contacts (GDPR art. 5(1)(e)) ---------------------------------------------------
+
+LATER = datetime.date(TODAY.year + 3, 1, 1)  # a day on which every fixture record is more than a year old
+
+
+def test_contacts_with_nothing_for_the_period_are_erased_and_activity_renews_it(world, users):
+    from visd.events.models import Event
+    from visd.events import actions as event_actions
+
+    # B: nothing since the fixture; A: an open follow-up (the fixture's interaction) keeps them
+    assert list(actions.contacts_past_retention(365, today=LATER)) == [world.contact_b]
+    assert list(actions.contacts_past_retention(365, today=TODAY)) == [], "everything is recent today"
+    actions.complete_follow_up(world.interaction_a, acting_user=users["pm_of_a"])
+    assert set(actions.contacts_past_retention(365, today=LATER)) == {world.contact_a, world.contact_b}
+    # a registration for an event that ends within the period renews it
+    recent_event = Event.objects.create(title="DIF-Day", kind="dif_day", date=LATER - datetime.timedelta(days=30))
+    event_actions.register(recent_event, "Griet Vandeputtezee", organisation=world.actor_a,
+                           contact=world.contact_a, acting_user=users["pm_of_a"])
+    assert list(actions.contacts_past_retention(365, today=LATER)) == [world.contact_b]
+    # so does a consent dated within it (the record itself was changed today, before LATER's cutoff)
+    Contact.objects.filter(pk=world.contact_b.pk).update(consent_date=LATER - datetime.timedelta(days=10))
+    assert list(actions.contacts_past_retention(365, today=LATER)) == []
+
+
+def test_retention_erases_like_a_request_with_a_retention_audit_entry_and_runs_once(world, users):
+    Interaction.objects.create(actor=world.actor_b, date=TODAY, kind=Interaction.Kind.CALL,
+                               subject="Call", notes="Jonas Cyberoens asked about the EDF call.")
+    entries = actions.apply_contact_retention(365, today=LATER)
+    assert [(e.action, e.contact_id, e.performed_by) for e in entries] == [("retention", world.contact_b.pk, None)]
+    assert entries[0].counts["history_rows_purged"] >= 1
+    assert not Contact.objects.filter(pk=world.contact_b.pk).exists()
+    assert Contact.objects.filter(pk=world.contact_a.pk).exists(), "the open follow-up keeps A"
+    # the history holds no trace; the free-text mention stays for a person to edit (listed by the command)
+    assert traces_of(PERSON_B, whole_database()) == ["Cyberoens"]
+    assert actions.apply_contact_retention(365, today=LATER) == []
+    assert GdprAuditEntry.objects.count() == 1
+    with pytest.raises(ValueError):
+        actions.apply_contact_retention(0)
+
+
+def test_retention_command_dry_run_changes_nothing_and_the_run_lists_mentions(world, users, settings, monkeypatch):
+    mention = Interaction.objects.create(actor=world.actor_b, date=TODAY, kind=Interaction.Kind.CALL,
+                                         subject="Call", notes="Jonas Cyberoens asked about the EDF call.")
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: LATER)
+    settings.VISD_REGISTRATION_RETENTION_DAYS = None
+    settings.VISD_CONTACT_RETENTION_DAYS = 365
+    before = whole_database()
+    out = io.StringIO()
+    call_command("apply_retention", "--dry-run", stdout=out)
+    text = out.getvalue()
+    assert f"1 contact(s) with nothing since {LATER - datetime.timedelta(days=365):%Y-%m-%d} would be erased" in text
+    assert f"ids {world.contact_b.pk}." in text and f"ids {mention.pk}." in text
+    assert "Event registrations: no retention period set" in text
+    assert whole_database() == before, "a dry run changes nothing"
+    out = io.StringIO()
+    call_command("apply_retention", stdout=out)
+    assert "1 contact(s)" in out.getvalue() and "erased" in out.getvalue() and f"ids {mention.pk}." in out.getvalue()
+    assert not Contact.objects.filter(pk=world.contact_b.pk).exists()
+
+
+def test_retention_command_refuses_without_a_period_or_with_a_bad_one(world, settings):
+    settings.VISD_REGISTRATION_RETENTION_DAYS = None
+    settings.VISD_CONTACT_RETENTION_DAYS = None
+    with pytest.raises(CommandError, match="No retention period is set"):
+        call_command("apply_retention")
+    with pytest.raises(CommandError, match="contact retention period must be at least one day, not 0"):
+        call_command("apply_retention", "--contact-days", "0", "--days", "30")
+    assert Contact.objects.count() == 2 and not GdprAuditEntry.objects.exists()

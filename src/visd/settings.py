@@ -163,6 +163,10 @@ VISD_MATCHING_DENSE_WEIGHT = (float(os.environ["VISD_MATCHING_DENSE_WEIGHT"])
 # The VISD documents name no period, so there is no default: unset, nothing is anonymised by age.
 VISD_REGISTRATION_RETENTION_DAYS = (int(os.environ["VISD_REGISTRATION_RETENTION_DAYS"])
                                     if os.environ.get("VISD_REGISTRATION_RETENTION_DAYS") else None)
+# The same for the stakeholder register: ``visd apply-retention`` erases a contact with whom nothing
+# has happened (no change, consent, interaction, open follow-up or event) for this many days. No default.
+VISD_CONTACT_RETENTION_DAYS = (int(os.environ["VISD_CONTACT_RETENTION_DAYS"])
+                               if os.environ.get("VISD_CONTACT_RETENTION_DAYS") else None)
 
 # Uploads for the importer page: the CORDIS exports are a few MB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024

@@ -11,6 +11,7 @@ record instead of creating a second one.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -309,20 +310,24 @@ def export_personal_data(contact: Contact, *, acting_user) -> dict[str, Any]:
     return data
 
 
-def erase_personal_data(contact: Contact, *, acting_user) -> GdprAuditEntry:
+def erase_personal_data(contact: Contact, *, acting_user,
+                        action: str = GdprAuditEntry.Action.ERASURE) -> GdprAuditEntry:
     """Erase one person (GDPR art. 17): the contact, its history rows, its place in the history of
     interactions, and admin log lines that name it. The interactions themselves stay (they belong to
     the organisation); the audit entry records who erased which contact id, and nothing personal.
     The contact's event registrations stay too, anonymised (``visd.events.actions.
-    anonymise_registrations``), so event counts and KPIs do not change."""
-    from visd.events.actions import anonymise_registrations
+    anonymise_registrations``), so event counts and KPIs do not change. ``action`` says why in the
+    audit entry: a request (*erasure*) or the end of the retention period (*retention*)."""
+    from visd.events.actions import ERASURE_REASON, RETENTION_REASON, anonymise_registrations
 
+    reason = RETENTION_REASON if action == GdprAuditEntry.Action.RETENTION else ERASURE_REASON
     contact_id, actor = contact.pk, contact.actor
     with transaction.atomic():
         counts = {"interactions_unlinked": contact.interactions.count()}
         # First, while the registrations still point at the contact: name, free text, link and the
         # history rows holding them go; the registrations themselves stay.
-        counts.update(anonymise_registrations(contact.event_registrations.all(), acting_user=acting_user))
+        counts.update(anonymise_registrations(contact.event_registrations.all(), acting_user=acting_user,
+                                              reason=reason))
         # Deleting the contact also deletes its rows in the interaction-contact link table, without
         # m2m signals, so no new interaction history row is written with the person in it.
         contact.delete()
@@ -334,6 +339,43 @@ def erase_personal_data(contact: Contact, *, acting_user) -> GdprAuditEntry:
             content_type=ContentType.objects.get_for_model(Contact), object_id=str(contact_id)
         ).delete()[0]
         return GdprAuditEntry.objects.create(
-            action=GdprAuditEntry.Action.ERASURE, contact_id=contact_id, actor=actor,
-            performed_by=acting_user, counts=counts,
+            action=action, contact_id=contact_id, actor=actor, performed_by=acting_user, counts=counts,
         )
+
+
+# --- retention (GDPR art. 5(1)(e)) -------------------------------------------------------------
+
+def contacts_past_retention(days: int, today=None):
+    """The contacts with whom nothing has happened for more than ``days`` days before ``today``
+    (default: today): their record was last changed, their consent dated, their last interaction
+    held and the last event they registered for ended before that cutoff, and no follow-up with them
+    is still open. Any of these renews the period: a contact the office still works with is kept."""
+    from visd.events.models import Registration
+
+    cutoff = (today or timezone.localdate()) - datetime.timedelta(days=days)
+    recent_interaction = Interaction.objects.filter(contacts=models.OuterRef("pk")).filter(
+        Q(date__gte=cutoff) | (Q(follow_up_done=False) & ~Q(follow_up="")))
+    recent_event = Registration.objects.filter(contact=models.OuterRef("pk")).filter(
+        Q(event__end_date__gte=cutoff) | Q(event__end_date__isnull=True, event__date__gte=cutoff))
+    return (Contact.objects.filter(updated_at__date__lt=cutoff)
+            .exclude(consent_date__gte=cutoff)
+            .exclude(models.Exists(recent_interaction))
+            .exclude(models.Exists(recent_event))
+            .select_related("actor").order_by("actor__name", "last_name", "first_name", "pk"))
+
+
+def apply_contact_retention(days: int, *, today=None, acting_user=None) -> list[GdprAuditEntry]:
+    """Erase every contact of :func:`contacts_past_retention`, as a request to erase does
+    (:func:`erase_personal_data`), each in its own transaction and with its own audit entry (action
+    *retention*). A contact touched meanwhile is checked again, under a row lock, and kept. Returns
+    the audit entries; running it again writes nothing."""
+    if int(days) < 1:
+        raise ValueError(f"the retention period must be at least one day, not {days}")
+    entries = []
+    for contact_id in list(contacts_past_retention(int(days), today).values_list("pk", flat=True)):
+        with transaction.atomic():
+            locked = Contact.objects.select_for_update().filter(pk=contact_id).first()
+            if locked is not None and contacts_past_retention(int(days), today).filter(pk=contact_id).exists():
+                entries.append(erase_personal_data(locked, acting_user=acting_user,
+                                                   action=GdprAuditEntry.Action.RETENTION))
+    return entries

@@ -201,7 +201,7 @@ class GdprAuditEntry(models.Model):
     class Action(models.TextChoices):
         EXPORT = "export", _("Export of personal data")
         ERASURE = "erasure", _("Erasure of personal data")
-        RETENTION = "retention", _("Anonymisation at the end of the retention period")
+        RETENTION = "retention", _("End of the retention period (anonymisation or erasure)")
 
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
     contact_id = models.BigIntegerField(_("contact id"), null=True, blank=True)
