@@ -251,3 +251,52 @@ def test_page_and_api_refuse_the_same_eu_project_links(client, world, users):
                                                 "eu_projects": [own.pk]}, format="json")
     assert response.status_code == 400 and "eu_projects" in response.json()
     assert not VisdProject.objects.exists()
+
+
+# --- results ---------------------------------------------------------------------------------
+
+def test_results_are_recorded_through_the_api_as_on_the_screens(client, programme, users):
+    project = programme.flagship  # approved
+    api = api_as(users["pm_of_a"])
+    url = f"/api/visd-projects/{project.pk}/results/"
+    payload = {"kind": "publication", "title": "Swarm docking at sea", "date": "2025-11-03",
+               "reference": "doi:10.1000/xyz"}
+    created = api.post(url, payload, format="json")
+    assert created.status_code == 201, created.json()
+    assert created.json()["title"] == "Swarm docking at sea"
+    result = project.results.get()
+    assert result.history.get().history_user == users["pm_of_a"]
+    assert api.get(f"/api/visd-projects/{project.pk}/").json()["results"][0]["reference"] == "doi:10.1000/xyz"
+    # sent again (a retry): refused, nothing written; the same from the page says so too
+    again = api.post(url, {**payload, "title": "swarm docking at sea "}, format="json")
+    assert again.status_code == 400 and "already recorded" in again.json()["title"][0]
+    client.force_login(users["pm_of_a"])
+    page = client.post(reverse("projects:visd_result_add", args=[project.pk]),
+                       {"kind": "publication", "title": "Swarm docking at sea", "date": "2025-11-03"}, follow=True)
+    assert "already recorded" in page.content.decode()
+    assert project.results.count() == 1
+    # another date is another result
+    assert api.post(url, {**payload, "date": "2026-01-15"}, format="json").status_code == 201
+
+
+@pytest.mark.parametrize("payload, field, message", [
+    ({"kind": "trophy", "title": "X"}, "kind", "not a valid choice"),
+    ({"kind": "patent"}, "title", "required"),
+    ({"kind": "follow_up_funding", "title": "X", "amount_eur": "-5"}, "amount_eur", "cannot be negative"),
+    ({"kind": "patent", "title": "X", "date": "2025-02-30"}, "date", "wrong format"),
+])
+def test_bad_results_are_400_with_a_message_and_change_nothing(programme, users, payload, field, message):
+    api = api_as(users["pm_of_a"])
+    response = api.post(f"/api/visd-projects/{programme.flagship.pk}/results/", payload, format="json")
+    assert response.status_code == 400 and message in response.json()[field][0], response.json()
+    assert not programme.flagship.results.exists()
+
+
+def test_results_need_an_approved_project_and_the_right_to_change_it(programme, users):
+    payload = {"kind": "prototype", "title": "Dock prototype"}
+    idea = api_as(users["pm_of_a"]).post(f"/api/visd-projects/{programme.idea.pk}/results/", payload, format="json")
+    assert idea.status_code == 400 and "approved projects only" in idea.json()["kind"][0]
+    url = f"/api/visd-projects/{programme.flagship.pk}/results/"
+    assert api_as(users["pm_other"]).post(url, payload, format="json").status_code == 403
+    assert api_as(users["anonymous"]).post(url, payload, format="json").status_code in (401, 403)
+    assert not programme.flagship.results.exists() and not programme.idea.results.exists()

@@ -257,5 +257,11 @@ def add_result(project: VisdProject, values: Mapping[str, Any], *, acting_user) 
     result = VisdProjectResult(project=project, **values)
     result.full_clean()
     result._history_user = acting_user
-    result.save()
+    with transaction.atomic():
+        # the same result sent twice (a resent form, a retried API call) is recorded once; the
+        # project's row lock makes two simultaneous requests wait for each other
+        VisdProject.objects.select_for_update().filter(pk=project.pk).first()
+        if project.results.filter(kind=result.kind, title__iexact=result.title.strip(), date=result.date).exists():
+            raise ValidationError({"title": [_("This result is already recorded for this project.")]})
+        result.save()
     return result

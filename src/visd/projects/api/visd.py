@@ -25,7 +25,8 @@ from visd.core.api.views import HistoryMixin, LimitOffsetPagination
 from visd.taxonomy.models import Concept, Scheme
 
 from .. import actions
-from ..models import VisdPartnerRole, VisdProject, VisdProjectPartner, VisdProjectResult, VisdProjectStatus
+from ..models import (VisdPartnerRole, VisdProject, VisdProjectPartner, VisdProjectResult, VisdProjectStatus,
+                      VisdResultKind)
 
 
 class VisdPartnerSerializer(serializers.ModelSerializer):
@@ -106,6 +107,16 @@ class VisdPartnerWriteSerializer(serializers.Serializer):
         error_messages={"does_not_exist": _("No such organisation in the registry (it may have been deleted).")})
     role = serializers.ChoiceField(choices=VisdPartnerRole.choices)
     budget_eur = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
+
+
+class VisdResultWriteSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=VisdResultKind.choices)
+    title = serializers.CharField(max_length=400)
+    date = serializers.DateField(required=False, allow_null=True)
+    reference = serializers.CharField(max_length=300, required=False, allow_blank=True,
+                                      help_text=_("DOI, patent number, link or funder."))
+    amount_eur = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True,
+                                         help_text=_("For follow-up funding."))
 
 
 class VisdConflictSerializer(serializers.Serializer):
@@ -270,6 +281,23 @@ class VisdProjectViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         except DjangoValidationError as error:
             raise _api_validation_error(error) from error
         return Response(VisdPartnerSerializer(partner).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=VisdResultWriteSerializer,
+                   responses={201: VisdResultSerializer, **ERRORS},
+                   summary="Record a result of a VISD project",
+                   description="A publication, patent, prototype, follow-up funding or other result, for an "
+                   "approved, running or closed project (as on the screens). The same result (kind, title "
+                   "and date) recorded twice is a 400; nothing is written.")
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def results(self, request, *args, **kwargs):
+        project = self.get_object()
+        serializer = VisdResultWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            result = actions.add_result(project, dict(serializer.validated_data), acting_user=request.user)
+        except DjangoValidationError as error:
+            raise _api_validation_error(error) from error
+        return Response(VisdResultSerializer(result).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: None, **ERRORS},
                    parameters=[OpenApiParameter("partner_id", int, OpenApiParameter.PATH)],
