@@ -4,22 +4,34 @@ the token endpoint."""
 
 import hashlib
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, pagination, status, viewsets
+from rest_framework import exceptions, pagination, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from visd.core import permissions
 
 from .schema import RoleAwareAutoSchema
 from .serializers import HistoryEntrySerializer, TokenRequestSerializer, TokenSerializer
+
+
+def api_validation_error(error: DjangoValidationError) -> serializers.ValidationError:
+    """An action's ValidationError (``visd.<app>.actions``) as a 400 with a message per field."""
+    if hasattr(error, "error_dict"):
+        detail = {(api_settings.NON_FIELD_ERRORS_KEY if key == "__all__" else key): messages
+                  for key, messages in error.message_dict.items()}
+    else:
+        detail = {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
+    return serializers.ValidationError(detail)
 
 
 class LimitOffsetPagination(pagination.LimitOffsetPagination):

@@ -1,12 +1,29 @@
-"""Read-only API of events with their attendance and survey summary (no names: registrations
-are VISD staff only, on the screens). Writes go through ``visd.events.actions``."""
+"""API of events with their attendance and survey summary (no names in the event itself:
+registrations are VISD staff only).
 
+Writes (create, partial update, registrations) call the same functions as the screens,
+``visd.events.actions``, with the same permission checks (``visd.core.permissions``): VISD staff
+create events, a programme manager only in the focus domains of their portfolios; whoever may change
+an event may register people for it. A PATCH carries the ``version`` the client read, as the web
+form does; a stale one is a 409 and nothing is written."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Avg, Count, Q
-from rest_framework import serializers
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
-from visd.core.api.views import HistoryMixin, ReadOnlyRegistryViewSet
+from visd.actors.models import Actor
+from visd.core import permissions
+from visd.core.api.schema import RoleAwareAutoSchema
+from visd.core.api.views import HistoryMixin, LimitOffsetPagination, api_validation_error
+from visd.stakeholders.models import Contact
+from visd.taxonomy.models import Concept, Scheme
 
-from ..models import Event
+from .. import actions
+from ..models import Event, Registration
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -18,17 +35,92 @@ class EventSerializer(serializers.ModelSerializer):
     class Meta:
         model = Event
         fields = ["id", "title", "kind", "date", "end_date", "domain", "location", "description", "capacity",
-                  "registration_count", "attended_count", "survey_response_count", "survey_average", "created_at",
-                  "updated_at"]
+                  "registration_count", "attended_count", "survey_response_count", "survey_average", "version",
+                  "created_at", "updated_at"]
         read_only_fields = fields
 
 
-class EventViewSet(HistoryMixin, ReadOnlyRegistryViewSet):
-    """DIF-Days, deep dives, matchmaking events and info days. Public."""
+class EventWriteSerializer(serializers.ModelSerializer):
+    """The editable fields of an event, as the web form has them. ``version`` is required when
+    changing an event (PATCH): the version the client read."""
+
+    domain = serializers.PrimaryKeyRelatedField(
+        queryset=Concept.objects.filter(scheme=Scheme.FOCUS_DOMAIN), required=False, allow_null=True,
+        help_text=_("Id of a focus domain."))
+    version = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, required=False, write_only=True,
+        help_text=_("The version of the event the change is based on (required when changing an event)."))
+
+    class Meta:
+        model = Event
+        fields = sorted(actions.EVENT_FIELDS) + ["version"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if self.instance is not None and "version" not in attrs:
+            raise serializers.ValidationError({"version": [_("Give the version of the event you changed.")]})
+        return attrs
+
+
+class RegistrationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Registration
+        fields = ["id", "event", "name", "organisation", "organisation_name", "contact", "attended"]
+        read_only_fields = fields
+
+
+class RegistrationWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Actor.objects.filter(region__in=["flanders", "brussels"]), required=False, allow_null=True,
+        help_text=_("Id of a Flemish or Brussels organisation of the registry."),
+        error_messages={"does_not_exist": _("No such organisation in the registry (it may have been deleted).")})
+    organisation_name = serializers.CharField(max_length=300, required=False, allow_blank=True,
+                                              help_text=_("The organisation as given, if not in the registry."))
+    contact = serializers.PrimaryKeyRelatedField(
+        queryset=Contact.objects.all(), required=False, allow_null=True,
+        help_text=_("Id of the participant's contact record, a contact of the organisation given."),
+        error_messages={"does_not_exist": _("No such contact (it may have been erased).")})
+
+
+class EventConflictSerializer(serializers.Serializer):
+    """A 409: someone else saved the event after the client read it."""
+
+    detail = serializers.CharField()
+    your_version = serializers.IntegerField()
+    current_version = serializers.IntegerField()
+    current = EventSerializer()
+    yours = serializers.JSONField()
+
+
+class EventEditConflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+    def __init__(self, conflict: actions.EditConflict, your_version, submitted, current):
+        super().__init__()
+        self.detail = {"detail": str(conflict), "your_version": your_version,
+                       "current_version": conflict.record.version, "current": current,
+                       "yours": dict(submitted.items()) if hasattr(submitted, "getlist") else submitted}
+
+
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input; a message per field. Nothing is written."),
+    401: OpenApiResponse(description="Not authenticated."),
+    403: OpenApiResponse(description="The user may not change this event or file it under this focus domain."),
+}
+
+
+class EventViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
+    """DIF-Days, deep dives, matchmaking events and info days. Public to read; VISD staff write."""
 
     serializer_class = EventSerializer
     filterset_fields = ["kind", "domain"]
     ordering_fields = ["date", "title"]
+    pagination_class = LimitOffsetPagination
+    schema = RoleAwareAutoSchema()
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    create_permission = staticmethod(permissions.can_create_programme_records)
 
     def get_queryset(self):
         return Event.objects.annotate(
@@ -37,3 +129,77 @@ class EventViewSet(HistoryMixin, ReadOnlyRegistryViewSet):
             survey_response_count=Count("survey_responses", distinct=True),
             survey_average=Avg("survey_responses__score"),
         ).order_by("pk")
+
+    def get_serializer_class(self):
+        if self.action in ("create", "partial_update"):
+            return EventWriteSerializer
+        return super().get_serializer_class()
+
+    def _check_domain(self, domain):
+        if not permissions.can_edit_programme_domain(self.request.user, domain):
+            raise exceptions.PermissionDenied(_("You may not file an event under this focus domain."))
+
+    def _output(self, event, status_code=status.HTTP_200_OK):
+        return Response(EventSerializer(self.get_queryset().get(pk=event.pk)).data, status=status_code)
+
+    @extend_schema(request=EventWriteSerializer, responses={201: EventSerializer, **ERRORS},
+                   summary="Record an event",
+                   description="VISD staff; a programme manager only in the focus domains of their portfolios "
+                   "(an event without a domain: any programme manager), as on the screens.")
+    def create(self, request, *args, **kwargs):
+        serializer = EventWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        values.pop("version", None)
+        self._check_domain(values.get("domain"))
+        try:
+            event = actions.create_event(values, acting_user=request.user)
+        except DjangoValidationError as error:
+            raise api_validation_error(error) from error
+        response = self._output(event, status.HTTP_201_CREATED)
+        response["Location"] = self.reverse_action("detail", args=[event.pk])
+        return response
+
+    @extend_schema(request=EventWriteSerializer,
+                   responses={200: EventSerializer, **ERRORS, 404: OpenApiResponse(description="No such event."),
+                              409: OpenApiResponse(EventConflictSerializer, description="The version is stale: "
+                                                   "someone else changed the event. Nothing was written.")},
+                   summary="Change an event",
+                   description="Send the fields to change and the `version` of the event you read.")
+    def partial_update(self, request, *args, **kwargs):
+        event = self.get_object()
+        serializer = EventWriteSerializer(event, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        version = values.pop("version")
+        if "domain" in values:
+            self._check_domain(values["domain"])
+        event = Event.objects.get(pk=event.pk)
+        try:
+            actions.update_event(event, values, acting_user=request.user, expected_version=version)
+        except actions.EditConflict as conflict:
+            current = EventSerializer(self.get_queryset().get(pk=event.pk)).data
+            raise EventEditConflict(conflict, version, request.data, current) from conflict
+        except DjangoValidationError as error:
+            raise api_validation_error(error) from error
+        return self._output(event)
+
+    @extend_schema(request=RegistrationWriteSerializer, responses={201: RegistrationSerializer, **ERRORS},
+                   summary="Register a participant for an event",
+                   description="Personal data: whoever may change the event (as on the screens). `contact` "
+                   "links the registration to the participant's contact record, so that their GDPR export "
+                   "and erasure cover it; it must be a contact of `organisation`. A full event is a 400.")
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def registrations(self, request, *args, **kwargs):
+        event = self.get_object()
+        serializer = RegistrationWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            registration = actions.register(
+                event, data["name"], organisation=data.get("organisation"),
+                organisation_name=data.get("organisation_name", ""), contact=data.get("contact"),
+                acting_user=request.user)
+        except DjangoValidationError as error:
+            raise api_validation_error(error) from error
+        return Response(RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)

@@ -15,13 +15,12 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from rest_framework import viewsets
 
 from visd.core import permissions
 from visd.core.api.schema import RoleAwareAutoSchema
-from visd.core.api.views import HistoryMixin, LimitOffsetPagination
+from visd.core.api.views import HistoryMixin, LimitOffsetPagination, api_validation_error
 from visd.taxonomy.models import Concept, Scheme
 
 from .. import actions
@@ -146,16 +145,6 @@ class VisdEditConflict(exceptions.APIException):
         }
 
 
-def _api_validation_error(error: DjangoValidationError) -> serializers.ValidationError:
-    """An action's ValidationError as a 400 with a message per field."""
-    if hasattr(error, "error_dict"):
-        detail = {(api_settings.NON_FIELD_ERRORS_KEY if key == "__all__" else key): messages
-                  for key, messages in error.message_dict.items()}
-    else:
-        detail = {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
-    return serializers.ValidationError(detail)
-
-
 ERRORS = {
     400: OpenApiResponse(description="Invalid input or a step the lifecycle does not allow; a message per field."),
     401: OpenApiResponse(description="Not authenticated."),
@@ -213,7 +202,7 @@ class VisdProjectViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         try:
             project = actions.create_project(values, acting_user=request.user, eu_projects=eu_projects)
         except DjangoValidationError as error:
-            raise _api_validation_error(error) from error
+            raise api_validation_error(error) from error
         response = self._output(project, status.HTTP_201_CREATED)
         response["Location"] = self.reverse_action("detail", args=[project.pk])
         return response
@@ -240,7 +229,7 @@ class VisdProjectViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         except actions.EditConflict as conflict:
             raise VisdEditConflict(conflict, version, request.data, self.get_serializer_context()) from conflict
         except DjangoValidationError as error:
-            raise _api_validation_error(error) from error
+            raise api_validation_error(error) from error
         return self._output(project)
 
     @extend_schema(request=VisdTransitionSerializer, responses={200: VisdProjectSerializer, **ERRORS, **CONFLICT},
@@ -262,7 +251,7 @@ class VisdProjectViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
             raise VisdEditConflict(conflict, data["version"], request.data, self.get_serializer_context()) \
                 from conflict
         except DjangoValidationError as error:
-            raise _api_validation_error(error) from error
+            raise api_validation_error(error) from error
         return self._output(project)
 
     @extend_schema(request=VisdPartnerWriteSerializer,
@@ -279,7 +268,7 @@ class VisdProjectViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
             partner = actions.add_partner(project, data["actor"], data["role"], data.get("budget_eur"),
                                           acting_user=request.user)
         except DjangoValidationError as error:
-            raise _api_validation_error(error) from error
+            raise api_validation_error(error) from error
         return Response(VisdPartnerSerializer(partner).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=VisdResultWriteSerializer,
@@ -296,7 +285,7 @@ class VisdProjectViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         try:
             result = actions.add_result(project, dict(serializer.validated_data), acting_user=request.user)
         except DjangoValidationError as error:
-            raise _api_validation_error(error) from error
+            raise api_validation_error(error) from error
         return Response(VisdResultSerializer(result).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: None, **ERRORS},
@@ -311,5 +300,5 @@ class VisdProjectViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         try:
             actions.remove_partner(project, int(partner_id), acting_user=request.user)
         except DjangoValidationError as error:
-            raise _api_validation_error(error) from error
+            raise api_validation_error(error) from error
         return Response(status=status.HTTP_204_NO_CONTENT)
