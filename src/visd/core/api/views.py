@@ -34,6 +34,22 @@ def api_validation_error(error: DjangoValidationError) -> serializers.Validation
     return serializers.ValidationError(detail)
 
 
+class StaleVersion(exceptions.APIException):
+    """A 409 for optimistic locking: the record changed since the client read it. The body holds
+    the message, both versions, the record as stored (``current``) and the request as sent
+    (``yours``), the two versions an edit page shows side by side. Nothing was written."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+    def __init__(self, message, your_version, current_version, current, submitted):
+        super().__init__()
+        if hasattr(submitted, "getlist"):  # a form-encoded request
+            submitted = dict(submitted.items())
+        self.detail = {"detail": str(message), "your_version": your_version, "current_version": current_version,
+                       "current": current, "yours": submitted}
+
+
 class LimitOffsetPagination(pagination.LimitOffsetPagination):
     """``?limit=&offset=`` with a ceiling, so one request cannot ask for the whole registry."""
 

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from visd.actors.models import Actor
 from visd.core import permissions
 from visd.core.api.schema import RoleAwareAutoSchema
-from visd.core.api.views import HistoryMixin, LimitOffsetPagination, api_validation_error
+from visd.core.api.views import HistoryMixin, LimitOffsetPagination, StaleVersion, api_validation_error
 from visd.stakeholders.models import Contact
 from visd.taxonomy.models import Concept, Scheme
 
@@ -91,17 +91,6 @@ class EventConflictSerializer(serializers.Serializer):
     current_version = serializers.IntegerField()
     current = EventSerializer()
     yours = serializers.JSONField()
-
-
-class EventEditConflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-
-    def __init__(self, conflict: actions.EditConflict, your_version, submitted, current):
-        super().__init__()
-        self.detail = {"detail": str(conflict), "your_version": your_version,
-                       "current_version": conflict.record.version, "current": current,
-                       "yours": dict(submitted.items()) if hasattr(submitted, "getlist") else submitted}
 
 
 ERRORS = {
@@ -179,7 +168,7 @@ class EventViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
             actions.update_event(event, values, acting_user=request.user, expected_version=version)
         except actions.EditConflict as conflict:
             current = EventSerializer(self.get_queryset().get(pk=event.pk)).data
-            raise EventEditConflict(conflict, version, request.data, current) from conflict
+            raise StaleVersion(conflict, version, conflict.record.version, current, request.data) from conflict
         except DjangoValidationError as error:
             raise api_validation_error(error) from error
         return self._output(event)

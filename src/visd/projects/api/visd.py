@@ -20,7 +20,7 @@ from rest_framework import viewsets
 
 from visd.core import permissions
 from visd.core.api.schema import RoleAwareAutoSchema
-from visd.core.api.views import HistoryMixin, LimitOffsetPagination, api_validation_error
+from visd.core.api.views import HistoryMixin, LimitOffsetPagination, StaleVersion, api_validation_error
 from visd.taxonomy.models import Concept, Scheme
 
 from .. import actions
@@ -128,23 +128,6 @@ class VisdConflictSerializer(serializers.Serializer):
     yours = serializers.JSONField(help_text=_("The request as sent, not saved."))
 
 
-class VisdEditConflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-
-    def __init__(self, conflict: actions.EditConflict, your_version, submitted, context):
-        super().__init__()
-        if hasattr(submitted, "getlist"):  # a form-encoded request
-            submitted = dict(submitted.items())
-        self.detail = {
-            "detail": str(conflict),
-            "your_version": your_version,
-            "current_version": conflict.record.version,
-            "current": VisdProjectSerializer(conflict.record, context=context).data,
-            "yours": submitted,
-        }
-
-
 ERRORS = {
     400: OpenApiResponse(description="Invalid input or a step the lifecycle does not allow; a message per field."),
     401: OpenApiResponse(description="Not authenticated."),
@@ -180,6 +163,10 @@ class VisdProjectViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
     def _check_domain(self, domain):
         if not permissions.can_edit_programme_domain(self.request.user, domain):
             raise exceptions.PermissionDenied(_("You may not file a project under this focus domain."))
+
+    def _stale(self, conflict, your_version, submitted) -> StaleVersion:
+        current = VisdProjectSerializer(conflict.record, context=self.get_serializer_context()).data
+        return StaleVersion(conflict, your_version, conflict.record.version, current, submitted)
 
     def _output(self, project, status_code=status.HTTP_200_OK):
         project = self.get_queryset().get(pk=project.pk) if permissions.can_view_visd_project(
@@ -227,7 +214,7 @@ class VisdProjectViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
             actions.update_project(project, values, acting_user=request.user, expected_version=version,
                                    eu_projects=eu_projects)
         except actions.EditConflict as conflict:
-            raise VisdEditConflict(conflict, version, request.data, self.get_serializer_context()) from conflict
+            raise self._stale(conflict, version, request.data) from conflict
         except DjangoValidationError as error:
             raise api_validation_error(error) from error
         return self._output(project)
@@ -248,8 +235,7 @@ class VisdProjectViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
             actions.change_status(project, data["status"], on=data.get("date"), acting_user=request.user,
                                   expected_version=data["version"])
         except actions.EditConflict as conflict:
-            raise VisdEditConflict(conflict, data["version"], request.data, self.get_serializer_context()) \
-                from conflict
+            raise self._stale(conflict, data["version"], request.data) from conflict
         except DjangoValidationError as error:
             raise api_validation_error(error) from error
         return self._output(project)
