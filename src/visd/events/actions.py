@@ -22,7 +22,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ERASED_NAME, Event, Registration, SurveyResponse
+from .models import ERASED_NAME, Event, Registration, SurveyResponse, ended_before
 
 EVENT_FIELDS = frozenset({"title", "kind", "date", "end_date", "domain", "location", "description", "capacity"})
 MAX_RESPONSES_AT_ONCE = 1000
@@ -309,8 +309,7 @@ def registrations_past_retention(days: int, today=None):
     contact is part of that person's record in the stakeholder register, kept on the register's legal
     basis and erased with the contact."""
     cutoff = (today or timezone.localdate()) - datetime.timedelta(days=days)
-    ended = Q(event__end_date__lt=cutoff) | Q(event__end_date__isnull=True, event__date__lt=cutoff)
-    return (Registration.objects.filter(ended, contact__isnull=True)
+    return (Registration.objects.filter(ended_before(cutoff, "event__"), contact__isnull=True)
             .exclude(name=ERASED_NAME, organisation_name="")
             .select_related("event", "organisation").order_by("event__date", "pk"))
 

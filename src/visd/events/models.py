@@ -17,6 +17,14 @@ class EventKind(models.TextChoices):
     INFO_DAY = "info_day", _("Info day")
 
 
+def ended_before(cutoff, prefix: str = "") -> models.Q:
+    """Events whose last day (``end_date``, else ``date``) lies before ``cutoff``; ``prefix`` is the
+    path to the event from the model queried (``"event__"`` for registrations). The one definition
+    of "over" that both retention rules use."""
+    return (models.Q(**{f"{prefix}end_date__lt": cutoff})
+            | models.Q(**{f"{prefix}end_date__isnull": True, f"{prefix}date__lt": cutoff}))
+
+
 class Event(RegistryModel):
     title = models.CharField(_("title"), max_length=300)
     kind = models.CharField(_("kind"), max_length=16, choices=EventKind.choices)

@@ -350,13 +350,13 @@ def contacts_past_retention(days: int, today=None):
     (default: today): their record was last changed, their consent dated, their last interaction
     held and the last event they registered for ended before that cutoff, and no follow-up with them
     is still open. Any of these renews the period: a contact the office still works with is kept."""
-    from visd.events.models import Registration
+    from visd.events.models import Registration, ended_before
 
     cutoff = (today or timezone.localdate()) - datetime.timedelta(days=days)
     recent_interaction = Interaction.objects.filter(contacts=models.OuterRef("pk")).filter(
         Q(date__gte=cutoff) | (Q(follow_up_done=False) & ~Q(follow_up="")))
-    recent_event = Registration.objects.filter(contact=models.OuterRef("pk")).filter(
-        Q(event__end_date__gte=cutoff) | Q(event__end_date__isnull=True, event__date__gte=cutoff))
+    recent_event = Registration.objects.filter(contact=models.OuterRef("pk")).exclude(
+        ended_before(cutoff, "event__"))
     return (Contact.objects.filter(updated_at__date__lt=cutoff)
             .exclude(consent_date__gte=cutoff)
             .exclude(models.Exists(recent_interaction))
