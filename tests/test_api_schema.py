@@ -61,6 +61,9 @@ def test_the_schema_documents_who_may_read_anonymously(api_schema):
     assert {} in paths["/api/actors/"]["get"]["security"]
     assert {} not in paths["/api/contacts/"]["get"]["security"]
     assert {} not in paths["/api/actors/"]["post"]["security"]
+    # an event is public, the names of its registrations are not
+    assert {} in paths["/api/events/{id}/"]["get"]["security"]
+    assert {} not in paths["/api/events/{id}/registrations/"]["get"]["security"]
 
 
 @pytest.fixture
@@ -76,6 +79,23 @@ def visd_project(registry, admin_headers):  # noqa: F811  (the fixture imported 
                                      acting_user=administrator)
     actions.add_partner(project, registry["orbitix"], "lead", acting_user=administrator)
     return project
+
+
+@pytest.fixture
+def event(registry, admin_headers):  # noqa: F811  (the fixture imported above)
+    """One event that has taken place, with a registration, so its change, registrations, attendance
+    and survey operations are fuzzed on a real record rather than only meeting 404."""
+    import datetime
+
+    from django.contrib.auth import get_user_model
+
+    from visd.events import actions
+
+    administrator = get_user_model().objects.get(username="schema-admin")
+    event = actions.create_event({"title": "Schema DIF-Day", "kind": "dif_day", "date": datetime.date(2025, 6, 5)},
+                                 acting_user=administrator)
+    actions.register(event, "Schema Deelnemer", acting_user=administrator)
+    return event
 
 
 FUZZED_METHODS = {"GET", "POST", "PATCH"}
@@ -105,7 +125,7 @@ def path_parameters_for(operation, headers):
 
 
 @pytest.mark.slow
-def test_no_operation_fails_with_a_server_error(api_schema, admin_headers, visd_project):
+def test_no_operation_fails_with_a_server_error(api_schema, admin_headers, visd_project, event):
     """Property-based run over every GET, POST and PATCH operation: reads both anonymously and as an
     administrator, writes as an administrator (deletes are left out: they would empty the dataset).
     Every failing operation is reported, not just the first."""

@@ -1,6 +1,9 @@
-"""The write API of events (/api/events/): create, partial update with the version read, and
-registrations go through visd.events.actions with the permissions of the screens; bad input is a 400
-and a stale version a 409, and nothing is written."""
+"""The write API of events (/api/events/): create, partial update with the version read,
+registrations (and their list, for those who may change the event), attendance and survey answers go
+through visd.events.actions with the permissions of the screens; bad input is a 400 and a stale
+version a 409, and nothing is written."""
+
+import datetime
 
 import pytest
 from programme_world import *  # noqa: F401,F403
@@ -107,3 +110,184 @@ def test_event_writes_follow_the_roles_of_the_screens(programme, world, users):
     # deleting and replacing are not offered
     assert api_as(users["director"]).delete(f"/api/events/{event.pk}/").status_code == 405
     assert api_as(users["director"]).put(f"/api/events/{event.pk}/", maritime, format="json").status_code == 405
+
+
+# --- attendance and survey answers (POST <id>/attendance/, <id>/survey-responses/) ----------------
+
+def _state(event):
+    """Everything attendance and survey writes touch: the attended flags, the survey answers, and the
+    history rows of both."""
+    from visd.events.models import SurveyResponse
+
+    return (sorted(event.registrations.values_list("pk", "attended")),
+            sorted(event.survey_responses.values_list("pk", "score", "comment")),
+            Registration.history.filter(event_id=event.pk).count(),
+            SurveyResponse.history.filter(event_id=event.pk).count())
+
+
+def _register(event, *names, by):
+    from visd.events import actions
+
+    return [actions.register(event, name, acting_user=by) for name in names]
+
+
+def test_attendance_is_set_and_changed_again_through_the_api(programme, users):
+    pm = users["pm_of_a"]
+    api = api_as(pm)
+    event = programme.event
+    griet, piet, an = _register(event, "Griet", "Piet", "An", by=users["coordinator"])
+    # the registrations, with the ids attendance takes
+    listed = api.get(f"/api/events/{event.pk}/registrations/")
+    assert listed.status_code == 200, listed.json()
+    assert [(r["id"], r["name"], r["attended"]) for r in listed.json()] == [
+        (an.pk, "An", False), (griet.pk, "Griet", False), (piet.pk, "Piet", False)]
+    url = f"/api/events/{event.pk}/attendance/"
+    first = api.post(url, {"attended": [griet.pk, piet.pk]}, format="json")
+    assert first.status_code == 200, first.json()
+    assert (first.json()["id"], first.json()["registration_count"], first.json()["attended_count"]) == (event.pk, 3, 2)
+    assert api.get(f"/api/events/{event.pk}/").json()["attended_count"] == 2
+    # sent again with changes: Piet did not come after all, An did; the others are marked absent
+    second = api.post(url, {"attended": [griet.pk, an.pk]}, format="json")
+    assert second.status_code == 200 and second.json()["attended_count"] == 2
+    assert dict(event.registrations.values_list("name", "attended")) == {"Griet": True, "Piet": False, "An": True}
+    assert {r["name"]: r["attended"] for r in api.get(f"/api/events/{event.pk}/registrations/").json()} == {
+        "Griet": True, "Piet": False, "An": True}
+    # nobody came
+    assert api.post(url, {"attended": []}, format="json").json()["attended_count"] == 0
+    assert not event.registrations.filter(attended=True).exists()
+    assert api.get(f"/api/events/{event.pk}/").json()["attended_count"] == 0
+    # the history says who changed the attendance
+    piet_history = piet.history.order_by("history_date", "history_id")
+    assert [(row.attended, row.history_user) for row in piet_history] == [
+        (False, users["coordinator"]), (True, pm), (False, pm)]
+    # the registrations POST still works next to the GET
+    added = api.post(f"/api/events/{event.pk}/registrations/", {"name": "Laatkomer"}, format="json")
+    assert added.status_code == 201 and added.json()["attended"] is False
+    assert len(api.get(f"/api/events/{event.pk}/registrations/").json()) == 4
+
+
+def test_survey_answers_are_recorded_and_averaged_through_the_api(programme, users):
+    pm = users["pm_of_a"]
+    api = api_as(pm)
+    event = programme.event
+    url = f"/api/events/{event.pk}/survey-responses/"
+    tally = api.post(url, {"score": 5, "number": 3, "comment": "  Top  "}, format="json")
+    assert tally.status_code == 201, tally.json()
+    assert (tally.json()["survey_response_count"], tally.json()["survey_average"]) == (3, 5.0)
+    one = api.post(url, {"score": 2}, format="json")  # number defaults to one, comment to none
+    assert one.status_code == 201, one.json()
+    assert (one.json()["survey_response_count"], one.json()["survey_average"]) == (4, 4.25)
+    shown = api.get(f"/api/events/{event.pk}/").json()
+    assert (shown["survey_response_count"], shown["survey_average"]) == (4, 4.25)
+    answers = list(event.survey_responses.order_by("pk"))
+    assert [(a.score, a.comment) for a in answers] == [(5, "Top"), (5, ""), (5, ""), (2, "")]
+    assert {a.history.get().history_user for a in answers} == {pm}
+
+
+def test_bad_attendance_is_400_and_changes_nothing(programme, users):
+    from visd.events import actions
+
+    pm = users["pm_of_a"]
+    api = api_as(pm)
+    event = programme.event
+    griet, piet = _register(event, "Griet", "Piet", by=pm)
+    actions.set_attendance(event, [griet.pk], acting_user=pm)
+    (other,) = _register(programme.cyber_event, "Ander", by=users["director"])
+    future = actions.create_event({"title": "Later", "kind": "info_day", "date": datetime.date(2099, 1, 1)},
+                                  acting_user=pm)
+    (later,) = _register(future, "Vroege vogel", by=pm)
+    url = f"/api/events/{event.pk}/attendance/"
+    cases = [
+        (url, {"attended": [piet.pk, other.pk]}, "not (or no longer) part of this event"),  # another event's
+        (url, {"attended": [piet.pk, 999999]}, "not (or no longer) part of this event"),
+        (url, {}, "required"),
+        (url, {"attended": piet.pk}, "list"),
+        (url, {"attended": ["Piet"]}, "valid integer"),
+        (url, {"attended": [0]}, "greater than or equal to 1"),
+        (url, {"attended": None}, "null"),
+        (f"/api/events/{future.pk}/attendance/", {"attended": [later.pk]}, "has not taken place yet"),
+    ]
+    states = [_state(e) for e in (event, programme.cyber_event, future)]
+    for target, payload, message in cases:
+        response = api.post(target, payload, format="json")
+        assert response.status_code == 400 and "attended" in response.json(), (payload, response.json())
+        assert message in str(response.json()["attended"]), (payload, response.json())
+    assert [_state(e) for e in (event, programme.cyber_event, future)] == states
+    assert dict(event.registrations.values_list("name", "attended")) == {"Griet": True, "Piet": False}
+
+
+def test_bad_survey_answers_are_400_and_change_nothing(programme, users):
+    from visd.events import actions
+
+    pm = users["pm_of_a"]
+    api = api_as(pm)
+    event = programme.event
+    actions.record_survey_responses(event, 4, acting_user=pm)
+    future = actions.create_event({"title": "Later", "kind": "info_day", "date": datetime.date(2099, 1, 1)},
+                                  acting_user=pm)
+    url = f"/api/events/{event.pk}/survey-responses/"
+    cases = [
+        (url, {"score": 6}, "score", "A score is between 1 and 5."),
+        (url, {"score": 0}, "score", "A score is between 1 and 5."),
+        (url, {"score": "goed"}, "score", "valid integer"),
+        (url, {"number": 2}, "score", "required"),
+        (url, {"score": 4, "number": 0}, "number", "greater than or equal to 1"),
+        (url, {"score": 4, "number": 1001}, "number", "less than or equal to 1000"),
+        (url, {"score": 4, "comment": "nul\x00byte"}, "comment", "Null characters"),
+        (f"/api/events/{future.pk}/survey-responses/", {"score": 4}, "score", "The event has not taken place yet."),
+    ]
+    states = [_state(e) for e in (event, future)]
+    for target, payload, field, message in cases:
+        response = api.post(target, payload, format="json")
+        assert response.status_code == 400 and field in response.json(), (payload, response.json())
+        assert message in response.json()[field][0], (payload, response.json())
+    assert [_state(e) for e in (event, future)] == states
+    assert api.get(f"/api/events/{event.pk}/").json()["survey_response_count"] == 1
+
+
+@pytest.mark.parametrize("who, allowed", [
+    ("pm_of_a", True), ("director", True), ("coordinator", True),
+    ("pm_other", False), ("actor_user_a", False), ("no_role", False), ("anonymous", False),
+])
+def test_attendance_survey_and_registration_list_follow_the_roles_of_the_screens(programme, users, who, allowed):
+    """As on the screens: whoever may change the event (management, the programme manager of its
+    domain). The names of the registrations only to them, too."""
+    from visd.events import actions
+
+    event = programme.event  # maritime: pm_of_a's portfolio
+    (griet,) = _register(event, "Griet", by=users["director"])
+    api = api_as(users[who])
+    before = _state(event)
+    listed = api.get(f"/api/events/{event.pk}/registrations/")
+    attendance = api.post(f"/api/events/{event.pk}/attendance/", {"attended": [griet.pk]}, format="json")
+    if not allowed:
+        refused = (401,) if who == "anonymous" else (403,)
+        assert listed.status_code in refused and "Griet" not in listed.content.decode()
+        assert attendance.status_code in refused
+        survey = api.post(f"/api/events/{event.pk}/survey-responses/", {"score": 1}, format="json")
+        assert survey.status_code in refused
+        assert _state(event) == before
+        # the event and its counts stay public
+        assert api.get(f"/api/events/{event.pk}/").json()["registration_count"] == 1
+        return
+    assert listed.status_code == 200 and [r["name"] for r in listed.json()] == ["Griet"]
+    assert attendance.status_code == 200 and attendance.json()["attended_count"] == 1
+    survey = api.post(f"/api/events/{event.pk}/survey-responses/", {"score": 1}, format="json")
+    assert survey.status_code == 201
+    griet.refresh_from_db()
+    assert griet.attended and griet.history.latest("history_date").history_user == users[who]
+    assert event.survey_responses.get().history.get().history_user == users[who]
+    # a domainless event (a DIF-Day for all domains): any programme manager
+    if who == "pm_of_a":
+        dif_day = actions.create_event({"title": "DIF-Day", "kind": "dif_day", "date": datetime.date(2025, 11, 5)},
+                                       acting_user=users["director"])
+        other = api_as(users["pm_other"])
+        assert other.get(f"/api/events/{dif_day.pk}/registrations/").status_code == 200
+        assert other.post(f"/api/events/{dif_day.pk}/survey-responses/", {"score": 3}, format="json").status_code == 201
+
+
+def test_unknown_events_are_404(programme, users):
+    api = api_as(users["director"])
+    assert api.get("/api/events/999999/registrations/").status_code == 404
+    assert api.post("/api/events/999999/attendance/", {"attended": []}, format="json").status_code == 404
+    assert api.post("/api/events/999999/survey-responses/", {"score": 3}, format="json").status_code == 404

@@ -1,11 +1,12 @@
 """API of events with their attendance and survey summary (no names in the event itself:
-registrations are VISD staff only).
+registrations are personal data).
 
-Writes (create, partial update, registrations) call the same functions as the screens,
-``visd.events.actions``, with the same permission checks (``visd.core.permissions``): VISD staff
-create events, a programme manager only in the focus domains of their portfolios; whoever may change
-an event may register people for it. A PATCH carries the ``version`` the client read, as the web
-form does; a stale one is a 409 and nothing is written."""
+Writes (create, partial update, registrations, attendance, survey answers) call the same functions
+as the screens, ``visd.events.actions``, with the same permission checks (``visd.core.permissions``):
+VISD staff create events, a programme manager only in the focus domains of their portfolios; whoever
+may change an event may register people for it, list its registrations (``GET <id>/registrations/``,
+the ids that attendance needs), mark attendance and record survey answers. A PATCH carries the
+``version`` the client read, as the web form does; a stale one is a 409 and nothing is written."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Avg, Count, Q
@@ -83,6 +84,24 @@ class RegistrationWriteSerializer(serializers.Serializer):
         error_messages={"does_not_exist": _("No such contact (it may have been erased).")})
 
 
+class AttendanceSerializer(serializers.Serializer):
+    attended = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1), allow_empty=True,
+        help_text=_("Ids of the event's registrations whose participant attended; every other registration "
+                    "of the event is marked absent. An empty list marks everyone absent."))
+
+
+class SurveyResponsesSerializer(serializers.Serializer):
+    score = serializers.IntegerField(
+        min_value=1, max_value=5, help_text=_("Satisfaction from 1 (very dissatisfied) to 5 (very satisfied)."),
+        error_messages={"min_value": _("A score is between 1 and 5."), "max_value": _("A score is between 1 and 5.")})
+    number = serializers.IntegerField(
+        min_value=1, max_value=actions.MAX_RESPONSES_AT_ONCE, default=1,
+        help_text=_("How many answers gave this score (a tally of paper forms)."))
+    comment = serializers.CharField(required=False, allow_blank=True, default="",
+                                    help_text=_("A comment, stored with the first of these answers."))
+
+
 class EventConflictSerializer(serializers.Serializer):
     """A 409: someone else saved the event after the client read it."""
 
@@ -98,6 +117,7 @@ ERRORS = {
     401: OpenApiResponse(description="Not authenticated."),
     403: OpenApiResponse(description="The user may not change this event or file it under this focus domain."),
 }
+NOT_FOUND = {404: OpenApiResponse(description="No such event.")}
 
 
 class EventViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
@@ -173,14 +193,31 @@ class EventViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
             raise api_validation_error(error) from error
         return self._output(event)
 
-    @extend_schema(request=RegistrationWriteSerializer, responses={201: RegistrationSerializer, **ERRORS},
+    @extend_schema(methods=["GET"], request=None, auth=[{"tokenAuth": []}, {"cookieAuth": []}],  # never anonymous
+                   responses={200: RegistrationSerializer(many=True),
+                              401: ERRORS[401], 403: OpenApiResponse(description="The user may not change this "
+                                                                     "event, so may not see who registered."),
+                              **NOT_FOUND},
+                   summary="Registrations of an event",
+                   description="Personal data: only whoever may change the event (management; the programme "
+                   "manager of its domain; any programme manager for an event without a domain). All "
+                   "registrations of the event, erased ones too (their name is \"[erased]\"), by name; their ids "
+                   "are what `attendance/` takes.")
+    @extend_schema(methods=["POST"], request=RegistrationWriteSerializer,
+                   responses={201: RegistrationSerializer, **ERRORS, **NOT_FOUND},
                    summary="Register a participant for an event",
                    description="Personal data: whoever may change the event (as on the screens). `contact` "
                    "links the registration to the participant's contact record, so that their GDPR export "
                    "and erasure cover it; it must be a contact of `organisation`. A full event is a 400.")
-    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
     def registrations(self, request, *args, **kwargs):
         event = self.get_object()
+        if request.method == "GET":
+            if not permissions.can_change(request.user, event):
+                self.permission_denied(request, message=_("Only those who may change this event see its "
+                                                          "registrations."))
+            registrations = event.registrations.order_by("name", "pk")
+            return Response(RegistrationSerializer(registrations, many=True).data)
         serializer = RegistrationWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -192,3 +229,44 @@ class EventViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         except DjangoValidationError as error:
             raise api_validation_error(error) from error
         return Response(RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AttendanceSerializer, responses={200: EventSerializer, **ERRORS, **NOT_FOUND},
+                   summary="Record who attended an event",
+                   description="Whoever may change the event (as on the screens), once it has taken place. "
+                   "`attended` lists the ids of the registrations whose participant came (see `GET "
+                   "registrations/`); all other registrations of the event are marked absent, so sending the "
+                   "list again with changes corrects it. The answer is the event as `GET /api/events/<id>/` "
+                   "gives it, with the new `attended_count`. An event still to come, or an id that is not a "
+                   "registration of this event, is a 400 and nothing is written.")
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def attendance(self, request, *args, **kwargs):
+        event = self.get_object()
+        serializer = AttendanceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            actions.set_attendance(event, serializer.validated_data["attended"], acting_user=request.user)
+        except DjangoValidationError as error:
+            raise api_validation_error(error) from error
+        return self._output(event)
+
+    @extend_schema(request=SurveyResponsesSerializer, responses={201: EventSerializer, **ERRORS, **NOT_FOUND},
+                   summary="Record satisfaction survey answers",
+                   description="Whoever may change the event (as on the screens), once it has taken place: "
+                   "`number` answers with `score` (default one; a tally of paper forms), anonymous. The "
+                   "answer is the event as `GET /api/events/<id>/` gives it, with the new "
+                   "`survey_response_count` and `survey_average`. A score outside 1-5, a number outside "
+                   f"1-{actions.MAX_RESPONSES_AT_ONCE} or an event still to come is a 400 and nothing is "
+                   "written.")
+    @action(detail=True, methods=["post"], url_path="survey-responses", filter_backends=[],
+            pagination_class=None)
+    def survey_responses(self, request, *args, **kwargs):
+        event = self.get_object()
+        serializer = SurveyResponsesSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            actions.record_survey_responses(event, data["score"], data["number"], data["comment"],
+                                            acting_user=request.user)
+        except DjangoValidationError as error:
+            raise api_validation_error(error) from error
+        return self._output(event, status.HTTP_201_CREATED)
