@@ -94,3 +94,54 @@ def test_api_gives_counts_and_survey_average_without_names(client, programme, us
     assert data["registration_count"] == 3 and data["survey_response_count"] == 2
     assert data["survey_average"] == 3.5
     assert "A" not in str(data.values())
+
+
+def test_two_attendance_saves_at_the_same_moment_apply_one_after_the_other(transactional_db, programme, users):
+    """The second save reads the registrations only after the first one has committed (the event's
+    row lock; IMMEDIATE transactions on SQLite), so the result is the second list, whole, and never
+    a mix of both. Runs in the PostgreSQL pass of ``make test``: the SQLite test database lives in
+    memory with a shared cache, where a second writer is refused at once instead of waiting."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        pytest.skip("needs a database where a second writer waits for the first (PostgreSQL, or a SQLite file)")
+
+    from visd.events import actions
+    from visd.events.models import Registration
+
+    event, director = programme.event, users["director"]
+    first, second, third = (Registration.objects.create(event=event, name=name) for name in ("An", "Bo", "Cas"))
+    in_first_save, go_on, errors = threading.Event(), threading.Event(), []
+    real_save = Registration.save
+
+    def pausing_save(self, *args, **kwargs):
+        if threading.current_thread().name == "first" and not in_first_save.is_set():
+            in_first_save.set()  # the first save has read the registrations and holds its transaction
+            go_on.wait(10)
+        return real_save(self, *args, **kwargs)
+
+    def save_attendance(ids):
+        try:
+            actions.set_attendance(event, ids, acting_user=director)
+        except Exception as error:  # noqa: BLE001  (reported by the test)
+            errors.append(error)
+        finally:
+            connection.close()
+
+    Registration.save = pausing_save
+    try:
+        one = threading.Thread(target=save_attendance, args=([first.pk, second.pk],), name="first")
+        two = threading.Thread(target=save_attendance, args=([second.pk, third.pk],), name="second")
+        one.start()
+        assert in_first_save.wait(10)
+        two.start()
+        two.join(0.5)  # the second save waits for the first one's lock (it cannot finish before)
+        go_on.set()
+        one.join(20)
+        two.join(20)
+    finally:
+        Registration.save = real_save
+    assert not errors, errors
+    assert set(event.registrations.filter(attended=True).values_list("name", flat=True)) == {"Bo", "Cas"}

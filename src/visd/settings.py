@@ -117,6 +117,12 @@ DATABASES = {
         conn_max_age=int(os.environ.get("VISD_DB_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite ignores SELECT ... FOR UPDATE, which the actions use to serialise a read-check-write
+    # (a duplicate result, a full event, attendance). IMMEDIATE takes the write lock when the
+    # transaction begins instead of at its first write, so two such transactions run one after the
+    # other here too; the timeout is how long the second one waits for the first.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

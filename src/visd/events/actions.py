@@ -110,11 +110,14 @@ def set_attendance(event: Event, attended_ids: Iterable[int], *, acting_user) ->
     number attended. Ids of other events' registrations are refused."""
     _require_held(event, "attended")
     attended_ids = set(attended_ids)
-    registrations = list(event.registrations.all())
-    foreign = attended_ids - {r.pk for r in registrations}
-    if foreign:
-        raise ValidationError({"attended": [_("Some registrations are not (or no longer) part of this event.")]})
     with transaction.atomic():
+        # under the event's row lock, so that two saves at the same moment apply one after the other,
+        # each whole, instead of a mix of both
+        Event.objects.select_for_update().filter(pk=event.pk).first()
+        registrations = list(event.registrations.all())
+        foreign = attended_ids - {r.pk for r in registrations}
+        if foreign:
+            raise ValidationError({"attended": [_("Some registrations are not (or no longer) part of this event.")]})
         for registration in registrations:
             attended = registration.pk in attended_ids
             if registration.attended != attended:
