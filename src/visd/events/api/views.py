@@ -4,8 +4,9 @@ registrations are personal data).
 Writes (create, partial update, registrations, attendance, survey answers) call the same functions
 as the screens, ``visd.events.actions``, with the same permission checks (``visd.core.permissions``):
 VISD staff create events, a programme manager only in the focus domains of their portfolios; whoever
-may change an event may register people for it, list its registrations (``GET <id>/registrations/``,
-the ids that attendance needs), mark attendance and record survey answers. A PATCH carries the
+may change an event may register people for it, mark attendance and record survey answers. VISD
+staff see the registrations (``GET <id>/registrations/``, the ids that attendance needs), as on the
+event's page. A PATCH carries the
 ``version`` the client read, as the web form does; a stale one is a 409 and nothing is written."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -195,13 +196,11 @@ class EventViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(methods=["GET"], request=None, auth=[{"tokenAuth": []}, {"cookieAuth": []}],  # never anonymous
                    responses={200: RegistrationSerializer(many=True),
-                              401: ERRORS[401], 403: OpenApiResponse(description="The user may not change this "
-                                                                     "event, so may not see who registered."),
+                              401: ERRORS[401], 403: OpenApiResponse(description="The user is not VISD staff, so "
+                                                                     "may not see who registered."),
                               **NOT_FOUND},
                    summary="Registrations of an event",
-                   description="Personal data: only whoever may change the event (management; the programme "
-                   "manager of its domain; any programme manager for an event without a domain). All "
-                   "registrations of the event, erased ones too (their name is \"[erased]\"), by name; their ids "
+                   description="Personal data: VISD staff only, as on the event's page. All registrations of the event, erased ones too (their name is \"[erased]\"), by name; their ids "
                    "are what `attendance/` takes.")
     @extend_schema(methods=["POST"], request=RegistrationWriteSerializer,
                    responses={201: RegistrationSerializer, **ERRORS, **NOT_FOUND},
@@ -213,9 +212,8 @@ class EventViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
     def registrations(self, request, *args, **kwargs):
         event = self.get_object()
         if request.method == "GET":
-            if not permissions.can_change(request.user, event):
-                self.permission_denied(request, message=_("Only those who may change this event see its "
-                                                          "registrations."))
+            if not permissions.can_view_event_registrations(request.user):  # the event page's rule
+                self.permission_denied(request, message=_("Only VISD staff see who registered for an event."))
             registrations = event.registrations.order_by("name", "pk")
             return Response(RegistrationSerializer(registrations, many=True).data)
         serializer = RegistrationWriteSerializer(data=request.data)
