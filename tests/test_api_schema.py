@@ -98,6 +98,23 @@ def event(registry, admin_headers):  # noqa: F811  (the fixture imported above)
     return event
 
 
+@pytest.fixture
+def roadmap(registry, admin_headers):  # noqa: F811  (the fixture imported above)
+    """One draft roadmap with an introduction and an item, so its change, publish and item operations
+    (and their 409) are fuzzed on a real record rather than only meeting 404."""
+    from django.contrib.auth import get_user_model
+
+    from visd.roadmaps import actions
+
+    administrator = get_user_model().objects.get(username="schema-admin")
+    draft = actions.start_version(registry["space"], acting_user=administrator)
+    actions.update_roadmap(draft, {"introduction": "Schema roadmap"}, acting_user=administrator,
+                           expected_revision=None)
+    actions.add_item(draft, {"kind": "technology", "title": "Schema item", "start_year": 2026, "end_year": 2030},
+                     acting_user=administrator)
+    return draft
+
+
 FUZZED_METHODS = {"GET", "POST", "PATCH"}
 FUZZ_SETTINGS = settings(
     max_examples=25, deadline=None, database=None, derandomize=True, phases=[Phase.generate, Phase.shrink],
@@ -125,7 +142,7 @@ def path_parameters_for(operation, headers):
 
 
 @pytest.mark.slow
-def test_no_operation_fails_with_a_server_error(api_schema, admin_headers, visd_project, event):
+def test_no_operation_fails_with_a_server_error(api_schema, admin_headers, visd_project, event, roadmap):
     """Property-based run over every GET, POST and PATCH operation: reads both anonymously and as an
     administrator, writes as an administrator (deletes are left out: they would empty the dataset).
     Every failing operation is reported, not just the first."""

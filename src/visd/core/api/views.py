@@ -37,16 +37,19 @@ def api_validation_error(error: DjangoValidationError) -> serializers.Validation
 class StaleVersion(exceptions.APIException):
     """A 409 for optimistic locking: the record changed since the client read it. The body holds
     the message, both versions, the record as stored (``current``) and the request as sent
-    (``yours``), the two versions an edit page shows side by side. Nothing was written."""
+    (``yours``), the two versions an edit page shows side by side. Nothing was written.
+    ``field`` names the record's locking field (``version``, or ``revision`` for roadmaps, whose
+    ``version`` is the roadmap's version number): the body then holds ``your_<field>`` and
+    ``current_<field>``."""
 
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
 
-    def __init__(self, message, your_version, current_version, current, submitted):
+    def __init__(self, message, your_version, current_version, current, submitted, *, field="version"):
         super().__init__()
         if hasattr(submitted, "getlist"):  # a form-encoded request
             submitted = dict(submitted.items())
-        self.detail = {"detail": str(message), "your_version": your_version, "current_version": current_version,
+        self.detail = {"detail": str(message), f"your_{field}": your_version, f"current_{field}": current_version,
                        "current": current, "yours": submitted}
 
 
