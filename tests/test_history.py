@@ -3,6 +3,7 @@ records they may not see, records that do not exist, and models without a histor
 
 import pytest
 from django.urls import reverse
+from programme_world import *  # noqa: F403 (fixtures)
 from stakeholder_world import *  # noqa: F403 (fixtures)
 
 from visd.core import history
@@ -128,3 +129,47 @@ def test_display_value_formats_what_a_reader_expects():
         assert history.display_value(Actor._meta.get_field("kind"), "company") == "Company"
         assert history.display_value(Actor._meta.get_field("kind"), "retired-code") == "retired-code"
         assert history.display_value(Actor._meta.get_field("other_pics"), ["123456789"]) == "['123456789']"
+
+
+def test_decisions_recorded_by_the_actions_are_in_the_history_and_lock_counters_are_not(client, programme, world,
+                                                                                         users):
+    """A lifecycle step, a publication: fields no form edits, set by the actions, are exactly what an
+    audit trail is for; the page and the API both show them. The lost-update counters, raised on
+    every save, are left out."""
+    import datetime
+
+    from rest_framework.test import APIClient
+
+    from visd.projects import actions as project_actions
+    from visd.roadmaps import actions as roadmap_actions
+
+    director = users["director"]
+    project = programme.flagship  # approved on 2025-03-01
+    project_actions.change_status(project, "running", on=datetime.date(2025, 4, 1), acting_user=director,
+                                  expected_version=None)
+    client.force_login(director)
+    newest = client.get(history_url(project), HTTP_ACCEPT_LANGUAGE="en").context["versions"][0]
+    assert {(c.label, c.old, c.new) for c in newest.changes} == {("status", "Approved", "Running"),
+                                                                  ("start date", "–", "April 1, 2025")}
+    assert newest.user == director
+    api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    api.force_authenticate(director)
+    entries = api.get(f"/api/visd-projects/{project.pk}/history/").json()["results"]
+    assert sorted(entries[0]["changes"], key=lambda c: c["field"]) == [
+        {"field": "start_date", "old": None, "new": "2025-04-01"},
+        {"field": "status", "old": "approved", "new": "running"}]
+    assert not any(c["field"] == "version" for entry in entries for c in entry["changes"])
+    assert any(c["field"] == "decided_on" and c["new"] == "2025-03-01" for entry in entries for c in entry["changes"])
+
+    draft = programme.draft
+    draft.introduction = "Visie"
+    draft.save()
+    roadmap_actions.add_item(draft, {"kind": "project", "title": "Demonstrator", "start_year": 2026,
+                                     "end_year": 2027}, acting_user=director)
+    roadmap_actions.publish(draft, acting_user=director)
+    newest = client.get(history_url(draft), HTTP_ACCEPT_LANGUAGE="en").context["versions"][0]
+    assert {c.label for c in newest.changes} == {"status", "published on"}
+    assert [c.new for c in newest.changes if c.label == "status"] == ["Published"]
+    entries = api.get(f"/api/roadmaps/{draft.pk}/history/").json()["results"]
+    assert {c["field"] for c in entries[0]["changes"]} == {"status", "published_on"}
+    assert not any(c["field"] == "revision" for entry in entries for c in entry["changes"])

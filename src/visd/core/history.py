@@ -15,7 +15,8 @@ from simple_history.utils import get_m2m_reverse_field_name
 
 from .models import RegistryModel
 
-#: Bookkeeping that changes on every save and says nothing a reader needs.
+#: Bookkeeping that changes on every save and says nothing a reader needs. A model adds its own
+#: (an optimistic-lock counter, say) in ``history_hidden_fields``.
 NOISE_FIELDS = frozenset({"created_at", "updated_at"})
 
 EMPTY = "–"
@@ -61,32 +62,66 @@ def display_value(model_field: models.Field, value) -> str:
     return str(value)
 
 
+def shown_fields(model: type[models.Model], row) -> set[str]:
+    """The fields a history shows, of ``row`` (a historical row of ``model``): every tracked field
+    and many-to-many link, also those no form edits (a lifecycle status, a publication date, who
+    entered a figure), which is where the actions record their decisions; not the primary key, the
+    timestamps or the model's ``history_hidden_fields``."""
+    hidden = NOISE_FIELDS | {model._meta.pk.name} | set(getattr(model, "history_hidden_fields", ()))
+    names = {f.name for f in row.tracked_fields} | {f.name for f in row._history_m2m_fields}
+    return names - hidden
+
+
+def stored_changes(model: type[models.Model], older, newer, linked_records: bool = False
+                   ) -> list[tuple[str, object, object]]:
+    """(field, old, new) for each shown field whose stored value differs between two historical
+    rows: foreign keys as ids, many-to-many links as simple_history's link rows (holding the linked
+    records themselves with ``linked_records``, else their ids). The plain fields are compared here
+    because simple_history's ``diff_against`` only sees the editable ones."""
+    shown = shown_fields(model, newer)
+    links = {f.name for f in newer._history_m2m_fields} & shown
+    changes = []
+    for tracked in newer.tracked_fields:
+        if tracked.name in shown:
+            old, new = tracked.value_from_object(older), tracked.value_from_object(newer)
+            if old != new:
+                changes.append((tracked.name, old, new))
+    if links:
+        delta = newer.diff_against(older, included_fields=links, foreign_keys_are_objs=linked_records)
+        changes += [(c.field, c.old, c.new) for c in delta.changes]
+    return changes
+
+
+def _readable(model: type[models.Model], row, name: str, stored) -> str:
+    """A stored value of ``row`` as it reads on screen; a foreign key as the record's name."""
+    model_field = model._meta.get_field(name)
+    if isinstance(model_field, models.ForeignKey) and stored is not None:
+        try:
+            stored = getattr(row, name)
+        except ObjectDoesNotExist:  # a related record deleted since
+            stored = f"#{stored}"
+    return display_value(model_field, stored)
+
+
 def _changes_between(model: type[models.Model], older, newer) -> list[FieldChange]:
-    delta = newer.diff_against(older, excluded_fields=NOISE_FIELDS, foreign_keys_are_objs=True)
     return [
-        FieldChange(
-            label=str(model._meta.get_field(change.field).verbose_name),
-            old=display_value(model._meta.get_field(change.field), change.old),
-            new=display_value(model._meta.get_field(change.field), change.new),
-        )
-        for change in delta.changes
+        FieldChange(label=str(model._meta.get_field(name).verbose_name),
+                    old=_readable(model, older, name, old), new=_readable(model, newer, name, new))
+        for name, old, new in stored_changes(model, older, newer, linked_records=True)
     ]
 
 
 def _initial_values(model: type[models.Model], first) -> list[FieldChange]:
-    """What a record was created with: its non-empty tracked fields."""
+    """What a record was created with: its non-empty shown fields."""
     changes = []
+    shown = shown_fields(model, first)
     for tracked in first.tracked_fields:
-        if not tracked.editable or tracked.name in NOISE_FIELDS or tracked.name == model._meta.pk.name:
+        if tracked.name not in shown:
             continue
-        model_field = model._meta.get_field(tracked.name)
-        try:
-            value = getattr(first, tracked.name)
-        except ObjectDoesNotExist:  # a related record deleted since
-            value = f"#{getattr(first, tracked.attname)}"
-        shown = display_value(model_field, value)
-        if shown != EMPTY:
-            changes.append(FieldChange(label=str(model_field.verbose_name), old=EMPTY, new=shown))
+        shown_value = _readable(model, first, tracked.name, tracked.value_from_object(first))
+        if shown_value != EMPTY:
+            changes.append(FieldChange(label=str(model._meta.get_field(tracked.name).verbose_name), old=EMPTY,
+                                       new=shown_value))
     return changes
 
 

@@ -39,6 +39,7 @@ class Event(RegistryModel):
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
+    history_hidden_fields = ("version",)  # the lost-update counter, raised on every save
 
     class Meta:
         ordering = ["-date", "title"]

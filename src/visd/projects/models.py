@@ -147,6 +147,7 @@ class VisdProject(RegistryModel):
                                          help_text=_("Projects imported from CORDIS or the EDF results."))
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords(m2m_fields=[eu_projects])
+    history_hidden_fields = ("version",)  # the lost-update counter, raised on every save
 
     class Meta:
         ordering = ["-created_at", "title"]

@@ -37,6 +37,7 @@ class Roadmap(RegistryModel):
     revision = models.PositiveIntegerField(_("revision"), default=1, editable=False,
                                            help_text=_("Raised on every save; guards against lost updates."))
     history = HistoricalRecords(m2m_fields=[calls, needs])
+    history_hidden_fields = ("revision",)  # the lost-update counter, raised on every save
 
     class Meta:
         ordering = ["domain__order", "-version"]

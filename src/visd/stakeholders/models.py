@@ -27,6 +27,7 @@ class SubmissionKeyed(models.Model):
     returns the existing record when the key was used before."""
 
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    history_hidden_fields = ("submission_key",)  # a form's one-time key: nothing a reader of the history needs
 
     class Meta:
         abstract = True

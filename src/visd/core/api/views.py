@@ -7,7 +7,6 @@ import hashlib
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
-from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, pagination, serializers, status, viewsets
@@ -18,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from visd.core import permissions
+from visd.core import history, permissions
 
 from .schema import RoleAwareAutoSchema
 from .serializers import HistoryEntrySerializer, TokenRequestSerializer, TokenSerializer
@@ -127,8 +126,8 @@ def _history_entries(record, show_user: bool) -> list[dict]:
             return [row[m2m_targets[field]] for row in value] if field in m2m_targets else value
 
         if previous is None:
-            tracked = {f.name for f in version.tracked_fields if f.editable} - set(m2m_targets) - {"id"}
-            values = model_to_dict(version, fields=tracked)
+            shown = history.shown_fields(type(record), version) - set(m2m_targets)
+            values = {f.name: f.value_from_object(version) for f in version.tracked_fields if f.name in shown}
             changes = [
                 {"field": name, "old": None, "new": value}
                 for name, value in sorted(values.items())
@@ -136,8 +135,8 @@ def _history_entries(record, show_user: bool) -> list[dict]:
             ]
         else:
             changes = [
-                {"field": change.field, "old": plain(change.field, change.old), "new": plain(change.field, change.new)}
-                for change in version.diff_against(previous).changes
+                {"field": name, "old": plain(name, old), "new": plain(name, new)}
+                for name, old, new in history.stored_changes(type(record), previous, version)
             ]
         entries.append({
             "id": version.history_id,
