@@ -5,55 +5,51 @@ XLSX show: nothing is computed here. Every figure keeps its number (F1, F2, ...)
 records behind it; the annex lists those records, each with its link, as the XLSX's second sheet
 does, and the main table links each count to its place in the annex.
 
-Rendered with ReportLab (pure Python) in the active language. The text is real text in an embedded
-TrueType font: Bitstream Vera, shipped inside the ``reportlab`` package itself (no system font), which
-has the Dutch and French letters, the en dash and the euro sign that the built-in Helvetica lacks.
-The document carries its title, author, subject and language; tables repeat their header row on
-every page; each page says "p. X / Y"; chapters and sections are bookmarks (the outline).
+The document is the Django template ``programme/report_pdf.html`` (autoescaped, so a record's text is
+text, never markup) with the print stylesheet ``programme/report_pdf.css``, rendered by WeasyPrint as a
+tagged PDF/UA-1 (ISO 14289-1) in the active language: a structure tree (headings H1-H3, sections,
+tables with their header cells, links), /MarkInfo, /Lang, the document title shown by viewers, the
+PDF/UA identification in the XMP metadata; borders and backgrounds are artifacts. The finisher
+(``_finish``) adds what WeasyPrint leaves out: a section or table that runs over pages is one element
+again (the header row a table repeats on the next page an artifact), header cells get their scope and
+the ids the data cells name are registered, the page footers are pagination artifacts, and each link
+to the annex is described ("3 records behind F4").
+
+The text is real text in DejaVu Sans, from Debian's ``fonts-dejavu-core`` (no font is downloaded), which
+has the Dutch and French letters, the en dash and the euro sign; only the used glyphs are embedded.
+Table header rows repeat on every page (``thead``); each page says "p. X / Y" (CSS counters);
+chapters and sections are bookmarks (the outline). WeasyPrint needs Pango (Debian's libpango-1.0-0
+and libpangoft2-1.0-0); it is imported when a PDF is made, so the rest of VISD Hub runs without it.
 """
 
 from __future__ import annotations
 
-import io
+import logging
+import re
 from pathlib import Path
-from xml.sax.saxutils import escape
 
-import reportlab
+from django.core.exceptions import ImproperlyConfigured
 from django.template.defaultfilters import floatformat
-from django.utils import formats, timezone, translation
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.fonts import addMapping
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import (
-    BaseDocTemplate, CondPageBreak, Flowable, Frame, KeepTogether, PageBreak, PageTemplate, Paragraph, Spacer, Table,
-    TableStyle,
-)
 
 from .reports import Report
 
-FONT = "VISDVera"
-PAGE_COUNT_FORM = "visd-page-count"
+logger = logging.getLogger(__name__)
 
-# The files are inside the reportlab package (reportlab/fonts), so no system font is needed.
-_FONT_FILES = {"": "Vera.ttf", "-Bold": "VeraBd.ttf", "-Italic": "VeraIt.ttf", "-BoldItalic": "VeraBI.ttf"}
+# WeasyPrint logs each rendering step ("Step 5 - Creating layout - Page 12") at INFO, one line per page
+# in the server's log; its warnings and errors stay. LOGGING in the settings can still set a level.
+if logging.getLogger("weasyprint.progress").level == logging.NOTSET:
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
-
-def _register_fonts() -> None:
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    directory = Path(reportlab.__file__).parent / "fonts"
-    for suffix, filename in _FONT_FILES.items():
-        pdfmetrics.registerFont(TTFont(FONT + suffix, str(directory / filename)))
-    for bold, italic, suffix in ((0, 0, ""), (1, 0, "-Bold"), (0, 1, "-Italic"), (1, 1, "-BoldItalic")):
-        addMapping(FONT, bold, italic, FONT + suffix)
+# Debian's fonts-dejavu-core (.ci/run installs it): the regular and the bold face are all the
+# report uses (no italics, so no synthetic slanting).
+FONT_DIRECTORY = Path("/usr/share/fonts/truetype/dejavu")
+FONT_FILES = {"normal": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf"}
+FONT_FAMILY = "DejaVu Sans"
 
 
 def number(value) -> str:
@@ -80,215 +76,316 @@ def _absolute(base_url: str, url: str) -> str:
     return url if url.startswith(("https://", "http://")) else ""
 
 
+def css_string(text) -> str:
+    r"""``text`` as a quoted CSS string: quotes, backslashes and control characters are escaped, so a
+    report title cannot end the string or the rule it is written in.
+
+    >>> print(css_string('Jaarrapport "VISD" \\ 2025'))
+    "Jaarrapport \22 VISD\22  \5c  2025"
+    """
+    escaped = "".join(f"\\{ord(char):x} " if char in '"\\' or ord(char) < 0x20 or ord(char) == 0x7F else char
+                      for char in str(text))
+    return f'"{escaped}"'
+
+
+def page_label_css() -> str:
+    """The translated "p. %(page)s / %(pages)s" as CSS ``content``: its words as strings, the numbers
+    as the page counters."""
+    parts = re.split(r"%\((page|pages)\)s", _("p. %(page)s / %(pages)s"))
+    return " ".join(f"counter({part})" if index % 2 else css_string(part)
+                    for index, part in enumerate(parts) if index % 2 or part)
+
+
+def font_files() -> dict[str, Path]:
+    files = {weight: FONT_DIRECTORY / name for weight, name in FONT_FILES.items()}
+    missing = [str(path) for path in files.values() if not path.is_file()]
+    if missing:
+        raise ImproperlyConfigured(
+            f"The yearly report PDF needs the DejaVu fonts ({', '.join(missing)}): install Debian's fonts-dejavu-core.")
+    return files
+
+
+def _weasyprint():
+    try:
+        import weasyprint
+        import weasyprint.text.fonts  # noqa: F401 (FontConfiguration)
+    except OSError as error:  # the Python package is there, the Pango library is not
+        raise ImproperlyConfigured(
+            "The yearly report PDF needs Pango: install Debian's libpango-1.0-0 and libpangoft2-1.0-0 "
+            f"({error})") from error
+    return weasyprint
+
+
 def report_pdf(report: Report, base_url: str = "", web_url: str = "", generated_at=None) -> bytes:
     """The report as PDF bytes. ``base_url`` (scheme and host) makes the records' links absolute;
     ``web_url`` is the report's own page, named on the title page; ``generated_at`` defaults to now."""
-    _register_fonts()
+    weasyprint = _weasyprint()
+    fonts = font_files()
     language = translation.get_language() or "nl"
     generated_at = timezone.localtime(generated_at or timezone.now())
-    generated = formats.date_format(generated_at, "DATETIME_FORMAT")
     full_title = f"{report.title} {report.year}: {report.scope_label}"
 
-    base = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=12.5)
-    styles = {
-        "title": ParagraphStyle("title", base, fontName=FONT + "-Bold", fontSize=24, leading=30, spaceAfter=10),
-        "subtitle": ParagraphStyle("subtitle", base, fontSize=14, leading=19, spaceAfter=6),
-        "h1": ParagraphStyle("h1", base, fontName=FONT + "-Bold", fontSize=16, leading=21, spaceBefore=4,
-                             spaceAfter=8),
-        "h2": ParagraphStyle("h2", base, fontName=FONT + "-Bold", fontSize=12, leading=16, spaceBefore=10,
-                             spaceAfter=5),
-        "h3": ParagraphStyle("h3", base, fontName=FONT + "-Bold", fontSize=10, leading=13, spaceBefore=8,
-                             spaceAfter=3),
-        "body": ParagraphStyle("body", base, spaceAfter=6),
-        "muted": ParagraphStyle("muted", base, textColor=colors.HexColor("#555555"), spaceAfter=6),
-        "cell": ParagraphStyle("cell", base, fontSize=8.5, leading=10.5),
-        "head": ParagraphStyle("head", base, fontName=FONT + "-Bold", fontSize=8.5, leading=10.5),
-        "number": ParagraphStyle("number", base, fontSize=8.5, leading=10.5, alignment=TA_RIGHT),
-        "head-number": ParagraphStyle("head-number", base, fontName=FONT + "-Bold", fontSize=8.5, leading=10.5,
-                                      alignment=TA_RIGHT),
-    }
+    annex = []
+    link_descriptions = {}
+    for figure in report.figures():
+        if figure.records:
+            count = len(figure.records)
+            link_descriptions[figure.number] = ngettext(
+                "%(counter)s record behind %(number)s", "%(counter)s records behind %(number)s",
+                count) % {"counter": count, "number": figure.number}
+            annex.append({"figure": figure, "caption": link_descriptions[figure.number],
+                          "amounts": figure.kind in ("amount", "plan"),
+                          "records": [(record, _absolute(base_url, record.url)) for record in figure.records]})
+    html = render_to_string("programme/report_pdf.html", {
+        "report": report, "language": language, "full_title": full_title, "programme": programme_name(),
+        "subject": f"{programme_name()}: {full_title}", "generated_at": generated_at,
+        "created": generated_at.isoformat(timespec="seconds"),
+        "web_url": web_url if web_url.startswith(("https://", "http://")) else "",
+        "annex": annex,
+    })
+    stylesheet = render_to_string("programme/report_pdf.css", {
+        "font_family": css_string(FONT_FAMILY),
+        "fonts": {weight: css_string(path.as_uri()) for weight, path in fonts.items()},
+        "footer": css_string(f"VISD Hub · {report.title} {report.year} · {report.scope_label}"[:110]),
+        "page_label": page_label_css(),
+    })
+    fetcher = _fonts_only_fetcher(weasyprint, {path.as_uri() for path in fonts.values()})
+    # The stylesheet's @font-face rules are read into this configuration (without it they are ignored).
+    font_config = weasyprint.text.fonts.FontConfiguration()
+    document = weasyprint.HTML(string=html, url_fetcher=fetcher)
+    return document.write_pdf(
+        stylesheets=[weasyprint.CSS(string=stylesheet, url_fetcher=fetcher, font_config=font_config)],
+        font_config=font_config, pdf_variant="pdf/ua-1",
+        finisher=lambda _document, pdf: _finish(pdf, link_descriptions))
 
-    def p(text, style="body") -> Paragraph:
-        return Paragraph(escape(str(text)), styles[style])
 
-    def link(text, url, style="cell") -> Paragraph:
-        if not url:
-            return p(text, style)
-        return Paragraph(f'<a href="{escape(url, {chr(34): "&quot;"})}" color="#1a4f8b">{escape(str(text))}</a>',
-                         styles[style])
+def _fonts_only_fetcher(weasyprint, allowed: set[str]):
+    """A URL fetcher that opens the font files and nothing else: the report loads no image, stylesheet
+    or page from anywhere, whatever a record's text or link says (WeasyPrint logs a refused address
+    as an error and goes on without it)."""
 
-    table_style = TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), FONT),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3")),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor("#1a4f8b")),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#c8c8c8")),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-    ])
+    class FontsOnly(weasyprint.URLFetcher):
+        def fetch(self, url, headers=None):
+            if url not in allowed:
+                raise ValueError(f"The yearly report PDF loads no resource: {url}")
+            return super().fetch(url, headers)
 
-    def table(rows, widths):
-        # splitInRow: a row taller than a page (a very long text) is split rather than failing.
-        return Table(rows, colWidths=widths, repeatRows=1, splitInRow=1, style=table_style, hAlign="LEFT")
+    return FontsOnly(allowed_protocols=["file"], allow_redirects=False)
 
-    page_width, page_height = A4
-    margin = 2 * cm
-    width = page_width - 2 * margin
 
-    # --- the title page ------------------------------------------------------------------------
-    story = [
-        Spacer(1, 3 * cm),
-        p(programme_name(), "subtitle"),
-        Heading(f"{report.title} {report.year}", styles["title"], 0, "title"),
-        p(report.scope_label, "subtitle"),
-        Spacer(1, 0.6 * cm),
-        p(_("Generated by VISD Hub on %(date)s") % {"date": generated}),
-    ]
-    if web_url:
-        story.append(Paragraph(
-            escape(_("Web version, with the records behind each figure:")) + " "
-            + f'<a href="{escape(web_url, {chr(34): "&quot;"})}" color="#1a4f8b">{escape(web_url)}</a>',
-            styles["body"]))
-    story.append(Spacer(1, 0.6 * cm))
-    if report.introduction:
-        story += [p(line) for line in report.introduction.splitlines() if line.strip()]
-    story.append(p(_("Every figure is numbered (F1, F2, ...); the column “Records” gives the number of records "
-                     "behind it, and the annex lists them, each with its link. The web page and the XLSX "
-                     "carry the same numbers."), "muted"))
-    story.append(PageBreak())
+# --- the finisher: what WeasyPrint's tagging leaves out ------------------------------------------
+#
+# WeasyPrint tags the document page by page. These steps work on the PDF objects it hands to the
+# finisher (pydyf objects, once the structure tree is built and before the file is written), using only
+# what the PDF itself says: the structure tree, its parent tree and the pages' marked content.
 
-    # --- the figures, chapter by chapter ----------------------------------------------------------
-    figures_with_records = []
-    for c, chapter in enumerate(report.chapters):
-        if c:
-            story.append(PageBreak())
-        story.append(Heading(chapter.title, styles["h1"], 0, f"chapter-{c}"))
-        for s, section in enumerate(chapter.sections):
-            kpis = section.code == "kpis"
-            heading = Heading(section.title, styles["h2"], 1, f"chapter-{c}-section-{s}")
-            if not section.figures:
-                story.append(KeepTogether([heading, p(_("No figures in this section."), "muted")]))
+
+def _finish(pdf, link_descriptions: dict[str, str]) -> None:
+    """Called by WeasyPrint with the PDF objects once they are tagged, before they are written."""
+    try:
+        _describe_links(pdf, link_descriptions)
+        tree = _Tree(pdf)
+        tree.join_page_fragments()
+        tree.scope_header_cells()
+        tree.margins_as_artifacts()
+        tree.register_ids()
+    except Exception:  # a WeasyPrint whose objects look otherwise: the PDF stays as WeasyPrint tagged it
+        logger.exception("The yearly report PDF was written without its finishing touches")
+
+
+def _describe_links(pdf, descriptions: dict[str, str]) -> None:
+    """A link to the annex is described by what it leads to ("3 records behind F4"), not by the name
+    of its destination, which WeasyPrint gives as the link's /Contents; every link is printed (the
+    Print flag), so that print and screen show the same."""
+    import pydyf
+
+    for obj in pdf.objects:
+        if isinstance(obj, dict) and obj.get("Subtype") == "/Link":
+            obj["F"] = 4
+            description = descriptions.get(getattr(obj.get("Dest"), "string", None))
+            if description:
+                obj["Contents"] = pydyf.String(description)
+
+
+class _Tree:
+    """The structure tree of a PDF that WeasyPrint tagged, with the page each marked content is on."""
+
+    def __init__(self, pdf):
+        import pydyf
+
+        self.pydyf = pydyf
+        self.pdf = pdf
+        self.root = self.get(pdf.catalog["StructTreeRoot"])
+        self.document_ref = self.root["K"][0]
+        self.parent_tree = self.get(self.root["ParentTree"])["Nums"]
+        # pydyf keeps a page's reference "n 0 R" as three items of /Kids.
+        self.page_refs = [f"{number} 0 R".encode() for number in pdf.pages["Kids"][::3]]
+        self.page_index = {reference: index for index, reference in enumerate(self.page_refs)}
+
+    def get(self, reference):
+        return self.pdf.objects[int(reference.split()[0])]
+
+    def kids(self, element) -> list:
+        kids = element.get("K", [])
+        return kids if isinstance(kids, list) else [kids]
+
+    def elements(self) -> dict[bytes, dict]:
+        """The structure elements the root reaches, by reference."""
+        found, stack = {}, [self.document_ref]
+        while stack:
+            reference = stack.pop()
+            if not isinstance(reference, bytes) or reference in found:
+                continue  # a marked-content id, or an element already seen
+            element = self.get(reference)
+            if element.get("Type") == "/StructElem":
+                found[reference] = element
+                stack.extend(self.kids(element))
+        return found
+
+    def page_marks(self, page: int) -> list:
+        """The parent tree's array for a page: marked-content id → the element holding it."""
+        for key, value in zip(self.parent_tree[::2], self.parent_tree[1::2]):
+            if key == page and isinstance(value, list):
+                return value
+        return []
+
+    def make_artifacts(self, page: int, mcids: set[int], properties: dict) -> None:
+        """The page's marked content ``mcids`` becomes artifacts, out of the parent tree."""
+        if not mcids:
+            return
+        operations = self.get(self.get(self.page_refs[page])["Contents"]).stream
+        for index, operation in enumerate(operations):
+            if index and isinstance(operation, dict) and operation.get("MCID") in mcids:
+                operations[index - 1] = "/Artifact"
+                operations[index] = self.pydyf.Dictionary(properties)
+        marks = self.page_marks(page)
+        for mcid in mcids:
+            if mcid < len(marks):
+                marks[mcid] = "null"
+
+    def marked_content(self, reference, page=None) -> dict[int, set[int]]:
+        """The marked content under an element, by page."""
+        element = self.get(reference)
+        page = self.page_index.get(element.get("Pg"), page)
+        found: dict[int, set[int]] = {}
+        for kid in self.kids(element):
+            if isinstance(kid, int):
+                found.setdefault(page, set()).add(kid)
+            elif isinstance(kid, bytes) and self.get(kid).get("Type") == "/StructElem":
+                for kid_page, mcids in self.marked_content(kid, page).items():
+                    found.setdefault(kid_page, set()).update(mcids)
+        return found
+
+    # -- one element for what one HTML element is, over pages --
+
+    def join_page_fragments(self) -> None:
+        """WeasyPrint makes an element that runs over a page break into one element per page (its
+        issue #2903): a table over three pages is three tables. A section (``Sect``) that does not
+        begin with its heading on a page continues the one before it (in the report every section
+        begins with its heading), and a table at its start continues the table that ended that one:
+        they are joined, and the header row a table repeats on the next page becomes a pagination
+        artifact."""
+        document = self.get(self.document_ref)
+        kept = []
+        for reference in self.kids(document):
+            if kept and self._join(kept[-1], reference):
                 continue
-            header = [p(_("Figure"), "head"), p(_("Indicator"), "head"), p(_("Value"), "head-number")]
-            widths = [1.5 * cm, None, 2.7 * cm]
-            if kpis:
-                header.append(p(_("Target"), "head-number"))
-                widths.append(2.8 * cm)
-            header += [p(_("Note"), "head"), p(_("Records"), "head-number")]
-            widths += [3.2 * cm, 1.7 * cm]
-            widths[1] = width - sum(w for w in widths if w)
-            rows = [header]
-            for figure in section.figures:
-                value = p(number(figure.value) if figure.value is not None else _("none"), "number")
-                row = [p(figure.number, "cell"), p(figure.label, "cell"), value]
-                if kpis:
-                    row.append(p(number(figure.target), "number"))
-                count = str(len(figure.records))
-                row += [p(figure.note, "cell"),
-                        Paragraph(f'<a href="#{figure.number}" color="#1a4f8b">{count}</a>', styles["number"])
-                        if figure.records else p(count, "number")]
-                rows.append(row)
-                if figure.records:
-                    figures_with_records.append(figure)
-            story += [CondPageBreak(3 * cm), heading, table(rows, widths)]
-    if not report.chapters:
-        story.append(p(_("This programme manager has no focus domains in their portfolios.")))
+            kept.append(reference)
+        document["K"] = self.pydyf.Array(kept)
 
-    # --- the annex: every record behind every figure ---------------------------------------------
-    story.append(PageBreak())
-    story.append(Heading(_("Annex: the records behind the figures"), styles["h1"], 0, "annex"))
-    if not figures_with_records:
-        story.append(p(_("No figure has records behind it."), "muted"))
-    for figure in figures_with_records:
-        amounts = figure.kind in ("amount", "plan")
-        count = len(figure.records)
-        title = Paragraph(f'<a name="{figure.number}"/>{escape(figure.number)} · {escape(str(figure.label))}',
-                          styles["h3"])
-        caption = p(ngettext("%(counter)s record behind %(number)s", "%(counter)s records behind %(number)s",
-                             count) % {"counter": count, "number": figure.number}, "muted")
-        header = [p(_("Record"), "head"), p(_("Detail"), "head")]
-        widths = [None, 6 * cm]
-        if amounts:
-            header.append(p(_("Amount (EUR)"), "head-number"))
-            widths.append(3 * cm)
-        widths[0] = width - sum(w for w in widths if w)
-        rows = [header]
-        for record in figure.records:
-            row = [link(record.label, _absolute(base_url, record.url)), p(record.detail, "cell")]
-            if amounts:
-                row.append(p(number(record.amount), "number"))
-            rows.append(row)
-        story += [CondPageBreak(3 * cm), title, caption, table(rows, widths)]
-    story += [Spacer(1, 0.5 * cm), PageCount(PAGE_COUNT_FORM, FONT, 8)]
+    def _kind(self, reference) -> str | None:
+        return self.get(reference).get("S") if isinstance(reference, bytes) else None
 
-    # --- pages: the footer with "p. X / Y" ---------------------------------------------------------
-    footer_left = f"VISD Hub · {report.title} {report.year} · {report.scope_label}"
-    page_label = _("p. %(page)s / %(pages)s")
-    before, _sep, after = page_label.partition("%(pages)s")
+    def _join(self, first_ref, second_ref) -> bool:
+        first, second = self.get(first_ref), self.get(second_ref)
+        if first.get("Pg") == second.get("Pg") or first.get("S") != second.get("S"):
+            return False
+        if first["S"] == "/Sect":
+            return self._join_sections(first_ref, second_ref)
+        if first["S"] == "/Table":
+            return self._join_tables(first_ref, second_ref)
+        return False
 
-    def footer(canvas, doc):
-        canvas.saveState()
-        canvas.setFont(FONT, 8)
-        canvas.setFillColor(colors.HexColor("#555555"))
-        canvas.drawString(margin, 1.2 * cm, footer_left[:110])
-        # "p. X / " then the total, which is a form drawn once the last page is known.
-        prefix = before % {"page": doc.page}
-        x = page_width - margin - 1.2 * cm - canvas.stringWidth(prefix, FONT, 8)
-        canvas.drawString(x, 1.2 * cm, prefix)
-        canvas.saveState()
-        canvas.translate(x + canvas.stringWidth(prefix, FONT, 8), 1.2 * cm)
-        canvas.doForm(PAGE_COUNT_FORM)
-        canvas.restoreState()
-        if after.strip():
-            canvas.drawString(page_width - margin - canvas.stringWidth(after, FONT, 8), 1.2 * cm, after)
-        canvas.restoreState()
+    def _join_sections(self, first_ref, second_ref) -> bool:
+        first, second = self.get(first_ref), self.get(second_ref)
+        kids = self.kids(second)
+        if not kids or self._kind(kids[0]) in ("/H", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6"):
+            return False  # a section of its own
+        first_kids = self.kids(first)
+        if first_kids and self._join(first_kids[-1], kids[0]):
+            kids = kids[1:]
+        for kid in kids:
+            if isinstance(kid, bytes):
+                self.get(kid)["P"] = first_ref
+        first["K"] = self.pydyf.Array([*first_kids, *kids])
+        return True
 
-    output = io.BytesIO()
-    doc = BaseDocTemplate(
-        output, pagesize=A4, leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=margin,
-        title=full_title, author="VISD Hub", subject=f"{programme_name()}: {full_title}",
-        keywords=["VISD", "KPI", str(report.year)], creator="VISD Hub", lang=language, displayDocTitle=True,
-        initialFontName=FONT,
-    )
-    frame = Frame(margin, margin, width, page_height - 2 * margin, id="body")
-    # The footer is drawn when the page is done, so that it follows the page's text in reading order.
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPageEnd=footer)])
-    doc.build(story)
-    return output.getvalue()
+    def _part(self, table, kind):
+        return next((kid for kid in self.kids(table) if self._kind(kid) == kind), None)
 
+    def _header_ids(self, head_ref) -> list:
+        return [self.get(cell).get("ID") for row in self.kids(self.get(head_ref))
+                for cell in self.kids(self.get(row)) if self._kind(cell) == "/TH"]
 
-class Heading(Paragraph):
-    """A heading that is also an entry of the document outline (the bookmarks)."""
+    def _join_tables(self, first_ref, second_ref) -> bool:
+        first, second = self.get(first_ref), self.get(second_ref)
+        first_head, first_body = self._part(first, "/THead"), self._part(first, "/TBody")
+        second_head, second_body = self._part(second, "/THead"), self._part(second, "/TBody")
+        if not (first_body and second_body) or bool(first_head) != bool(second_head):
+            return False
+        # The repeated header row's cells are named in the data cells' /Headers: name the first ones.
+        renamed = {}
+        if second_head:
+            first_ids, second_ids = self._header_ids(first_head), self._header_ids(second_head)
+            if len(first_ids) != len(second_ids):
+                return False
+            renamed = {getattr(old, "string", old): new for old, new in zip(second_ids, first_ids) if old and new}
+            for page, mcids in self.marked_content(second_head).items():
+                self.make_artifacts(page, mcids, {"Type": "/Pagination"})
+        rows = self.kids(self.get(second_body))
+        for row in rows:
+            self.get(row)["P"] = first_body
+            for cell in self.kids(self.get(row)):
+                attributes = self.get(cell).get("A") if isinstance(cell, bytes) else None
+                if isinstance(attributes, dict) and "Headers" in attributes:
+                    attributes["Headers"] = self.pydyf.Array(
+                        renamed.get(getattr(header, "string", header), header) for header in attributes["Headers"])
+        body = self.get(first_body)
+        body["K"] = self.pydyf.Array([*self.kids(body), *rows])
+        return True
 
-    def __init__(self, text, style, level: int, key: str):
-        super().__init__(escape(str(text)), style)
-        self.outline = (str(text), level, key)
+    # -- table headers, margins, ids --
 
-    def draw(self):
-        text, level, key = self.outline
-        self.canv.bookmarkPage(key)
-        self.canv.addOutlineEntry(text, key, level=level, closed=level > 0)
-        super().draw()
+    def scope_header_cells(self) -> None:
+        """Each TH says what it heads (/Scope): a column for the header row (thead), its row in the
+        body. WeasyPrint links data cells to their headers (/Headers) but writes no scope, so the
+        header of the column of row headers would head nothing (its issue #2508)."""
+        for element in self.elements().values():
+            if element.get("S") != "/TH":
+                continue
+            group = self.get(self.get(element["P"])["P"])
+            scope = "/Column" if group.get("S") == "/THead" else "/Row"
+            element.setdefault("A", self.pydyf.Dictionary({"O": "/Table"}))["Scope"] = scope
 
+    def margins_as_artifacts(self) -> None:
+        """WeasyPrint marks the text of the page margins (our footer) as tagged content that no element
+        of the structure tree holds (its issue #1836); PDF/UA wants running footers as pagination
+        artifacts: ``/Artifact <</Type /Pagination /Subtype /Footer>>``."""
+        reached = self.elements()
+        for page in range(len(self.page_refs)):
+            marks = self.page_marks(page)
+            orphans = {mcid for mcid, reference in enumerate(marks)
+                       if isinstance(reference, bytes) and reference not in reached}
+            self.make_artifacts(page, orphans, {"Type": "/Pagination", "Subtype": "/Footer"})
 
-class PageCount(Flowable):
-    """Takes no room; drawn on the last page, it defines the form holding the number of pages, which
-    the footer of every page shows after "p. X / "."""
-
-    def __init__(self, form: str, font: str, size: float):
-        super().__init__()
-        self.form, self.font, self.size = form, font, size
-
-    def wrap(self, available_width, available_height):
-        return 0, 0
-
-    def draw(self):
-        canvas = self.canv
-        pages = canvas.getPageNumber()
-        canvas.beginForm(self.form)
-        canvas.setFont(self.font, self.size)
-        canvas.setFillColor(colors.HexColor("#555555"))
-        canvas.drawString(0, 0, str(pages))
-        canvas.endForm()
+    def register_ids(self) -> None:
+        """The header cells' ids, which the data cells name in /Headers, in the structure tree's
+        /IDTree, where a reader looks them up."""
+        names = sorted(((element["ID"].string, reference) for reference, element in self.elements().items()
+                        if isinstance(element.get("ID"), self.pydyf.String)), key=lambda pair: pair[0])
+        if not names:
+            return
+        tree = self.pydyf.Dictionary({"Names": self.pydyf.Array(
+            item for name, reference in names for item in (self.pydyf.String(name), reference))})
+        self.pdf.add_object(tree)
+        self.root["IDTree"] = tree.reference
