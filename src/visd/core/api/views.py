@@ -3,6 +3,7 @@ the record as it would be saved, protected deletes), the record-history action, 
 the token endpoint."""
 
 import hashlib
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -31,6 +32,16 @@ def api_validation_error(error: DjangoValidationError) -> serializers.Validation
     else:
         detail = {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
     return serializers.ValidationError(detail)
+
+
+@contextmanager
+def action_errors_as_400():
+    """Around a call of an action: its ValidationError becomes a 400 with a message per field
+    (``api_validation_error``); the action's transaction has already undone whatever it began."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        raise api_validation_error(error) from error
 
 
 class StaleVersion(exceptions.APIException):

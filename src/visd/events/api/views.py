@@ -20,7 +20,8 @@ from rest_framework.response import Response
 from visd.actors.models import Actor
 from visd.core import permissions
 from visd.core.api.schema import RoleAwareAutoSchema
-from visd.core.api.views import HistoryMixin, LimitOffsetPagination, StaleVersion, api_validation_error
+from visd.core.api.views import (HistoryMixin, LimitOffsetPagination, StaleVersion, action_errors_as_400,
+                                 api_validation_error)
 from visd.stakeholders.models import Contact
 from visd.taxonomy.models import Concept, Scheme
 
@@ -162,10 +163,8 @@ class EventViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         values = dict(serializer.validated_data)
         values.pop("version", None)
         self._check_domain(values.get("domain"))
-        try:
+        with action_errors_as_400():
             event = actions.create_event(values, acting_user=request.user)
-        except DjangoValidationError as error:
-            raise api_validation_error(error) from error
         response = self._output(event, status.HTTP_201_CREATED)
         response["Location"] = self.reverse_action("detail", args=[event.pk])
         return response
@@ -219,13 +218,11 @@ class EventViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         serializer = RegistrationWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
+        with action_errors_as_400():
             registration = actions.register(
                 event, data["name"], organisation=data.get("organisation"),
                 organisation_name=data.get("organisation_name", ""), contact=data.get("contact"),
                 acting_user=request.user)
-        except DjangoValidationError as error:
-            raise api_validation_error(error) from error
         return Response(RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=AttendanceSerializer, responses={200: EventSerializer, **ERRORS, **NOT_FOUND},
@@ -241,10 +238,8 @@ class EventViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         event = self.get_object()
         serializer = AttendanceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
+        with action_errors_as_400():
             actions.set_attendance(event, serializer.validated_data["attended"], acting_user=request.user)
-        except DjangoValidationError as error:
-            raise api_validation_error(error) from error
         return self._output(event)
 
     @extend_schema(request=SurveyResponsesSerializer, responses={201: EventSerializer, **ERRORS, **NOT_FOUND},
@@ -262,9 +257,7 @@ class EventViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         serializer = SurveyResponsesSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
+        with action_errors_as_400():
             actions.record_survey_responses(event, data["score"], data["number"], data["comment"],
                                             acting_user=request.user)
-        except DjangoValidationError as error:
-            raise api_validation_error(error) from error
         return self._output(event, status.HTTP_201_CREATED)

@@ -20,7 +20,8 @@ from rest_framework import viewsets
 
 from visd.core import permissions
 from visd.core.api.schema import RoleAwareAutoSchema
-from visd.core.api.views import HistoryMixin, LimitOffsetPagination, StaleVersion, api_validation_error
+from visd.core.api.views import (HistoryMixin, LimitOffsetPagination, StaleVersion, action_errors_as_400,
+                                 api_validation_error)
 from visd.taxonomy.models import Concept, Scheme
 
 from .. import actions
@@ -186,10 +187,8 @@ class VisdProjectViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         eu_projects = values.pop("eu_projects", [])
         values.pop("version", None)
         self._check_domain(values["domain"])
-        try:
+        with action_errors_as_400():
             project = actions.create_project(values, acting_user=request.user, eu_projects=eu_projects)
-        except DjangoValidationError as error:
-            raise api_validation_error(error) from error
         response = self._output(project, status.HTTP_201_CREATED)
         response["Location"] = self.reverse_action("detail", args=[project.pk])
         return response
@@ -250,11 +249,9 @@ class VisdProjectViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         serializer = VisdPartnerWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
+        with action_errors_as_400():
             partner = actions.add_partner(project, data["actor"], data["role"], data.get("budget_eur"),
                                           acting_user=request.user)
-        except DjangoValidationError as error:
-            raise api_validation_error(error) from error
         return Response(VisdPartnerSerializer(partner).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=VisdResultWriteSerializer,
@@ -268,10 +265,8 @@ class VisdProjectViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         project = self.get_object()
         serializer = VisdResultWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
+        with action_errors_as_400():
             result = actions.add_result(project, dict(serializer.validated_data), acting_user=request.user)
-        except DjangoValidationError as error:
-            raise api_validation_error(error) from error
         return Response(VisdResultSerializer(result).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: None, **ERRORS},
@@ -283,8 +278,6 @@ class VisdProjectViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
             pagination_class=None)
     def remove_partner(self, request, partner_id, *args, **kwargs):
         project = self.get_object()
-        try:
+        with action_errors_as_400():
             actions.remove_partner(project, int(partner_id), acting_user=request.user)
-        except DjangoValidationError as error:
-            raise api_validation_error(error) from error
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -21,7 +21,8 @@ from rest_framework.response import Response
 from visd.capabilities.models import CapabilityNeed
 from visd.core import permissions
 from visd.core.api.schema import RoleAwareAutoSchema
-from visd.core.api.views import HistoryMixin, LimitOffsetPagination, StaleVersion, api_validation_error
+from visd.core.api.views import (HistoryMixin, LimitOffsetPagination, StaleVersion, action_errors_as_400,
+                                 api_validation_error)
 from visd.funding.models import Call
 from visd.taxonomy.models import Concept, Scheme
 
@@ -191,10 +192,8 @@ class RoadmapViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         domain = serializer.validated_data["domain"]
         if not permissions.can_edit_programme_domain(request.user, domain):
             raise exceptions.PermissionDenied(_("You may not start a roadmap for this focus domain."))
-        try:
+        with action_errors_as_400():
             roadmap = actions.start_version(domain, acting_user=request.user)
-        except DjangoValidationError as error:
-            raise api_validation_error(error) from error
         response = self._output(roadmap, status.HTTP_201_CREATED)
         response["Location"] = self.reverse_action("detail", args=[roadmap.pk])
         return response
@@ -253,10 +252,8 @@ class RoadmapViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
         related = values.pop("related_domains", [])
-        try:
+        with action_errors_as_400():
             item = actions.add_item(self._fresh(roadmap), values, acting_user=request.user, related_domains=related)
-        except DjangoValidationError as error:
-            raise api_validation_error(error) from error
         return Response(RoadmapItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: None, **ERRORS},
@@ -267,8 +264,6 @@ class RoadmapViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
             pagination_class=None)
     def remove_item(self, request, item_id, *args, **kwargs):
         roadmap = self.get_object()
-        try:
+        with action_errors_as_400():
             actions.remove_item(self._fresh(roadmap), int(item_id), acting_user=request.user)
-        except DjangoValidationError as error:
-            raise api_validation_error(error) from error
         return Response(status=status.HTTP_204_NO_CONTENT)
