@@ -1,6 +1,7 @@
 """Events: registrations, attendance, survey, KPI figures, screens."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -74,7 +75,18 @@ def test_screens_record_an_event_with_its_survey(client, world, users):
     client.post(reverse("events:registration_add", args=[event.pk]), {"name": "Griet", "organisation": world.actor_a.pk})
     registration = event.registrations.get()
     client.post(reverse("events:attendance", args=[event.pk]), {"attended": [registration.pk]})
-    client.post(reverse("events:survey_add", args=[event.pk]), {"score": 4, "number": 10, "comment": ""})
+    # the survey form as the page gives it, with its one-time key
+    key = re.search(r'name="submission_key" value="([0-9a-f-]{36})"', client.get(event.get_absolute_url())
+                    .content.decode())[1]
+    tally = {"score": 4, "number": 10, "comment": "", "submission_key": key}
+    client.post(reverse("events:survey_add", args=[event.pk]), tally)
+    # the same form sent twice (a double click, a browser resend) records the ten answers once
+    again = client.post(reverse("events:survey_add", args=[event.pk]), tally, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert "already been sent" in again.content.decode() and event.survey_responses.count() == 10
+    # a form without its key (an old page, a hand-made request) is refused and records nothing
+    incomplete = client.post(reverse("events:survey_add", args=[event.pk]), {"score": 1, "number": 1}, follow=True,
+                             HTTP_ACCEPT_LANGUAGE="en")
+    assert "reload the page" in incomplete.content.decode() and event.survey_responses.count() == 10
     page = client.get(event.get_absolute_url()).content.decode()
     assert 'id="survey-average">4.0<' in page
     assert 'id="attended-count">1<' in page

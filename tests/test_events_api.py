@@ -184,6 +184,24 @@ def test_survey_answers_are_recorded_and_averaged_through_the_api(programme, use
     assert {a.history.get().history_user for a in answers} == {pm}
 
 
+def test_a_survey_request_sent_twice_with_its_key_is_recorded_once(programme, users):
+    api = api_as(users["pm_of_a"])
+    event = programme.event
+    url = f"/api/events/{event.pk}/survey-responses/"
+    request = {"score": 3, "number": 5, "submission_key": "0b7f1c2e-8a51-4a5e-9a43-2f1f3c0d9e10"}
+    first = api.post(url, request, format="json")
+    assert first.status_code == 201 and first.json()["survey_response_count"] == 5
+    again = api.post(url, request, format="json")  # a retry after a lost answer, say
+    assert again.status_code == 200 and again.json()["survey_response_count"] == 5
+    assert event.survey_responses.count() == 5
+    # another key is another tally; a malformed key is a 400 and records nothing
+    assert api.post(url, {**request, "submission_key": "5d0c0f9e-52a7-4c39-8f0e-6d2e8e1c7b21"},
+                    format="json").status_code == 201
+    bad = api.post(url, {**request, "submission_key": "not-a-uuid"}, format="json")
+    assert bad.status_code == 400 and "submission_key" in bad.json()
+    assert event.survey_responses.count() == 10
+
+
 def test_bad_attendance_is_400_and_changes_nothing(programme, users):
     from visd.events import actions
 

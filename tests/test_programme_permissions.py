@@ -1,6 +1,8 @@
 """Permission rows of the programme records (VISD projects, roadmaps, events): who sees and who
 changes what, through visd.core.permissions and through the screens."""
 
+import uuid
+
 import pytest
 from django.urls import reverse
 from programme_world import *  # noqa: F401,F403
@@ -70,7 +72,8 @@ def test_status_change_screen(client, programme, users, role, status):
 def test_event_and_roadmap_screens(client, programme, users, world, role, allowed):
     client.force_login(users[role])
     event = programme.event
-    response = client.post(reverse("events:survey_add", args=[event.pk]), {"score": 5, "number": 1})
+    response = client.post(reverse("events:survey_add", args=[event.pk]), {"score": 5, "number": 1,
+                                                                             "submission_key": str(uuid.uuid4())})
     assert (response.status_code == 302) == allowed
     assert event.survey_responses.count() == (1 if allowed else 0)
     response = client.post(reverse("roadmaps:item_add", args=[programme.draft.pk]),

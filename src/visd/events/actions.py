@@ -10,13 +10,14 @@ person who is not a contact (``erase_registration``)."""
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
@@ -127,9 +128,15 @@ def set_attendance(event: Event, attended_ids: Iterable[int], *, acting_user) ->
     return len(attended_ids)
 
 
-def record_survey_responses(event: Event, score: int, number: int = 1, comment: str = "", *,
-                            acting_user) -> list[SurveyResponse]:
-    """Record ``number`` answers with ``score`` (e.g. tallied from paper forms)."""
+def record_survey_responses(event: Event, score: int, number: int = 1, comment: str = "", *, acting_user,
+                            submission_key: uuid.UUID | None = None) -> tuple[list[SurveyResponse], bool]:
+    """Record ``number`` answers with ``score`` (e.g. tallied from paper forms); returns
+    ``(responses, created)``. ``submission_key`` is the one-time key of the form or request: sent
+    again, it records nothing and returns ``([the first answer it recorded], False)``."""
+    if submission_key is not None:
+        first = SurveyResponse.objects.filter(submission_key=submission_key).first()
+        if first is not None:
+            return [first], False
     _require_held(event, "score")
     if score not in range(1, 6):
         raise ValidationError({"score": [_("A score is between 1 and 5.")]})
@@ -137,13 +144,20 @@ def record_survey_responses(event: Event, score: int, number: int = 1, comment: 
         raise ValidationError({"number": [_("Give a number of answers between 1 and %(max)s.") % {
             "max": MAX_RESPONSES_AT_ONCE}]})
     responses = []
-    with transaction.atomic():
-        for _index in range(number):
-            response = SurveyResponse(event=event, score=score, comment=comment.strip() if _index == 0 else "")
-            response._history_user = acting_user
-            response.save()
-            responses.append(response)
-    return responses
+    try:
+        with transaction.atomic():
+            for index in range(number):
+                response = SurveyResponse(event=event, score=score, comment=comment.strip() if index == 0 else "",
+                                          submission_key=submission_key if index == 0 else None)
+                response._history_user = acting_user
+                response.save()
+                responses.append(response)
+    except IntegrityError:  # the same key, sent at the same moment, was recorded by the other request
+        if submission_key is None or not SurveyResponse.objects.filter(submission_key=submission_key).exists():
+            raise
+        return record_survey_responses(event, score, number, comment, acting_user=acting_user,
+                                       submission_key=submission_key)
+    return responses, True
 
 
 # --- contacts: linking a registration to the stakeholder register ----------------------------------

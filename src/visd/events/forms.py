@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -67,9 +69,19 @@ class LinkContactForm(forms.Form):
 
 
 class SurveyForm(forms.Form):
+    """A tally of answers. It carries a one-time ``submission_key`` (hidden, made when the empty form
+    is shown), so that sending it twice records the answers once."""
+
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, error_messages={
+        "required": _("This form is incomplete; reload the page and try again.")})
     score = forms.TypedChoiceField(label=_("Satisfaction"), coerce=int, choices=[
         (5, _("5 – very satisfied")), (4, _("4 – satisfied")), (3, _("3 – neutral")),
         (2, _("2 – dissatisfied")), (1, _("1 – very dissatisfied"))])
     number = forms.IntegerField(label=_("Number of answers with this score"), min_value=1, max_value=1000,
                                 initial=1)
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["submission_key"] = uuid.uuid4()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from visd.core.models import RegistryModel
+from visd.stakeholders.models import SubmissionKeyed
 
 
 class EventKind(models.TextChoices):
@@ -101,16 +102,18 @@ class Registration(RegistryModel):
         return self.name == ERASED_NAME
 
 
-class SurveyResponse(RegistryModel):
+class SurveyResponse(SubmissionKeyed, RegistryModel):
     """One answer to the satisfaction survey: a score from 1 (very dissatisfied) to 5 (very satisfied).
     Anonymous: it records no respondent (no name, contact or registration), so it is not part of a
-    person's GDPR export or erasure. Only a free-text comment could name someone."""
+    person's GDPR export or erasure. Only a free-text comment could name someone. The first answer of
+    a tally carries the one-time key of the form or request that recorded it, so sending it twice
+    records it once."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="survey_responses")
     score = models.PositiveSmallIntegerField(_("satisfaction (1-5)"),
                                              validators=[MinValueValidator(1), MaxValueValidator(5)])
     comment = models.TextField(_("comment"), blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["submission_key"])
 
     class Meta:
         ordering = ["event", "pk"]

@@ -213,10 +213,14 @@ def survey_add(request, pk):
         _form_messages(request, form)
         return redirect(event)
     try:
-        actions.record_survey_responses(event, form.cleaned_data["score"], form.cleaned_data["number"],
-                                        form.cleaned_data["comment"], acting_user=request.user)
+        _responses, created = actions.record_survey_responses(
+            event, form.cleaned_data["score"], form.cleaned_data["number"], form.cleaned_data["comment"],
+            acting_user=request.user, submission_key=form.cleaned_data["submission_key"])
     except ValidationError as error:
         report_validation_error(request, error)
     else:
-        messages.success(request, _("Survey answers recorded."))
+        if created:
+            messages.success(request, _("Survey answers recorded."))
+        else:
+            messages.info(request, _("This form had already been sent; nothing was added a second time."))
     return redirect(event)

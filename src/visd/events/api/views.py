@@ -102,6 +102,10 @@ class SurveyResponsesSerializer(serializers.Serializer):
         help_text=_("How many answers gave this score (a tally of paper forms)."))
     comment = serializers.CharField(required=False, allow_blank=True, default="",
                                     help_text=_("A comment, stored with the first of these answers."))
+    submission_key = serializers.UUIDField(
+        required=False, allow_null=True, default=None,
+        help_text=_("A one-time key (a UUID) of this submission: the same key sent again records nothing a "
+                    "second time, so a request repeated after a network error is safe."))
 
 
 class EventConflictSerializer(serializers.Serializer):
@@ -242,14 +246,18 @@ class EventViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
             actions.set_attendance(event, serializer.validated_data["attended"], acting_user=request.user)
         return self._output(event)
 
-    @extend_schema(request=SurveyResponsesSerializer, responses={201: EventSerializer, **ERRORS, **NOT_FOUND},
+    @extend_schema(request=SurveyResponsesSerializer,
+                   responses={201: EventSerializer, 200: OpenApiResponse(EventSerializer, description=(
+                       "The `submission_key` was sent before: nothing was recorded a second time.")),
+                       **ERRORS, **NOT_FOUND},
                    summary="Record satisfaction survey answers",
                    description="Whoever may change the event (as on the screens), once it has taken place: "
                    "`number` answers with `score` (default one; a tally of paper forms), anonymous. The "
                    "answer is the event as `GET /api/events/<id>/` gives it, with the new "
                    "`survey_response_count` and `survey_average`. A score outside 1-5, a number outside "
                    f"1-{actions.MAX_RESPONSES_AT_ONCE} or an event still to come is a 400 and nothing is "
-                   "written.")
+                   "written. With a `submission_key`, sending the same request again records nothing and "
+                   "answers 200.")
     @action(detail=True, methods=["post"], url_path="survey-responses", filter_backends=[],
             pagination_class=None)
     def survey_responses(self, request, *args, **kwargs):
@@ -258,6 +266,7 @@ class EventViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         with action_errors_as_400():
-            actions.record_survey_responses(event, data["score"], data["number"], data["comment"],
-                                            acting_user=request.user)
-        return self._output(event, status.HTTP_201_CREATED)
+            _responses, created = actions.record_survey_responses(
+                event, data["score"], data["number"], data["comment"], acting_user=request.user,
+                submission_key=data["submission_key"])
+        return self._output(event, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
