@@ -35,13 +35,17 @@ def api_validation_error(error: DjangoValidationError) -> serializers.Validation
 
 
 @contextmanager
-def action_errors_as_400():
-    """Around a call of an action: its ValidationError becomes a 400 with a message per field
-    (``api_validation_error``); the action's transaction has already undone whatever it began."""
+def action_errors(conflict: type[Exception] | tuple = (), stale=None):
+    """Around a call of an action (``visd.<app>.actions``): its ValidationError becomes a 400 with a
+    message per field (``api_validation_error``); with ``conflict``, the action's lost-update
+    exception becomes the 409 that ``stale(exception)`` builds (a ``StaleVersion``). Either way the
+    action's transaction has already undone whatever it began."""
     try:
         yield
     except DjangoValidationError as error:
         raise api_validation_error(error) from error
+    except conflict as error:
+        raise stale(error) from error
 
 
 class StaleVersion(exceptions.APIException):

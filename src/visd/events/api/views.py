@@ -9,7 +9,6 @@ staff see the registrations (``GET <id>/registrations/``, the ids that attendanc
 event's page. A PATCH carries the
 ``version`` the client read, as the web form does; a stale one is a 409 and nothing is written."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Avg, Count, Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -20,8 +19,7 @@ from rest_framework.response import Response
 from visd.actors.models import Actor
 from visd.core import permissions
 from visd.core.api.schema import RoleAwareAutoSchema
-from visd.core.api.views import (HistoryMixin, LimitOffsetPagination, StaleVersion, action_errors_as_400,
-                                 api_validation_error)
+from visd.core.api.views import HistoryMixin, LimitOffsetPagination, StaleVersion, action_errors
 from visd.stakeholders.models import Contact
 from visd.taxonomy.models import Concept, Scheme
 
@@ -154,6 +152,10 @@ class EventViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         if not permissions.can_edit_programme_domain(self.request.user, domain):
             raise exceptions.PermissionDenied(_("You may not file an event under this focus domain."))
 
+    def _stale(self, conflict, your_version, submitted) -> StaleVersion:
+        current = EventSerializer(self.get_queryset().get(pk=conflict.record.pk)).data
+        return StaleVersion(conflict, your_version, conflict.record.version, current, submitted)
+
     def _output(self, event, status_code=status.HTTP_200_OK):
         return Response(EventSerializer(self.get_queryset().get(pk=event.pk)).data, status=status_code)
 
@@ -167,7 +169,7 @@ class EventViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         values = dict(serializer.validated_data)
         values.pop("version", None)
         self._check_domain(values.get("domain"))
-        with action_errors_as_400():
+        with action_errors():
             event = actions.create_event(values, acting_user=request.user)
         response = self._output(event, status.HTTP_201_CREATED)
         response["Location"] = self.reverse_action("detail", args=[event.pk])
@@ -188,13 +190,8 @@ class EventViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         if "domain" in values:
             self._check_domain(values["domain"])
         event = Event.objects.get(pk=event.pk)
-        try:
+        with action_errors(actions.EditConflict, lambda conflict: self._stale(conflict, version, request.data)):
             actions.update_event(event, values, acting_user=request.user, expected_version=version)
-        except actions.EditConflict as conflict:
-            current = EventSerializer(self.get_queryset().get(pk=event.pk)).data
-            raise StaleVersion(conflict, version, conflict.record.version, current, request.data) from conflict
-        except DjangoValidationError as error:
-            raise api_validation_error(error) from error
         return self._output(event)
 
     @extend_schema(methods=["GET"], request=None, auth=[{"tokenAuth": []}, {"cookieAuth": []}],  # never anonymous
@@ -203,7 +200,8 @@ class EventViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
                                                                      "may not see who registered."),
                               **NOT_FOUND},
                    summary="Registrations of an event",
-                   description="Personal data: VISD staff only, as on the event's page. All registrations of the event, erased ones too (their name is \"[erased]\"), by name; their ids "
+                   description="Personal data: VISD staff only, as on the event's page. All registrations "
+                   "of the event, erased ones too (their name is \"[erased]\"), by name; their ids "
                    "are what `attendance/` takes.")
     @extend_schema(methods=["POST"], request=RegistrationWriteSerializer,
                    responses={201: RegistrationSerializer, **ERRORS, **NOT_FOUND},
@@ -222,7 +220,7 @@ class EventViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         serializer = RegistrationWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        with action_errors_as_400():
+        with action_errors():
             registration = actions.register(
                 event, data["name"], organisation=data.get("organisation"),
                 organisation_name=data.get("organisation_name", ""), contact=data.get("contact"),
@@ -242,7 +240,7 @@ class EventViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         event = self.get_object()
         serializer = AttendanceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with action_errors_as_400():
+        with action_errors():
             actions.set_attendance(event, serializer.validated_data["attended"], acting_user=request.user)
         return self._output(event)
 
@@ -265,7 +263,7 @@ class EventViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         serializer = SurveyResponsesSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        with action_errors_as_400():
+        with action_errors():
             _responses, created = actions.record_survey_responses(
                 event, data["score"], data["number"], data["comment"], acting_user=request.user,
                 submission_key=data["submission_key"])

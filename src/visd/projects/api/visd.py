@@ -9,7 +9,6 @@ response shows), exactly as the web form carries it in a hidden field; it is pas
 ``expected_version``. A stale version is a 409 with the current record and the client's input, and
 nothing is written."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
@@ -20,8 +19,7 @@ from rest_framework import viewsets
 
 from visd.core import permissions
 from visd.core.api.schema import RoleAwareAutoSchema
-from visd.core.api.views import (HistoryMixin, LimitOffsetPagination, StaleVersion, action_errors_as_400,
-                                 api_validation_error)
+from visd.core.api.views import HistoryMixin, LimitOffsetPagination, StaleVersion, action_errors
 from visd.taxonomy.models import Concept, Scheme
 
 from .. import actions
@@ -187,7 +185,7 @@ class VisdProjectViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         eu_projects = values.pop("eu_projects", [])
         values.pop("version", None)
         self._check_domain(values["domain"])
-        with action_errors_as_400():
+        with action_errors():
             project = actions.create_project(values, acting_user=request.user, eu_projects=eu_projects)
         response = self._output(project, status.HTTP_201_CREATED)
         response["Location"] = self.reverse_action("detail", args=[project.pk])
@@ -209,13 +207,9 @@ class VisdProjectViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         if "domain" in values:
             self._check_domain(values["domain"])
         project = VisdProject.objects.get(pk=project.pk)
-        try:
+        with action_errors(actions.EditConflict, lambda conflict: self._stale(conflict, version, request.data)):
             actions.update_project(project, values, acting_user=request.user, expected_version=version,
                                    eu_projects=eu_projects)
-        except actions.EditConflict as conflict:
-            raise self._stale(conflict, version, request.data) from conflict
-        except DjangoValidationError as error:
-            raise api_validation_error(error) from error
         return self._output(project)
 
     @extend_schema(request=VisdTransitionSerializer, responses={200: VisdProjectSerializer, **ERRORS, **CONFLICT},
@@ -230,13 +224,9 @@ class VisdProjectViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         serializer = VisdTransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
+        with action_errors(actions.EditConflict, lambda conflict: self._stale(conflict, data["version"], request.data)):
             actions.change_status(project, data["status"], on=data.get("date"), acting_user=request.user,
                                   expected_version=data["version"])
-        except actions.EditConflict as conflict:
-            raise self._stale(conflict, data["version"], request.data) from conflict
-        except DjangoValidationError as error:
-            raise api_validation_error(error) from error
         return self._output(project)
 
     @extend_schema(request=VisdPartnerWriteSerializer,
@@ -249,7 +239,7 @@ class VisdProjectViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         serializer = VisdPartnerWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        with action_errors_as_400():
+        with action_errors():
             partner = actions.add_partner(project, data["actor"], data["role"], data.get("budget_eur"),
                                           acting_user=request.user)
         return Response(VisdPartnerSerializer(partner).data, status=status.HTTP_201_CREATED)
@@ -265,7 +255,7 @@ class VisdProjectViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         project = self.get_object()
         serializer = VisdResultWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with action_errors_as_400():
+        with action_errors():
             result = actions.add_result(project, dict(serializer.validated_data), acting_user=request.user)
         return Response(VisdResultSerializer(result).data, status=status.HTTP_201_CREATED)
 
@@ -278,6 +268,6 @@ class VisdProjectViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
             pagination_class=None)
     def remove_partner(self, request, partner_id, *args, **kwargs):
         project = self.get_object()
-        with action_errors_as_400():
+        with action_errors():
             actions.remove_partner(project, int(partner_id), acting_user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

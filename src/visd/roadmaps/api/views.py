@@ -11,7 +11,6 @@ Lost updates: a PATCH and a publish carry the ``revision`` the client read (``ve
 roadmap's version number 1, 2, ...), as the web form carries it in a hidden field. A stale revision
 is a 409 with the roadmap as stored and the request as sent, and nothing is written."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status, viewsets
@@ -21,8 +20,7 @@ from rest_framework.response import Response
 from visd.capabilities.models import CapabilityNeed
 from visd.core import permissions
 from visd.core.api.schema import RoleAwareAutoSchema
-from visd.core.api.views import (HistoryMixin, LimitOffsetPagination, StaleVersion, action_errors_as_400,
-                                 api_validation_error)
+from visd.core.api.views import HistoryMixin, LimitOffsetPagination, StaleVersion, action_errors
 from visd.funding.models import Call
 from visd.taxonomy.models import Concept, Scheme
 
@@ -192,7 +190,7 @@ class RoadmapViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         domain = serializer.validated_data["domain"]
         if not permissions.can_edit_programme_domain(request.user, domain):
             raise exceptions.PermissionDenied(_("You may not start a roadmap for this focus domain."))
-        with action_errors_as_400():
+        with action_errors():
             roadmap = actions.start_version(domain, acting_user=request.user)
         response = self._output(roadmap, status.HTTP_201_CREATED)
         response["Location"] = self.reverse_action("detail", args=[roadmap.pk])
@@ -212,13 +210,9 @@ class RoadmapViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         revision = values.pop("revision")
         calls, needs = values.pop("calls", None), values.pop("needs", None)
         roadmap = self._fresh(roadmap)
-        try:
+        with action_errors(actions.EditConflict, lambda conflict: self._stale(conflict, revision, request.data)):
             actions.update_roadmap(roadmap, values, acting_user=request.user, expected_revision=revision,
                                    calls=calls, needs=needs)
-        except actions.EditConflict as conflict:
-            raise self._stale(conflict, revision, request.data) from conflict
-        except DjangoValidationError as error:
-            raise api_validation_error(error) from error
         return self._output(roadmap)
 
     @extend_schema(request=RoadmapPublishSerializer, responses={200: RoadmapSerializer, **ERRORS, **CONFLICT},
@@ -233,12 +227,8 @@ class RoadmapViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         revision = serializer.validated_data["revision"]
         roadmap = self._fresh(roadmap)
-        try:
+        with action_errors(actions.EditConflict, lambda conflict: self._stale(conflict, revision, request.data)):
             actions.publish(roadmap, acting_user=request.user, expected_revision=revision)
-        except actions.EditConflict as conflict:
-            raise self._stale(conflict, revision, request.data) from conflict
-        except DjangoValidationError as error:
-            raise api_validation_error(error) from error
         return self._output(roadmap)
 
     @extend_schema(request=RoadmapItemWriteSerializer, responses={201: RoadmapItemSerializer, **ERRORS},
@@ -252,7 +242,7 @@ class RoadmapViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
         related = values.pop("related_domains", [])
-        with action_errors_as_400():
+        with action_errors():
             item = actions.add_item(self._fresh(roadmap), values, acting_user=request.user, related_domains=related)
         return Response(RoadmapItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
@@ -264,6 +254,6 @@ class RoadmapViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
             pagination_class=None)
     def remove_item(self, request, item_id, *args, **kwargs):
         roadmap = self.get_object()
-        with action_errors_as_400():
+        with action_errors():
             actions.remove_item(self._fresh(roadmap), int(item_id), acting_user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
