@@ -18,9 +18,10 @@ Design
 * The per-actor aggregation arrays behind that scoring (memberships, filters, actor x concept and
   whole-profile matrices) are kept by :class:`~visd.matching.actor_table.ActorTable` and updated
   incrementally: a change costs the size of the change plus a few vector operations.
-* Persistence: :meth:`MatchingIndex.save` writes a snapshot directory (JSON + ``.npz``);
-  :meth:`MatchingIndex.flush` appends the changes since then to ``journal.jsonl`` (cost proportional
-  to the change); :meth:`MatchingIndex.load` reads the snapshot and replays the journal.
+* Persistence (:mod:`visd.matching.persistence`): :meth:`MatchingIndex.save` writes a snapshot
+  directory (JSON + ``.npz``); :meth:`MatchingIndex.flush` appends the changes since then to
+  ``journal.jsonl`` (cost proportional to the change); :meth:`MatchingIndex.load` reads the snapshot
+  and replays the journal.
 
 Example
 -------
@@ -39,20 +40,19 @@ Example
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 
 from .actor_table import ActorTable
+from . import persistence
 from .analysis import Analysis, Analyzer, default_analyzer, words
-from .dense import encoder_signature, normalise_rows
+from .dense import normalise_rows
 from .records import Actor, Opportunity, Project
 from .tagging import CONCEPT_TOKEN_PREFIX, Concept, ConceptTagger, Tag, concept_token, merge_tags
 
@@ -63,8 +63,6 @@ def _payload_batch(batch):
     return [_WORKER._unit_payload(*t, embed=False) for t in batch]
 
 
-FORMAT = "visd-matching-index"
-VERSION = 1
 _KIND_PREFIX = {"actor": "a:", "project": "p:", "opportunity": "o:"}
 
 
@@ -1090,138 +1088,19 @@ class MatchingIndex:
         return self._top_actors(comp, total, mask, top_k, q, extra)
 
     # ------------------------------------------------------------------ persistence
+    # The snapshot format lives in visd.matching.persistence; these are the entry points callers use.
     def save(self, directory: str | os.PathLike) -> None:
         """Write a full snapshot to ``directory`` (created if needed) and empty the journal."""
-        self.compact()
-        d = Path(directory)
-        d.mkdir(parents=True, exist_ok=True)
-        n = len(self._row_key)
-        indptr = np.zeros(n + 1, dtype=np.int64)
-        if n:
-            np.cumsum([len(t) for t in self._row_terms], out=indptr[1:])
-        arrays = {
-            "indptr": indptr,
-            "indices": np.concatenate(self._row_terms).astype(np.int64) if n else np.zeros(0, np.int64),
-            "tf": np.concatenate(self._row_tf).astype(np.float32) if n else np.zeros(0, np.float32),
-            "dl": np.asarray(self._dl, dtype=np.float32),
-        }
-        if self._row_emb:  # the unit embeddings, with the rows (one file, replaced at once)
-            rows, mat = self._emb_matrix()
-            arrays["emb_rows"] = rows
-            arrays["emb"] = mat.astype(np.float32)
-        tmp = d / "rows.tmp.npz"
-        np.savez(tmp, **arrays)
-        state = {
-            "format": FORMAT, "version": VERSION,
-            "params": asdict(self.params),
-            "encoder": encoder_signature(self.encoder),  # whose embeddings rows.npz holds (None: none)
-            "concepts": [{"id": c.id, "scheme": c.scheme, "labels": dict(c.labels),
-                          "synonyms": {k: list(v) for k, v in c.synonyms.items()}} for c in self.concepts],
-            "terms": self._terms, "surfaces": self._surface, "row_keys": self._row_key,
-            "lang": self._lang,
-            "derived": {k: [t.to_dict() for t in v] for k, v in self._derived.items()},
-            "curated": {k: [t.to_dict() for t in v] for k, v in self._curated.items() if v},
-            "actors": [a.to_dict() for a in self.actors.values()],
-            "projects": [p.to_dict() for p in self.projects.values()],
-            "opportunities": [o.to_dict() for o in self.opportunities.values()],
-        }
-        with open(d / "index.tmp.json", "w", encoding="utf-8") as f:
-            json.dump(state, f, ensure_ascii=False)
-        os.replace(tmp, d / "rows.npz")
-        os.replace(d / "index.tmp.json", d / "index.json")
-        (d / "journal.jsonl").write_text("", encoding="utf-8")
-        self._journal = []
-        self._directory = d
+        persistence.save(self, directory)
 
     def flush(self, directory: str | os.PathLike | None = None) -> int:
         """Append the changes since the last save/flush to ``journal.jsonl``; returns how many."""
-        d = Path(directory) if directory else getattr(self, "_directory", None)
-        if d is None:
-            raise ValueError("no directory: save() first or pass one")
-        if not (d / "index.json").exists():
-            self.save(d)
-            return 0
-        n = len(self._journal)
-        if n:
-            with open(d / "journal.jsonl", "a", encoding="utf-8") as f:
-                for op in self._journal:
-                    f.write(json.dumps(op, ensure_ascii=False) + "\n")
-        self._journal = []
-        self._directory = d
-        return n
+        return persistence.flush(self, directory)
 
     @classmethod
     def load(cls, directory: str | os.PathLike, analyzer: Analyzer | None = None, encoder=None) -> "MatchingIndex":
         """Read a snapshot and replay its journal."""
-        d = Path(directory)
-        with open(d / "index.json", encoding="utf-8") as f:
-            state = json.load(f)
-        if state.get("format") != FORMAT or state.get("version") != VERSION:
-            raise ValueError(f"{d} is not a {FORMAT} v{VERSION} directory")
-        stored, given = state.get("encoder"), encoder_signature(encoder)
-        if encoder is not None and stored != given:
-            held = f"embeddings of encoder {stored!r}" if stored else "no embeddings (built without an encoder)"
-            raise ValueError(f"{d} holds {held}, not of {given!r}: rebuild it (fit) with this encoder")
-        idx = cls(state["concepts"], MatchParams(**state["params"]), analyzer, encoder)
-        arrays = np.load(d / "rows.npz")
-        idx._terms = state["terms"]
-        idx._surface = state["surfaces"]
-        idx._vocab = {t: i for i, t in enumerate(idx._terms)}
-        idx._df = np.zeros(max(1024, 2 * len(idx._terms)), dtype=np.int64)
-        indptr, indices, tf = arrays["indptr"], arrays["indices"], arrays["tf"]
-        idx._row_key = list(state["row_keys"])
-        idx._row_terms = [indices[indptr[r]:indptr[r + 1]].copy() for r in range(len(idx._row_key))]
-        idx._row_tf = [tf[indptr[r]:indptr[r + 1]].copy() for r in range(len(idx._row_key))]
-        idx._dl = arrays["dl"].astype(float).tolist()
-        idx._alive = [True] * len(idx._row_key)
-        idx._key_row = {k: i for i, k in enumerate(idx._row_key)}
-        if len(indices):
-            np.add.at(idx._df, indices, 1)
-        if encoder is not None and "emb" in arrays:  # (without an encoder they would be of no use)
-            idx._row_emb = {int(r): v for r, v in zip(arrays["emb_rows"].tolist(), arrays["emb"])}
-            idx._emb_gen += 1
-        idx._lang = state["lang"]
-        idx._derived = {k: [Tag.from_dict(t) for t in v] for k, v in state["derived"].items()}
-        idx._curated = {k: [Tag.from_dict(t) for t in v] for k, v in state["curated"].items()}
-        idx._row_concepts = [idx._row_concept_arrays(k) for k in idx._row_key]
-        idx.actors = {a["id"]: Actor.coerce(a) for a in state["actors"]}
-        idx.projects = {p["id"]: Project.coerce(p) for p in state["projects"]}
-        idx.opportunities = {o["id"]: Opportunity.coerce(o) for o in state["opportunities"]}
-        idx._actor_projects = {a: set() for a in idx.actors}
-        for pid, p in idx.projects.items():
-            for aid, _ in p.participants:
-                idx._actor_projects.setdefault(aid, set()).add(pid)
-        idx.compact()
-        idx._directory = d
-        journal = d / "journal.jsonl"
-        if journal.exists():
-            idx._journaling = False
-            try:
-                for line in journal.read_text(encoding="utf-8").splitlines():
-                    if line.strip():
-                        idx._apply(json.loads(line))
-            finally:
-                idx._journaling = True
-        return idx
-
-    def _apply(self, op: dict) -> None:
-        kind = op.get("kind")
-        if op["op"] == "upsert":
-            {"actor": self.upsert_actor, "project": self.upsert_project,
-             "opportunity": self.upsert_opportunity}[kind](op["record"])
-        elif op["op"] == "remove":
-            self.remove(kind, op["id"])
-        elif op["op"] in ("curate", "uncurate"):
-            key = op["key"]
-            kind = {v: k for k, v in _KIND_PREFIX.items()}[key[:2]]
-            if op["op"] == "curate":
-                t = Tag.from_dict(op["tag"])
-                self.set_curated_tag(kind, key[2:], t.concept_id, t.confidence, t.rejected,
-                                     t.evidence[0] if t.evidence else "")
-            else:
-                self.clear_curated_tag(kind, key[2:], op["concept_id"])
-        else:
-            raise ValueError(f"unknown journal op {op!r}")
+        return persistence.load(cls, directory, analyzer, encoder)
 
     # ------------------------------------------------------------------ info
     def stats(self) -> dict:
