@@ -228,6 +228,7 @@ class ActorTable:
         self.m_actor, self.m_proj, self.m_coord = m_actor, m_proj, m_coord
         self._base = dict(ids=list(self.ids), index=self.slot_of, desc_row=self.desc_row[:n],
                           m_actor=m_actor, m_row=m_row, m_coord=m_coord, m_proj=m_proj, m_year=m_year,
+                          m_def=(self.p_def[m_proj].astype(np.float64) if len(m_proj) else np.zeros(0)),
                           proj_ids=list(self.proj_ids), starts=starts, nproj=nproj, ncoord=ncoord,
                           defence=defence, attrs={k: v[:n] for k, v in self.attrs.items()},
                           concepts=self.concepts, concept_index=self.ix._concept_col,

@@ -19,6 +19,8 @@ REPO = Path(__file__).resolve().parents[3]
 CORDIS_SECURITY = [REPO / "data/public/cordis_security/fp7_security",
                    REPO / "data/public/cordis_security/h2020_secure_societies"]
 EDF = [REPO / "data/public/edf/edf_2021_2022"]
+# the consortia of the EDF 2023 calls, ASAP and EDIRPA: the queries of the benchmark's defence task
+EDF_RECENT = [REPO / "data/public/edf/edf_2023_asap_edirpa"]
 CALLS = [REPO / "data/public/calls/edf_2026_topics.jsonl", REPO / "data/public/calls/horizon_cl3_topics.jsonl"]
 REFERENCE = REPO / "src/visd/reference/data"
 

@@ -52,6 +52,7 @@ import scipy.sparse as sp
 from .actor_table import ActorTable
 from . import persistence
 from .analysis import Analysis, Analyzer, default_analyzer, words
+from .calltext import sentence_signatures, signature_counts, specific_text
 from .dense import normalise_rows
 from .records import Actor, Opportunity, Project
 from .tagging import CONCEPT_TOKEN_PREFIX, Concept, ConceptTagger, Tag, concept_token, merge_tags
@@ -91,6 +92,15 @@ class MatchParams:
                                  # the actor's description and past projects (each text weighs the same)
     w_prior: float = 0.25        # track-record prior: log(1 + recency- and role-weighted participations), normalised
     w_defence: float = 0.05      # declared defence experience or a defence project in the track record
+    w_defence_activity: float = 0.0  # defence track record: log(1 + recency-weighted defence (EDF, EDIDP,
+                                 # PADR) participations), normalised by the most experienced actor
+    generic_df: float = 0.2      # a term is *generic* when at least this share of the project texts or of
+                                 # the call texts contains it (learned from the index's own corpora)
+    generic_weight: float = 1.0  # query-side multiplier of generic terms in the score (1 = BM25's idf alone)
+    evidence_min: float = 0.3    # a past project is shown as evidence only when its own similarity to the
+                                 # query (relative to the best unit of the index) reaches this, and it
+                                 # shares a specific term or a concept with the query
+    boilerplate_calls: int = 3   # a call sentence found in at least this many call texts is boilerplate
     w_dense: float = 0.0         # optional dense channel: cosine between the query's and the actor's texts'
                                  # embeddings (soft maximum, as w_text); needs an encoder, else a no-op; 0 = off
     w_dense_profile: float = 0.0  # optional dense profile: cosine between the query's embedding and the
@@ -177,6 +187,12 @@ class MatchingIndex:
         self._emb_gen = 0          # bumped whenever _row_emb changes (invalidates _emb_cache)
         self._emb_cache = None     # (gen, rows, matrix) of _row_emb for queries
         self._row_concepts: list[tuple[np.ndarray, np.ndarray]] = []
+        # per row, its corpus (actor, project, call, need) and, per corpus, each term's document frequency:
+        # what is generic in project or call language is learned from these (term_genericity)
+        self._row_corpus: list[str] = []
+        self._df_corpus: dict[str, np.ndarray] = {}
+        self._n_corpus: Counter = Counter()
+        self._call_sentences = None  # sentence signature -> number of calls (boilerplate), built on demand
         self._concept_col = {c.id: j for j, c in enumerate(self.concepts)}
         self._lang: dict[str, str] = {}
         self._derived: dict[str, list[Tag]] = {}
@@ -299,8 +315,14 @@ class MatchingIndex:
         """Add or replace one call topic or capability need."""
         o = Opportunity.coerce(opp)
         self._log({"op": "upsert", "kind": "opportunity", "record": o})
+        stored = replace(o, text="")
+        if o.kind == "call":
+            # the call's sentence signatures stay with the record (the text does not), so that what
+            # every call repeats can be counted again after a load (calltext.py)
+            stored.extra = {**(o.extra or {}), "sentences": sentence_signatures(o.text)}
+        self.opportunities[o.id] = stored
+        self._call_sentences = None
         self._set_unit("o:" + o.id, o.text, o.title, o.lang, _payload)
-        self.opportunities[o.id] = replace(o, text="")
         self._changed(_compact)
 
     def remove(self, kind: str, record_id: str) -> bool:
@@ -311,6 +333,8 @@ class MatchingIndex:
             return False
         self._log({"op": "remove", "kind": kind, "id": record_id})
         rec = store.pop(record_id)
+        if kind == "opportunity":
+            self._call_sentences = None
         key = _KIND_PREFIX[kind] + record_id
         self._kill(key)
         self._derived.pop(key, None)
@@ -423,6 +447,9 @@ class MatchingIndex:
         order = np.argsort(ids)
         ids, tfs = ids[order], tfs[order]
         row = len(self._row_key)
+        corpus = self._corpus_of_key(key)
+        self._row_corpus.append(corpus)
+        self._count_corpus(corpus, ids, +1)
         self._row_key.append(key)
         self._row_terms.append(ids)
         self._row_tf.append(tfs)
@@ -443,6 +470,8 @@ class MatchingIndex:
             return
         self._alive[row] = False
         np.subtract.at(self._df, self._row_terms[row], 1)
+        if row < len(self._row_corpus):
+            self._count_corpus(self._row_corpus[row], self._row_terms[row], -1)
         if self._row_emb.pop(row, None) is not None:
             self._emb_gen += 1
         self._alive_np = None
@@ -485,11 +514,14 @@ class MatchingIndex:
             self._row_tf = [self._row_tf[r] for r in alive]
             self._dl = [self._dl[r] for r in alive]
             self._row_concepts = [self._row_concepts[r] for r in alive]
+            self._row_corpus = [self._row_corpus[r] for r in alive] if len(self._row_corpus) == len(self._alive) else []
             self._row_emb = {new: self._row_emb[old] for new, old in enumerate(alive) if old in self._row_emb}
             self._emb_gen += 1
             self._alive = [True] * len(alive)
             self._key_row = {k: i for i, k in enumerate(self._row_key)}
         n = len(self._row_key)
+        if len(self._row_corpus) != n:  # rows read from a snapshot: count the corpora from scratch
+            self._recount_corpora()
         self._avgdl = float(np.mean(self._dl)) if n else 1.0
         self._main = self._build_segment(0, n)
         self._n_main = n
@@ -528,6 +560,67 @@ class MatchingIndex:
             self._alive_np = np.asarray(self._alive, dtype=bool)
         return self._alive_np
 
+    # ------------------------------------------------------------------ what is generic, what a call asks
+    def _corpus_of_key(self, key: str) -> str:
+        if key.startswith("o:"):
+            o = self.opportunities.get(key[2:])
+            return o.kind if o is not None else "call"
+        return {"a:": "actor", "p:": "project"}.get(key[:2], "other")
+
+    def _count_corpus(self, corpus: str, ids: np.ndarray, sign: int) -> None:
+        df = self._df_corpus.get(corpus)
+        if df is None or len(df) < len(self._df):
+            grown = np.zeros(len(self._df), dtype=np.int64)
+            if df is not None:
+                grown[:len(df)] = df
+            df = self._df_corpus[corpus] = grown
+        np.add.at(df, ids, sign)
+        self._n_corpus[corpus] += sign
+
+    def _recount_corpora(self) -> None:
+        self._df_corpus, self._n_corpus = {}, Counter()
+        self._row_corpus = [self._corpus_of_key(k) for k in self._row_key]
+        for r, (corpus, ids) in enumerate(zip(self._row_corpus, self._row_terms)):
+            if self._alive[r]:
+                self._count_corpus(corpus, ids, +1)
+
+    GENERIC_CORPORA = ("project", "call")  # the language whose commonplaces are not evidence
+    MIN_CORPUS_DOCS = 20                   # a corpus smaller than this teaches nothing about genericity
+
+    def term_genericity(self, ids) -> np.ndarray:
+        """For term ids, the largest share of the project texts or of the call texts that contain the
+        term (0 for concept tokens, and for a corpus of fewer than MIN_CORPUS_DOCS texts). A term is
+        *generic* from ``params.generic_df`` on: "european", "activities", "including" in project
+        and call language, whatever the query. Learned from the index's own texts, so a registry of
+        other calls and projects learns its own commonplaces."""
+        ids = np.asarray(ids, dtype=np.int64)
+        out = np.zeros(len(ids))
+        for corpus in self.GENERIC_CORPORA:
+            n, df = self._n_corpus.get(corpus, 0), self._df_corpus.get(corpus)
+            if n < self.MIN_CORPUS_DOCS or df is None:
+                continue
+            inside = ids < len(df)
+            share = np.zeros(len(ids))
+            share[inside] = df[ids[inside]] / n
+            out = np.maximum(out, share)
+        if len(ids):
+            concept = np.fromiter((self._terms[i].startswith(CONCEPT_TOKEN_PREFIX) if i < len(self._terms) else False
+                                   for i in ids.tolist()), dtype=bool, count=len(ids))
+            out[concept] = 0.0
+        return out
+
+    def is_generic(self, term_id: int) -> bool:
+        return bool(self.term_genericity([term_id])[0] >= self.params.generic_df)
+
+    def call_text(self, text: str) -> str:
+        """What a call text asks: its sentences without those that at least
+        ``params.boilerplate_calls`` of the index's calls repeat (management mode, budget, duration,
+        eligibility and annex references; :mod:`visd.matching.calltext`)."""
+        if self._call_sentences is None:
+            self._call_sentences = signature_counts(
+                o.extra.get("sentences", ()) for o in self.opportunities.values() if o.kind == "call" and o.extra)
+        return specific_text(text, self._call_sentences, max(2, self.params.boilerplate_calls))
+
     # ------------------------------------------------------------------ query vectors and unit scores
     def _idf(self, ids: np.ndarray) -> np.ndarray:
         n = max(int(self._alive_mask().sum()), 1)
@@ -564,6 +657,9 @@ class MatchingIndex:
         if len(ids) == 0:
             return {"ids": ids, "w": tf, "tags": tags, "surfaces": surfaces, "lang": lang, "text": text}
         w = self._idf(ids) * tf * (p.k3 + 1.0) / (tf + p.k3)
+        if p.generic_weight != 1.0 and len(counts):
+            words_part = w[:len(counts)]
+            words_part[self.term_genericity(ids[:len(counts)]) >= p.generic_df] *= p.generic_weight
         w[len(counts):] *= p.concept_weight
         keep = w > 0
         return {"ids": ids[keep], "w": w[keep], "tags": tags, "surfaces": surfaces, "lang": lang, "text": text}
@@ -711,6 +807,14 @@ class MatchingIndex:
         text = self._soft_max(c, own, ms, wm, p, n)
         act = np.log1p(np.bincount(c["m_actor"], weights=wm, minlength=n)) if len(ms) else np.zeros(n)
         prior = act / act.max() if n and act.max() > 0 else np.zeros(n)
+        # defence experience as a track record, not a flag: recency-weighted defence participations
+        d_act = (np.log1p(np.bincount(c["m_actor"], weights=wm * c["m_def"], minlength=n)) if len(ms)
+                 else np.zeros(n))
+        defence_activity = d_act / d_act.max() if n and d_act.max() > 0 else np.zeros(n)
+        # how many of the actor's texts are evidence on their own (ties are broken by it)
+        evidence_n = np.bincount(c["m_actor"], weights=(ms >= p.evidence_min).astype(float), minlength=n) \
+            if len(ms) else np.zeros(n)
+        evidence_n = evidence_n + (own >= p.evidence_min)
         profile = np.zeros(n)
         if p.w_profile and q is not None and len(q["ids"]) and n:
             # = c["profile"][:, q_ids] @ qw, from the incrementally maintained parts (actor_table.py)
@@ -718,7 +822,8 @@ class MatchingIndex:
             profile = self._table.profile_scores(q_ids, qw / (np.linalg.norm(qw) or 1.0))
             if profile.max() > 0:
                 profile = profile / profile.max()
-        total = p.w_text * text + p.w_profile * profile + p.w_prior * prior + p.w_defence * c["defence"]
+        total = (p.w_text * text + p.w_profile * profile + p.w_prior * prior + p.w_defence * c["defence"]
+                 + p.w_defence_activity * defence_activity)
         # the dense channel: the same soft maximum over the actor's units, of the embeddings' cosine
         # and the dense profile: cosine with the centroid of the actor's embeddings (as the profile)
         dense, dense_profile = np.zeros(n), np.zeros(n)
@@ -732,7 +837,8 @@ class MatchingIndex:
                 dense_profile = self._dense_profile(c, cos, n)
             total = total + p.w_dense * dense + p.w_dense_profile * dense_profile
         return {"text": text, "own": own, "track": track_max, "profile": profile, "prior": prior,
-                "defence": c["defence"].astype(float), "dense": dense, "dense_profile": dense_profile,
+                "defence": c["defence"].astype(float), "defence_activity": defence_activity,
+                "evidence_n": evidence_n, "dense": dense, "dense_profile": dense_profile,
                 "dense_on": cos is not None, "total": total, "unit_norm": s}
 
     @staticmethod
@@ -801,11 +907,13 @@ class MatchingIndex:
             return query
         if isinstance(query, str):
             return self.query_vector(query)
-        if isinstance(query, Opportunity) or (isinstance(query, Mapping) and "kind" in query):
-            o = Opportunity.coerce(query)
-            return self.query_vector(o.text, o.title, o.lang)
         if isinstance(query, Mapping):
-            return self.query_vector(query.get("text", ""), query.get("title", ""), query.get("lang"))
+            query = Opportunity(id=str(query.get("id", "")), kind=query.get("kind", ""), title=query.get("title", ""),
+                                text=query.get("text", ""), lang=query.get("lang"))
+        if isinstance(query, Opportunity):
+            # a call is read for what it asks, without the sentences every call repeats
+            text = self.call_text(query.text) if query.kind == "call" else query.text
+            return self.query_vector(text, query.title, query.lang)
         raise TypeError("query must be text, a {'title','text'} dict, an Opportunity or a query vector")
 
     def search_actors(self, query, filters: Mapping | None = None, top_k: int = 10,
@@ -831,12 +939,15 @@ class MatchingIndex:
         if k <= 0:
             return []
         top = np.argpartition(-scores, k - 1)[:k]
-        # ties at the cut go to the earliest actors (argpartition picks any), so the result does not
-        # depend on the array layout (e.g. tombstones of removed actors)
+        # Equal scores (co-participants of one project score the same) are broken by the evidence: more
+        # texts that are evidence on their own, then more past projects; then the earliest actor, so the
+        # result never depends on the array layout (e.g. tombstones of removed actors).
         kth = scores[top].min()
-        better = np.flatnonzero(scores > kth)
-        top = np.concatenate([better, np.flatnonzero(scores == kth)[:k - len(better)]])
-        top = top[np.lexsort((top, -scores[top]))]
+        cand = np.flatnonzero(scores >= kth)
+        rounded = np.round(scores[cand], 9)
+        evidence_n = comp.get("evidence_n")
+        evidence_n = evidence_n[cand] if evidence_n is not None else np.zeros(len(cand))
+        top = cand[np.lexsort((cand, -c["nproj"][cand], -evidence_n, -rounded))][:k]
         out = []
         for i in top:
             aid = c["ids"][i]
@@ -867,27 +978,34 @@ class MatchingIndex:
         for j in range(lo, hi):
             pid = c["proj_ids"][c["m_proj"][j]]
             proj.append((float(s[c["m_row"][j]]), pid, bool(c["m_coord"][j])))
-        proj.sort(key=lambda x: -x[0])
+        proj.sort(key=lambda x: (-x[0], x[1]))
+        # Evidence is what convinces on its own: a past project (or the description) is shown only when
+        # it is itself close to the query (evidence_min) and shares a specific term or a concept with
+        # it; a term is shown only when it is not generic in project or call language.
+        query_concepts = {t.concept_id for t in q["tags"]}
         evidence_projects = []
         contrib: Counter = Counter()
-        for sim, pid, coord in proj[:n_projects]:
-            if sim <= 0:
+        for sim, pid, coord in proj:
+            if sim < self.params.evidence_min or len(evidence_projects) == n_projects:
                 break
+            row = self._key_row["p:" + pid]
+            own_terms = self._specific_terms(self._term_contributions(row, q), q)
+            concepts = [t.concept_id for t in merge_tags(self._derived.get("p:" + pid, []),
+                                                         self._curated.get("p:" + pid, []))
+                        if t.concept_id in query_concepts]
+            if not own_terms and not concepts:
+                continue
             p = self.projects[pid]
             evidence_projects.append({"project_id": pid, "title": p.title, "year": p.year,
                                       "programme": p.programme, "role": "coordinator" if coord else "participant",
-                                      "similarity": round(sim, 4)})
-            contrib.update(self._term_contributions(self._key_row["p:" + pid], q))
+                                      "similarity": round(sim, 4), "matched_terms": [w for w, _, _ in own_terms[:5]],
+                                      "concepts": [{"concept_id": cid, "label": self._concept_label(cid)}
+                                                   for cid in concepts]})
+            contrib.update({tid: v for _, tid, v in own_terms})
         desc_row = c["desc_row"][i]
-        if desc_row >= 0 and comp["own"][i] > 0:
-            contrib.update(self._term_contributions(int(desc_row), q))
-        terms = []
-        for tid, _ in contrib.most_common():
-            if self._terms[tid].startswith(CONCEPT_TOKEN_PREFIX):
-                continue
-            terms.append(q["surfaces"].get(tid, self._surface[tid]))
-            if len(terms) == 8:
-                break
+        if desc_row >= 0 and comp["own"][i] >= self.params.evidence_min:
+            contrib.update({tid: v for _, tid, v in self._specific_terms(self._term_contributions(int(desc_row), q), q)})
+        terms = [q["surfaces"].get(tid, self._surface[tid]) for tid, _ in contrib.most_common(8)]
         # shared concepts: the query's tags that the actor's profile also carries
         shared = []
         row_c = c["concepts"].getrow(i)
@@ -909,8 +1027,9 @@ class MatchingIndex:
             "profile": round(float(comp["profile"][i]), 4),
             "prior": round(float(comp["prior"][i]), 4),
             "defence": bool(comp["defence"][i]),
+            "defence_activity": round(float(comp["defence_activity"][i]), 4),
             "weights": {"text": p.w_text, "profile": p.w_profile, "prior": p.w_prior,
-                        "defence": p.w_defence},
+                        "defence": p.w_defence, "defence_activity": p.w_defence_activity},
         }
         if comp.get("dense_on"):  # only when the dense channel scored
             components["dense"] = round(float(comp["dense"][i]), 4)
@@ -924,6 +1043,16 @@ class MatchingIndex:
             "matched_terms": terms,
             "evidence_projects": evidence_projects,
         }
+
+    def _specific_terms(self, contributions: Mapping[int, float], q: dict) -> list[tuple[str, int, float]]:
+        """(query word, term id, contribution) of the words of ``contributions`` that are evidence:
+        not concept tokens and not generic (:meth:`term_genericity`), strongest first."""
+        ids = [t for t in contributions if not self._terms[t].startswith(CONCEPT_TOKEN_PREFIX)]
+        if not ids:
+            return []
+        generic = self.term_genericity(ids) >= self.params.generic_df
+        out = [(q["surfaces"].get(t, self._surface[t]), t, contributions[t]) for t, g in zip(ids, generic) if not g]
+        return sorted(out, key=lambda x: (-x[2], x[0]))
 
     def _concept_label(self, cid: str) -> str:
         for c in self.concepts:
