@@ -369,7 +369,7 @@ def test_product_builds_the_index_with_the_configured_encoder(world, settings):
 
     assert check_matching_encoder() == [] and service.encoder_config() is None   # off: no message
     query = "radar systems for drone detection near ports"
-    lexical = service.get_index()
+    lexical = service.updated_index()
     assert lexical.encoder is None and _state(settings)["encoder"] is None
     lexical_res = [(m.id, m.score) for m in lexical.search_actors(query)]
     assert lexical_res and "dense" not in lexical.search_actors(query)[0].explanation["components"]
@@ -377,7 +377,7 @@ def test_product_builds_the_index_with_the_configured_encoder(world, settings):
     settings.VISD_MATCHING_ENCODER = HASHING
     settings.VISD_MATCHING_DENSE_WEIGHT = 2.0
     assert check_matching_encoder() == [] and run_checks(tags=["matchmaking"]) == []
-    dense = service.get_index()   # the encoder configuration changed: rebuilt with the encoder
+    dense = service.updated_index()   # the encoder configuration changed: rebuilt with the encoder
     assert dense is not lexical and isinstance(dense.encoder, EmbeddingCache) and dense.params.w_dense == 2.0
     assert isinstance(dense.encoder.encoder, HashingEncoder)
     # every unit with a text is embedded (an actor without a description is not)
@@ -388,19 +388,19 @@ def test_product_builds_the_index_with_the_configured_encoder(world, settings):
     res = dense.search_actors(query)
     assert [(m.id, m.score) for m in res] != lexical_res
     assert res[0].explanation["components"]["weights"]["dense"] == 2.0 and res[0].explanation["components"]["dense"] > 0
-    assert service.get_index() is dense and service.get_encoder() is dense.encoder   # once per process
+    assert service.updated_index() is dense and service.get_encoder() is dense.encoder   # once per process
 
     # a weight change alone needs no rebuild; a new process loads the embeddings from disk
     settings.VISD_MATCHING_DENSE_WEIGHT = 3.0
-    assert service.get_index() is dense and dense.params.w_dense == 3.0
+    assert service.updated_index() is dense and dense.params.w_dense == 3.0
     service.forget()
-    reloaded = service.get_index()
+    reloaded = service.updated_index()
     assert reloaded is not dense and len(reloaded._row_emb) == len(dense._row_emb)
     assert [m.id for m in reloaded.search_actors(query)] == [m.id for m in dense.search_actors(query)]
 
     # off again (weight 0): rebuilt without embeddings, the lexical results are back
     settings.VISD_MATCHING_DENSE_WEIGHT = 0.0
-    off = service.get_index()
+    off = service.updated_index()
     assert off.encoder is None and not off._row_emb and _state(settings)["encoder"] is None
     assert [(m.id, m.score) for m in off.search_actors(query)] == lexical_res
 
@@ -411,7 +411,7 @@ def test_a_rebuild_reuses_the_stored_embeddings_and_forgets_the_stale_ones(world
 
     settings.VISD_MATCHING_ENCODER = HASHING
     settings.VISD_MATCHING_DENSE_WEIGHT = None
-    first = service.get_index()
+    first = service.updated_index()
     cache = service.get_encoder()
     assert first.encoder is cache and (settings.VISD_MATCHING_DIR / "embeddings.sqlite3").is_file()
     embedded = cache.misses
@@ -436,7 +436,7 @@ def test_a_rebuild_reuses_the_stored_embeddings_and_forgets_the_stale_ones(world
 
     # a new process (fresh caches in memory) finds the file: the reload embeds nothing
     service.forget()
-    service.get_index()
+    service.updated_index()
     assert service.get_encoder().misses == 0
 
 
@@ -446,7 +446,7 @@ def test_with_an_encoder_and_no_weight_set_the_validated_dense_weights_apply(wor
 
     settings.VISD_MATCHING_ENCODER = HASHING
     settings.VISD_MATCHING_DENSE_WEIGHT = None
-    index = service.get_index()
+    index = service.updated_index()
     assert index.encoder is not None and index.params == MatchParams.dense_defaults()
     expl = index.search_actors("radar systems for drone detection near ports")[0].explanation
     assert expl["components"]["weights"]["dense_profile"] == MatchParams.dense_defaults().w_dense_profile > 0
@@ -464,7 +464,7 @@ def test_with_an_encoder_and_no_weight_set_the_validated_dense_weights_apply(wor
         assert "semantische gelijkenis met de volledige staat van dienst" in render_to_string(
             "matchmaking/_reasons.html", {"expl": expl})
     settings.VISD_MATCHING_DENSE_WEIGHT = 0.25   # set: overrides the dense weight only, no rebuild
-    assert service.get_index() is index and index.params == MatchParams.dense_defaults(w_dense=0.25)
+    assert service.updated_index() is index and index.params == MatchParams.dense_defaults(w_dense=0.25)
 
 
 @pytest.mark.django_db
@@ -480,7 +480,7 @@ def test_the_system_check_reports_an_encoder_that_cannot_be_loaded(world, settin
     assert [e.id for e in errors] == ["matchmaking.E002"] and errors[0].level >= 40
     assert str(missing) in errors[0].msg and "VISD_MATCHING_ENCODER_PATH" in errors[0].hint
     # matching still works, lexically
-    index = service.get_index()
+    index = service.updated_index()
     assert index.encoder is None and index.search_actors("drone detection")
 
     settings.VISD_MATCHING_ENCODER = "visd.matching.dense.NoSuchEncoder"

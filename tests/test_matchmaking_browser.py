@@ -36,7 +36,9 @@ def page(live_server):
 def world(transactional_db, settings, tmp_path):
     settings.VISD_MATCHING_DIR = tmp_path / "matching"
     service.forget()
-    yield build_world()
+    w = build_world()
+    service.build()  # what `visd tag` does: pages only read the persisted index
+    yield w
     service.forget()
 
 

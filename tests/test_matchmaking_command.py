@@ -18,7 +18,7 @@ from django.test import override_settings
 from visd.actors.models import Actor
 from visd.capabilities.models import CapabilityNeed
 from visd.funding.models import Call
-from visd.matchmaking import service
+from visd.matchmaking import lifecycle, service
 from visd.matchmaking.models import ConceptTag
 
 REPO = Path(__file__).resolve().parents[1]
@@ -198,22 +198,22 @@ def test_malformed_query_lines(demo_world, tmp_path, content, message):
 
 @pytest.mark.django_db
 def test_index_is_loaded_from_disk_and_updated_incrementally(demo_world, monkeypatch):
-    service.get_index()
+    service.updated_index()
     service.forget()  # a new process: the index comes from disk, not from a rebuild
-    monkeypatch.setattr(service, "_build", lambda *a, **k: pytest.fail("rebuilt instead of loading"))
-    index = service.get_index()
+    monkeypatch.setattr(lifecycle, "_build", lambda *a, **k: pytest.fail("rebuilt instead of loading"))
+    index = service.updated_index()
     before = index.retag_count
     call = open_call()
     call.description = "Counter-drone systems: detection of hostile drones with radar around naval bases."
     call.save()
-    index = service.get_index()
+    index = service.updated_index()
     assert index.retag_count == before + 1, "only the changed call is re-analysed"
     derived = set(ConceptTag.objects.filter(target_type="call", object_id=call.pk, origin="derived")
                   .values_list("concept__code", flat=True))
     assert "counter-uav" in derived
     # the change is in the journal: another process sees it without rebuilding
     service.forget()
-    again = service.get_index()
+    again = service.updated_index()
     assert {t.concept_id for t in again.tags("opportunity", f"call:{call.pk}")} >= {"focus_domain:counter-uav"}
 
 

@@ -52,7 +52,7 @@ def test_curated_and_self_declared_tags_survive_retagging(world):
     assert ActorTag.objects.filter(actor=world.sonar, concept=world.counter_uav).count() == 1
     assert ActorTag.objects.filter(pk=declared.pk, origin=TagOrigin.SELF_DECLARED).exists()
     # in the engine both are curated: the self-declared cyber tag counts although the text has no cyber word
-    index = service.get_index()
+    index = service.updated_index()
     origins = {t.concept_id: t.origin for t in index.tags("actor", str(world.sonar.pk))}
     assert origins == {"focus_domain:counter-uav": "curated", "focus_domain:cyber": "curated"}
 
@@ -63,17 +63,17 @@ def test_curated_rejection_removes_a_derived_tag_and_survives(world):
     ConceptTag.objects.filter(target_type="call", object_id=world.call.pk).delete()
     ConceptTag.objects.create(target_type="call", object_id=world.call.pk, concept=world.counter_uav,
                               origin="curated", rejected=True)
-    index = service.get_index()
+    index = service.updated_index()
     assert index.tags("opportunity", f"call:{world.call.pk}") == []
     world.call.description += " More drones."
     world.call.save()
     tagging.tag_all()
     assert list(ConceptTag.objects.filter(target_type="call", object_id=world.call.pk)
                 .values_list("origin", "rejected")) == [("curated", True)]
-    assert service.get_index().tags("opportunity", f"call:{world.call.pk}") == []
+    assert service.updated_index().tags("opportunity", f"call:{world.call.pk}") == []
     # removing the rejection brings the derived tag back
     ConceptTag.objects.filter(target_type="call", object_id=world.call.pk).delete()
-    assert [t.concept_id for t in service.get_index().tags("opportunity", f"call:{world.call.pk}")] == [
+    assert [t.concept_id for t in service.updated_index().tags("opportunity", f"call:{world.call.pk}")] == [
         "focus_domain:counter-uav"]
 
 
@@ -103,16 +103,16 @@ def test_signal_keeps_curated_tags(world, django_capture_on_commit_callbacks):
 
 
 def test_index_update_reanalyses_only_changed_records(world):
-    index = service.get_index()
+    index = service.updated_index()
     before = index.retag_count
     world.cyberco.description_en = "Cyber security and drone detection for ports."
     world.cyberco.save()
-    index = service.get_index()
+    index = service.updated_index()
     assert index.retag_count == before + 1
     assert set(derived_actor_tags(world.cyberco)) == {"cyber", "counter-uav"}
     # deleting a record removes it from the index
     world.need.delete()
-    assert f"need:{world.need_pk}" not in service.get_index().opportunities
+    assert f"need:{world.need_pk}" not in service.updated_index().opportunities
 
 
 def test_retagging_an_unchanged_database_changes_nothing(world):
@@ -274,7 +274,7 @@ def test_deleting_a_curated_project_tag_brings_the_derived_tags_back(world, reje
     assert set(derived_actor_tags(world.lab)) == set(expected)
     # the admin deletes the curated tag (no save of the project, so no updated_at mark moves)
     ConceptTag.objects.filter(pk=derived.pk).delete()
-    index = service.get_index()
+    index = service.updated_index()
     back = project_tag(world, world.counter_uav)
     assert back is not None and (back.origin, back.rejected, back.evidence) == ("derived", False, evidence)
     assert [(t.concept_id, t.origin) for t in index.tags("project", str(world.project.pk))] == [
@@ -310,7 +310,7 @@ def test_deleting_a_curated_actor_tag_brings_the_derived_tag_back(world):
     tagging.tag_all()
     assert derived_actor_tags(world.sonar) == {}
     ActorTag.objects.filter(pk=derived.pk).delete()
-    service.get_index()
+    service.updated_index()
     tags = derived_actor_tags(world.sonar)
     assert set(tags) == {"counter-uav"} and tags["counter-uav"].evidence == evidence
 
@@ -326,7 +326,7 @@ def test_a_deleted_participation_leaves_the_track_record(world):
     other = add_project(world, "DRONEWALL", "Counter-drone detection of hostile drones with radar.", world.german,
                         external_id="900005")
     tagging.tag_all()
-    index = service.get_index()
+    index = service.updated_index()
     assert evidence_projects(index, world.german) == {str(world.project.pk), str(other.pk)}
     german = derived_actor_tags(world.german)["counter-uav"]
     assert "HARBOURSHIELD (" in german.evidence and "DRONEWALL (" in german.evidence
@@ -336,7 +336,7 @@ def test_a_deleted_participation_leaves_the_track_record(world):
     Participation.objects.create(project=world.project, actor=world.cyberco, role="coordinator")
     Participation.objects.filter(project=world.project, actor=world.cyberco).delete()
     # the next matching page sees it, without `visd tag --rebuild`
-    index = service.get_index()
+    index = service.updated_index()
     assert index.projects[str(world.project.pk)].participants == []
     assert evidence_projects(index, world.german) == {str(other.pk)}
     german = derived_actor_tags(world.german)
@@ -359,4 +359,4 @@ def test_a_deleted_participation_is_noticed_by_visd_tag(world):
     assert counts["projects"] == 1
     assert derived_actor_tags(world.lab) == {}
     assert set(derived_actor_tags(world.german)) == {"counter-uav"}
-    assert [a for a, _ in service.get_index().projects[str(world.project.pk)].participants] == [str(world.german.pk)]
+    assert [a for a, _ in service.updated_index().projects[str(world.project.pk)].participants] == [str(world.german.pk)]

@@ -5,6 +5,7 @@ Curated tags survive re-tagging, a rejection takes the concept out of matching, 
 row brings the derived tag back."""
 
 import pytest
+from django.test import TestCase
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -80,7 +81,10 @@ def post(client, target_type, pk, action, concept, follow=True):
 
 
 def send(client, address, data, follow=True):
-    response = client.post(address, data, follow=follow, **EN)
+    # the after-commit hooks run as they would outside the test's transaction: a curated change
+    # brings the persisted matching index up to date (lifecycle.update_if_present)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(address, data, follow=follow, **EN)
     if follow and response.redirect_chain:
         assert response.redirect_chain == [(address, 302)], response.redirect_chain
     return response
@@ -280,7 +284,7 @@ def test_a_curated_tag_survives_retagging_and_the_derived_one_returns_when_it_is
     expected = [("counter-uav", "curated", False), ("cyber", "curated", False)]
     assert project_tags(world) == expected
     # the index update, the command, and a rebuild keep the curated rows (no derived duplicate)
-    index = service.get_index()
+    index = service.updated_index()
     assert {t.concept_id: t.origin for t in index.tags("project", str(world.project.pk))} == {
         "focus_domain:counter-uav": "curated", "focus_domain:cyber": "curated"}
     call_command("tag")
@@ -297,7 +301,7 @@ def test_a_curated_tag_survives_retagging_and_the_derived_one_returns_when_it_is
     assert "drone" in derived.evidence.lower() and derived.confidence > 0
     assert actor_tags(world.lab) == [("counter-uav", "derived")]
     # and the index agrees, and re-tagging changes nothing more
-    assert [t.concept_id for t in service.get_index().tags("project", str(world.project.pk))] == [
+    assert [t.concept_id for t in service.updated_index().tags("project", str(world.project.pk))] == [
         "focus_domain:counter-uav"]
     call_command("tag")
     assert project_tags(world) == [("counter-uav", "derived", False)]
@@ -315,7 +319,7 @@ def test_a_project_rejection_leaves_the_engine_the_track_records_and_the_explana
     assert project_tags(world) == [("counter-uav", "curated", True)]
     # the participants' track-record tags go at once (their only project no longer carries the domain)
     assert actor_tags(world.lab) == [] and actor_tags(world.german) == []
-    index = service.get_index()
+    index = service.updated_index()
     assert index.tags("project", str(world.project.pk)) == []
     assert lab_shared_concepts() in (None, [])
     # re-tagging keeps the rejection
@@ -343,7 +347,7 @@ def test_a_call_rejection_leaves_the_calls_tags_and_the_actors_match_explanation
     assert shared_on_the_page()
     client.force_login(users["pm_cuav"])
     post(client, "call", world.call.pk, "reject", world.counter_uav)
-    assert service.get_index().tags("opportunity", f"call:{world.call.pk}") == []
+    assert service.updated_index().tags("opportunity", f"call:{world.call.pk}") == []
     row = call_row()
     assert row is None or row["explanation"]["shared_concepts"] == []
     assert not shared_on_the_page()
@@ -358,7 +362,7 @@ def test_actor_tags_are_curated_and_uncurated(client, world, users):
     assert actor_tags(world.lab) == [("counter-uav", "curated")]
     call_command("tag", "--rebuild")
     assert actor_tags(world.lab) == [("counter-uav", "curated")]
-    assert {t.origin for t in service.get_index().tags("actor", str(world.lab.pk))} == {"curated"}
+    assert {t.origin for t in service.updated_index().tags("actor", str(world.lab.pk))} == {"curated"}
     post(client, "actor", world.lab.pk, "remove", world.counter_uav)
     tag = ActorTag.objects.get(actor=world.lab)
     assert tag.origin == TagOrigin.DERIVED and tag.evidence.startswith("HARBOURSHIELD (")

@@ -17,9 +17,9 @@ def check_matching_encoder(app_configs=None, **kwargs) -> list:
     """An Error when the configured encoder cannot be loaded. An encoder class with a static
     ``check_available(path)`` (as :class:`~visd.matching.dense.SentenceTransformerEncoder`) is checked
     without loading the model; any other class is constructed (once per process, as the index does)."""
-    from . import service
+    from . import encoders
 
-    config = service.encoder_config()
+    config = encoders.encoder_config()
     if config is None:
         return []
     try:
@@ -33,7 +33,7 @@ def check_matching_encoder(app_configs=None, **kwargs) -> list:
         if callable(check):
             check(config["path"])
         else:
-            service.load_encoder(config)
+            encoders.load_encoder(config)
     except EncoderUnavailable as exc:
         return [Error(f"The dense matching encoder cannot be loaded: {exc}", hint=HINT, id="matchmaking.E002")]
     except Exception as exc:  # a foreign encoder class failing in its own way

@@ -7,8 +7,9 @@ Curated and derived tags of one concept share one row (constraints one_concept_t
 one_tag_per_actor_concept): curating converts the derived row into a curated one, as the admin does,
 and removing the curated row lets the tagger derive the concept again. After each change the record
 is re-tagged (``tagging.retag_record``, as the save hook does; for a project also its participants'
-track records), so the database's tags are right at once; the matching index picks up the curated
-change at its next update (``service.get_index`` compares the curated tags with state.json)."""
+track records), so the database's tags are right at once, and once the change commits the persisted
+matching index, when there is one, is updated too (``lifecycle.update_if_present``: it compares the
+curated tags with state.json), as after any record change; pages only read it."""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from visd.actors.models import Actor, ActorTag, TagOrigin
 
-from . import tagging
+from . import lifecycle, tagging
 from .models import ConceptTag, ConceptTagOrigin
 from .records import target_models
 
@@ -91,6 +92,7 @@ def _retag(target_type: str, record) -> None:
     """Bring the record's derived tags (and, for a project, its participants' track-record tags) in
     line with the curated ones now, as the save hook does for a text change."""
     tagging.retag_record(type(record), record.pk)
+    transaction.on_commit(lifecycle.update_if_present)
 
 
 CURATION_ACTIONS = {"curate": curate_tag, "reject": reject_tag, "remove": uncurate_tag}

@@ -1,20 +1,62 @@
 """Searches on the registry's index, returning plain dicts that the command, the pages and the API
-all show: the registry identifiers of each actor or call, the score and the engine's explanation."""
+all show: the registry identifiers of each actor or call, the score and the engine's explanation.
+
+They read the last persisted index (:func:`visd.matchmaking.lifecycle.read_index`) and never build
+or update it: pass the ``index`` of an :class:`~visd.matchmaking.lifecycle.IndexStatus` the caller
+already read, or let them read it. Without an index they raise :class:`IndexUnavailable`."""
 
 from __future__ import annotations
 
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from visd.matching.strength import strength_map
 
+from . import db_records as db
+from . import lifecycle
 from . import records as rec
-from . import service
 
 REGION_ARGS = {"flanders": "VLG", "brussels": "BRU", "wallonia": "WAL"}
 
 
 class MatchError(ValueError):
     """A bad search argument (unknown record, empty text, unknown filter value)."""
+
+
+class IndexUnavailable(MatchError):
+    """There is no matching index on disk yet (or it cannot be read): a command must build it."""
+
+
+def unavailable_message(status: lifecycle.IndexStatus | None = None) -> str:
+    message = _("Matching is not available yet: the matching index has not been built. "
+                "Build it on the server with \u201cvisd tag\u201d (or \u201cvisd build-match-index\u201d).")
+    if status is not None and status.problem:
+        message += " " + _("(The index on disk cannot be read: %(problem)s)") % {"problem": status.problem}
+    return message
+
+
+def stale_message(status: lifecycle.IndexStatus) -> str:
+    """"Index of <when>; N records changed since; run visd tag", or "" when the index is current."""
+    if not status.available or not status.stale:
+        return ""
+    when = (formats.date_format(timezone.localtime(status.synced_at), "DATETIME_FORMAT")
+            if status.synced_at else _("unknown date"))
+    return ngettext("Matching index of %(when)s; %(count)d record changed since: the results may be out "
+                    "of date. Run \u201cvisd tag\u201d to update the index.",
+                    "Matching index of %(when)s; %(count)d records changed since: the results may be out "
+                    "of date. Run \u201cvisd tag\u201d to update the index.",
+                    status.changes) % {"when": when, "count": status.changes}
+
+
+def _index(index=None):
+    """``index`` itself, or the last persisted one (read-only; never built here)."""
+    if index is not None:
+        return index
+    status = lifecycle.read_index(check_current=False)
+    if not status.available:
+        raise IndexUnavailable(unavailable_message(status))
+    return status.index
 
 
 def filters_for(country: str | None = None, region: str | None = None, kind: str | None = None) -> dict:
@@ -43,7 +85,7 @@ def _actor_rows(matches) -> list[dict]:
     from visd.actors.models import Actor
 
     actors = Actor.objects.in_bulk([int(m.id) for m in matches])
-    labels = concept_labels()
+    labels = concept_labels()  # once for the whole list, not per row
     out = []
     for m in matches:
         a = actors.get(int(m.id))
@@ -51,7 +93,7 @@ def _actor_rows(matches) -> list[dict]:
             continue
         out.append({"id": a.pk, "name": a.name, "pic": a.pic, "vat": a.vat, "kbo": a.kbo,
                     "country": a.country, "region": a.region, "region_label": str(a.get_region_display()), "kind": a.kind,
-                    "score": round(float(m.score), 4), "explanation": _with_project_links(m.explanation)})
+                    "score": round(float(m.score), 4), "explanation": _with_project_links(m.explanation, labels)})
     return out
 
 
@@ -81,42 +123,43 @@ def call_query(call) -> dict:
 
 
 def need_query(need) -> dict:
-    r = rec.need_record(need, service._need_names())
+    r = rec.need_record(need, db.need_names())
     return {"title": r["title"], "text": r["text"]}
 
 
-def actors_for_text(text: str, filters: dict | None = None, top: int = 10, exclude=()) -> list[dict]:
+def actors_for_text(text: str, filters: dict | None = None, top: int = 10, exclude=(), index=None) -> list[dict]:
     if not (text or "").strip():
         raise MatchError(_("The text is empty."))
-    return actors_for_query({"title": "", "text": text}, filters, top, exclude)
+    return actors_for_query({"title": "", "text": text}, filters, top, exclude, index=index)
 
 
-def actors_for_query(query: dict, filters: dict | None = None, top: int = 10, exclude=()) -> list[dict]:
+def actors_for_query(query: dict, filters: dict | None = None, top: int = 10, exclude=(), index=None) -> list[dict]:
     if not (query.get("title", "").strip() or query.get("text", "").strip()):
         raise MatchError(_("The text is empty."))
-    index = service.get_index()
+    index = _index(index)
     return _actor_rows(index.search_actors(query, filters=filters or None, top_k=top,
                                            exclude=[str(e) for e in exclude]))
 
 
-def actors_for_call(call, filters=None, top: int = 10) -> list[dict]:
-    return actors_for_query(call_query(call), filters, top)
+def actors_for_call(call, filters=None, top: int = 10, index=None) -> list[dict]:
+    return actors_for_query(call_query(call), filters, top, index=index)
 
 
-def actors_for_need(need, filters=None, top: int = 10) -> list[dict]:
-    return actors_for_query(need_query(need), filters, top)
+def actors_for_need(need, filters=None, top: int = 10, index=None) -> list[dict]:
+    return actors_for_query(need_query(need), filters, top, index=index)
 
 
-def opportunities_for_actor(actor, kinds=("call",), top: int = 10) -> list[dict]:
+def opportunities_for_actor(actor, kinds=("call",), top: int = 10, index=None) -> list[dict]:
     from visd.capabilities.models import CapabilityNeed
     from visd.funding.models import Call
 
-    index = service.get_index()
+    index = _index(index)
     if str(actor.pk) not in index.actors:
         raise MatchError(_("Actor %(id)s is not in the matching index.") % {"id": actor.pk})
     matches = index.search_opportunities(str(actor.pk), kinds=kinds, top_k=top)
     calls = Call.objects.in_bulk([int(m.id[5:]) for m in matches if m.id.startswith("call:")])
     needs = CapabilityNeed.objects.in_bulk([int(m.id[5:]) for m in matches if m.id.startswith("need:")])
+    labels = concept_labels()  # once for the whole list, not per row
     out = []
     for m in matches:
         kind, pk = m.id.split(":", 1)
@@ -124,7 +167,7 @@ def opportunities_for_actor(actor, kinds=("call",), top: int = 10) -> list[dict]
         if obj is None:
             continue
         row = {"kind": kind, "id": obj.pk, "title": obj.title if kind == "call" else obj.name,
-               "score": round(float(m.score), 4), "explanation": _with_project_links(m.explanation)}
+               "score": round(float(m.score), 4), "explanation": _with_project_links(m.explanation, labels)}
         if kind == "call":
             row.update(topic_id=obj.topic_id, deadline=obj.deadline.isoformat() if obj.deadline else None,
                        status=obj.status, programme=obj.programme)
@@ -134,29 +177,32 @@ def opportunities_for_actor(actor, kinds=("call",), top: int = 10) -> list[dict]
     return out
 
 
-def partners_for_draft(text: str, members=(), filters=None, top: int = 10) -> list[dict]:
+def partners_for_draft(text: str, members=(), filters=None, top: int = 10, index=None) -> list[dict]:
     if not (text or "").strip():
         raise MatchError(_("The text is empty."))
-    index = service.get_index()
+    index = _index(index)
     return _actor_rows(index.search_partners(text, members=[str(m) for m in members], filters=filters or None,
                                              top_k=top))
 
 
-# The strength maps of this process's index, one per region, all dropped together when the index is
-# rebuilt or updated (its identity and generation are the key).
+# The strength maps of this process's index, one per region, all dropped together when another index
+# is read (its identity and the version of its files on disk are the key).
 _strength_cache: dict = {"key": None, "maps": {}}
 
 
-def strength(region: str = "flanders"):
+def strength(region: str = "flanders", status: lifecycle.IndexStatus | None = None):
     """The strength map for the actors of a region (default Flanders): focus domains, capability
     items and open calls. Each region's map is cached until the index changes."""
     from visd.capabilities.models import NeedLevel
 
-    index = service.get_index()
     code = REGION_ARGS.get(region)
     if code is None:
         raise MatchError(_("Unknown region %(value)r: choose flanders, brussels or wallonia.") % {"value": region})
-    key = (id(index), service.generation())
+    status = status or lifecycle.read_index(check_current=False)
+    if not status.available:
+        raise IndexUnavailable(unavailable_message(status))
+    index = status.index
+    key = (id(index), status.version)
     if _strength_cache["key"] != key:
         _strength_cache.update(key=key, maps={})
     maps = _strength_cache["maps"]

@@ -3,8 +3,9 @@
 :func:`retag_record` re-tags one record (the post-save hook calls it): it analyses that record's text
 exactly as the matching index does (a one-record :class:`~visd.matching.index.MatchingIndex` with the
 same concepts) and replaces that record's derived tags; curated and self-declared tags stay. An actor's
-derived tags also carry the concepts of its track record (``service.track_record_tags``), so re-tagging
-a project re-tags its participants as well.
+derived tags also carry the concepts of its track record (``actions.track_record_tags``), so re-tagging
+a project re-tags its participants as well. :func:`record_changed` is what the hook runs after the
+commit: that, then the persisted index's update (when there is one).
 :func:`tag_all` tags everything in one batch (``visd tag``) through the persisted index.
 """
 
@@ -14,8 +15,9 @@ import threading
 
 from visd.matching.index import MatchingIndex
 
+from . import actions, lifecycle
+from . import db_records as db
 from . import records as rec
-from . import service
 
 _cache: dict = {}
 _cache_lock = threading.Lock()
@@ -50,7 +52,7 @@ def retag_record(model, pk) -> int:
         if index is None:
             return 0
         if model is Actor:
-            return service.write_actor_tags({obj.pk: _text_tags(index, obj)})
+            return actions.write_actor_tags({obj.pk: _text_tags(index, obj)})
         if model is Project:
             record, kind = rec.project_record(obj, []), "project"
             index.upsert_project(record)
@@ -60,18 +62,18 @@ def retag_record(model, pk) -> int:
             index.upsert_opportunity(record)
             args = ((), (), [record["id"]])
         elif model is CapabilityNeed:
-            record, kind = rec.need_record(obj, service._need_names()), "opportunity"
+            record, kind = rec.need_record(obj, db.need_names()), "opportunity"
             index.upsert_opportunity(record)
             args = ((), (), [record["id"]])
         else:
             raise TypeError(f"cannot tag {model.__name__}")
         try:
-            written = service.write_derived_tags(index, *args)
+            written = actions.write_derived_tags(index, *args)
         finally:
             index.remove(kind, record["id"])
         if model is Project:
-            actors = Actor.objects.filter(pk__in=service.participants_of([obj.pk]))
-            written += service.write_actor_tags({a.pk: _text_tags(index, a) for a in actors})
+            actors = Actor.objects.filter(pk__in=actions.participants_of([obj.pk]))
+            written += actions.write_actor_tags({a.pk: _text_tags(index, a) for a in actors})
         return written
 
 
@@ -85,10 +87,19 @@ def _text_tags(index: MatchingIndex, actor) -> list:
         index.remove("actor", record["id"])
 
 
+def record_changed(model, pk) -> None:
+    """After a record's change commits: re-tag it (and, for a project, its participants) at once, so
+    the database is right immediately, then bring the persisted index up to date when one exists
+    (``lifecycle.update_if_present``), so that pages, which only read the index, see the change. A
+    missing index is left to ``visd tag``: building it reads the whole registry."""
+    retag_record(model, pk)
+    lifecycle.update_if_present()
+
+
 def tag_all(rebuild: bool = False) -> dict:
     """Tag every record: with ``rebuild`` from scratch, otherwise incrementally (only the records
     changed since the index last saw the database; everything the first time)."""
     if rebuild:
-        index = service.build()
+        index = lifecycle.build()
         return {"rebuilt": True, **index.stats()}
-    return service.update()
+    return lifecycle.update()

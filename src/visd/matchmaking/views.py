@@ -19,7 +19,7 @@ from visd.core import permissions
 from visd.core.feedback import report_validation_error
 from visd.funding.models import Call
 
-from . import curation, matches
+from . import curation, lifecycle, matches
 from .forms import CurationAction, TagCurationForm
 from .matches import MatchError
 from .models import ConceptTag
@@ -57,35 +57,52 @@ def _form_context(values):
     return {"values": values, "regions": FILTER_REGIONS, "kinds": FILTER_KINDS, "top_choices": TOP_CHOICES}
 
 
+def _index_status():
+    """The last persisted index (read-only: a page never builds or updates it, nor writes tags) and
+    the notice to show with it: none, "not available yet", or how old it is."""
+    status = lifecycle.read_index()
+    return status, {"index_available": status.available,
+                    "index_notice": matches.stale_message(status) if status.available
+                    else matches.unavailable_message(status)}
+
+
 def call_matches(request, topic_id):
     call = get_object_or_404(Call, topic_id=topic_id)
     _require_view(request, call)
     filters, values, errors = _filters(request)
-    results = [] if errors else matches.actors_for_call(call, filters, values["top"])
+    status, notice = _index_status()
+    results = [] if errors or not status.available else \
+        matches.actors_for_call(call, filters, values["top"], index=status.index)
     return render(request, "matchmaking/actor_matches.html", {
         "subject": call, "subject_kind": "call", "title": call.title, "results": results, "errors": errors,
-        **_form_context(values)})
+        **notice, **_form_context(values)})
 
 
 def need_matches(request, pk):
     need = get_object_or_404(CapabilityNeed, pk=pk)
     _require_view(request, need)
     filters, values, errors = _filters(request)
-    results = [] if errors else matches.actors_for_need(need, filters, values["top"])
+    status, notice = _index_status()
+    results = [] if errors or not status.available else \
+        matches.actors_for_need(need, filters, values["top"], index=status.index)
     return render(request, "matchmaking/actor_matches.html", {
         "subject": need, "subject_kind": "need", "title": need.name, "results": results, "errors": errors,
-        **_form_context(values)})
+        **notice, **_form_context(values)})
 
 
 def actor_matches(request, pk):
     actor = get_object_or_404(Actor, pk=pk)
     _require_view(request, actor)
-    try:
-        calls = matches.opportunities_for_actor(actor, kinds=("call",), top=10)
-        needs = matches.opportunities_for_actor(actor, kinds=("need",), top=10)
-    except MatchError:
-        calls, needs = [], []
-    return render(request, "matchmaking/opportunity_matches.html", {"actor": actor, "calls": calls, "needs": needs})
+    status, notice = _index_status()
+    calls, needs = [], []
+    if status.available:
+        try:
+            calls = matches.opportunities_for_actor(actor, kinds=("call",), top=10, index=status.index)
+            needs = matches.opportunities_for_actor(actor, kinds=("need",), top=10, index=status.index)
+        except MatchError:  # an actor added since the index last saw the database
+            pass
+    return render(request, "matchmaking/opportunity_matches.html",
+                  {"actor": actor, "calls": calls, "needs": needs, **notice})
 
 
 def _strength_region(request) -> str:
@@ -93,17 +110,26 @@ def _strength_region(request) -> str:
     return region if region in matches.REGION_ARGS else "flanders"
 
 
-def _display_row(row) -> dict:
+def _display_rows(rows) -> list[dict]:
+    """The strength map's rows for the page, with the concept labels and call links read in one query
+    each for all rows (not per row)."""
+    labels = matches.concept_labels()
+    topics = dict(Call.objects.filter(pk__in=[int(r.key[5:]) for r in rows if r.key.startswith("call:")])
+                  .values_list("pk", "topic_id"))
+    return [_display_row(row, labels, topics) for row in rows]
+
+
+def _display_row(row, labels: dict, topics: dict) -> dict:
     from django.urls import reverse
 
     from visd.matching.strength import KNOWLEDGE_KINDS
 
     link, label = "", row.label
     if row.kind == "domain":
-        label = matches.concept_labels().get(row.key, row.label)
+        label = labels.get(row.key, row.label)
     elif row.key.startswith("call:"):
-        call = Call.objects.filter(pk=int(row.key[5:])).only("pk", "topic_id").first()
-        link = reverse("matchmaking:call", args=[call.topic_id]) if call else ""
+        topic_id = topics.get(int(row.key[5:]))
+        link = reverse("matchmaking:call", args=[topic_id]) if topic_id else ""
     elif row.key.startswith("need:"):
         link = reverse("matchmaking:need", args=[int(row.key[5:])])
     knowledge = sum(v for k, v in row.critical_mass["by_kind"].items() if k in KNOWLEDGE_KINDS)
@@ -114,15 +140,17 @@ def _display_row(row) -> dict:
 
 def strength_map(request):
     region = _strength_region(request)
-    smap = matches.strength(region)
+    status, notice = _index_status()
     groups = {"domain": [], "need": [], "call": []}
-    max_able = 1
-    for row in smap.rows:
-        groups[row.kind].append(_display_row(row))
-        max_able = max(max_able, row.critical_mass["able_actors"])
+    max_able, smap = 1, None
+    if status.available:
+        smap = matches.strength(region, status)
+        for row, shown in zip(smap.rows, _display_rows(smap.rows)):
+            groups[row.kind].append(shown)
+            max_able = max(max_able, row.critical_mass["able_actors"])
     return render(request, "matchmaking/strength_map.html", {
         "smap": smap, "domains": groups["domain"], "needs": groups["need"], "calls": groups["call"],
-        "max_able": max_able, "region": region, "regions": FILTER_REGIONS})
+        "max_able": max_able, "region": region, "regions": FILTER_REGIONS, **notice})
 
 
 CSV_COLUMNS = ["key", "kind", "label", "able_actors", "industry", "knowledge", "strength_sum", "open_calls",
@@ -131,7 +159,10 @@ CSV_COLUMNS = ["key", "kind", "label", "able_actors", "industry", "knowledge", "
 
 def strength_map_csv(request):
     region = _strength_region(request)
-    smap = matches.strength(region)
+    status = lifecycle.read_index(check_current=False)
+    if not status.available:  # a file download cannot carry a notice: say it as plain text
+        return HttpResponse(matches.unavailable_message(status), status=503, content_type="text/plain; charset=utf-8")
+    smap = matches.strength(region, status)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="visd-strength-map-{region}.csv"'
     writer = csv.writer(response)
@@ -174,12 +205,14 @@ def partner_search(request):
         errors.append(_("Describe the project first."))
     if unknown:
         errors.append(_("Unknown members (give an actor id or PIC): %(values)s") % {"values": ", ".join(unknown)})
-    if searched and not errors:
-        results = matches.partners_for_draft(text, [m.pk for m in members], filters, values["top"])
+    status, notice = _index_status()
+    if searched and not errors and status.available:
+        results = matches.partners_for_draft(text, [m.pk for m in members], filters, values["top"],
+                                             index=status.index)
     countries = list(dict.fromkeys(r["country"] for r in results if r["country"]))
     return render(request, "matchmaking/partner_search.html", {
         "countries": countries, "text": text, "members_raw": request.GET.get("members", ""), "members": members, "results": results,
-        "errors": errors, "searched": searched, **_form_context(values)})
+        "errors": errors, "searched": searched, **notice, **_form_context(values)})
 
 
 # ---------------------------------------------------------------------------- curating concept tags

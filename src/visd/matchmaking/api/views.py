@@ -1,21 +1,26 @@
 """Read-only matching endpoints: ranked actors for a call, a need, a text or a draft project (partner
 search), calls and needs for an actor, the strength map, and the concept tags of projects, calls and
 needs. Everything here is derived from public registry records, so anyone may read it
-(``visd.core.permissions.can_view``); nothing can be written."""
+(``visd.core.permissions.can_view``); nothing can be written.
+
+The endpoints answer from the last persisted matching index (``lifecycle.read_index``) and never
+build or update it. Without an index they answer 503 with a message saying how to build one; when
+the index is behind the database, the response carries ``X-Matching-Index-Synced-At`` (when the index
+last saw the database) and ``X-Matching-Index-Changed-Records`` (about how many records changed since)."""
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
 from visd.actors.models import Actor
 from visd.capabilities.models import CapabilityNeed
 from visd.funding.models import Call
 
-from .. import matches
+from .. import lifecycle, matches
 from ..matches import MatchError
 from ..models import ConceptTag
 from .serializers import (ActorMatchSerializer, ActorOpportunitiesSerializer, ConceptTagSerializer,
@@ -27,6 +32,21 @@ FILTER_PARAMS = [
     OpenApiParameter("kind", str, description="company, university, research, public, other, or a registry actor kind."),
     OpenApiParameter("top", int, description="Number of results, 1-100 (default 10)."),
 ]
+
+
+class MatchingUnavailable(APIException):
+    status_code = 503
+    default_code = "matching_unavailable"
+
+
+def _index(request):
+    """The index this request answers from, read once per request (read-only; see the module docstring)."""
+    if not hasattr(request, "_matching_status"):
+        request._matching_status = lifecycle.read_index()
+    status = request._matching_status
+    if not status.available:
+        raise MatchingUnavailable(matches.unavailable_message(status))
+    return status.index
 
 
 def _args(request):
@@ -49,6 +69,15 @@ class MatchingViewSet(viewsets.ViewSet):
 
     serializer_class = ActorMatchSerializer
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        status = getattr(request, "_matching_status", None)
+        if status is not None and status.available and status.stale:
+            if status.synced_at:
+                response["X-Matching-Index-Synced-At"] = status.synced_at.isoformat()
+            response["X-Matching-Index-Changed-Records"] = str(status.changes)
+        return response
+
     @extend_schema(parameters=[OpenApiParameter("topic_id", str, OpenApiParameter.PATH), *FILTER_PARAMS],
                    responses=ActorMatchSerializer(many=True))
     @action(detail=False, url_path=r"call/(?P<topic_id>[^/]+)")
@@ -56,7 +85,7 @@ class MatchingViewSet(viewsets.ViewSet):
         """Actors ranked for a call (by topic id)."""
         call = get_object_or_404(Call, topic_id=topic_id)
         filters, top = _args(request)
-        return Response(matches.actors_for_call(call, filters, top))
+        return Response(matches.actors_for_call(call, filters, top, index=_index(request)))
 
     @extend_schema(parameters=[OpenApiParameter("need_id", int, OpenApiParameter.PATH), *FILTER_PARAMS],
                    responses=ActorMatchSerializer(many=True))
@@ -65,7 +94,7 @@ class MatchingViewSet(viewsets.ViewSet):
         """Actors ranked for a capability need."""
         need = get_object_or_404(CapabilityNeed, pk=need_id)
         filters, top = _args(request)
-        return Response(matches.actors_for_need(need, filters, top))
+        return Response(matches.actors_for_need(need, filters, top, index=_index(request)))
 
     @extend_schema(parameters=[OpenApiParameter("text", str, required=True), *FILTER_PARAMS],
                    responses=ActorMatchSerializer(many=True))
@@ -74,7 +103,8 @@ class MatchingViewSet(viewsets.ViewSet):
         """Actors ranked for a free text (Dutch, English or French)."""
         filters, top = _args(request)
         try:
-            return Response(matches.actors_for_text(request.query_params.get("text", ""), filters, top))
+            return Response(matches.actors_for_text(request.query_params.get("text", ""), filters, top,
+                                                    index=_index(request)))
         except MatchError as exc:
             raise ValidationError({"text": str(exc)}) from None
 
@@ -86,9 +116,10 @@ class MatchingViewSet(viewsets.ViewSet):
         """Calls (open first) and capability needs ranked for an actor."""
         actor = get_object_or_404(Actor, pk=actor_id)
         _, top = _args(request)
+        index = _index(request)
         try:
-            return Response({"calls": matches.opportunities_for_actor(actor, ("call",), top),
-                             "needs": matches.opportunities_for_actor(actor, ("need",), top)})
+            return Response({"calls": matches.opportunities_for_actor(actor, ("call",), top, index=index),
+                             "needs": matches.opportunities_for_actor(actor, ("need",), top, index=index)})
         except MatchError:
             return Response({"calls": [], "needs": []})
 
@@ -108,7 +139,8 @@ class MatchingViewSet(viewsets.ViewSet):
         if unknown:
             raise ValidationError({"members": f"Unknown actors: {', '.join(unknown)}"})
         try:
-            return Response(matches.partners_for_draft(request.query_params.get("text", ""), members, filters, top))
+            return Response(matches.partners_for_draft(request.query_params.get("text", ""), members, filters, top,
+                                                       index=_index(request)))
         except MatchError as exc:
             raise ValidationError({"text": str(exc)}) from None
 
@@ -119,8 +151,9 @@ class MatchingViewSet(viewsets.ViewSet):
     def strength_map(self, request):
         """The strength map: focus domains, capability items and open calls against the region's actors."""
         region = request.query_params.get("region", "flanders")
+        _index(request)
         try:
-            smap = matches.strength(region)
+            smap = matches.strength(region, request._matching_status)
         except MatchError as exc:
             raise ValidationError({"region": str(exc)}) from None
         return Response({"region": region, "actors": smap.n_actors, "threshold": smap.threshold,

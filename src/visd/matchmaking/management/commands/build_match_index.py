@@ -1,11 +1,12 @@
-"""``visd build-match-index``: build the matching index from the database now (it is otherwise built
-on first use), persist it under VAR_DIR/matching and write every record's derived tags."""
+"""``visd build-match-index``: build the matching index from the whole database now, persist it under
+VAR_DIR/matching and write every record's derived tags. (``visd tag`` does the same incrementally;
+pages and the API only read the persisted index.)"""
 
 import time
 
 from django.core.management.base import BaseCommand
 
-from visd.matchmaking import service
+from visd.matchmaking import lifecycle
 
 
 class Command(BaseCommand):
@@ -13,8 +14,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         t0 = time.perf_counter()
-        index = service.build()
+        index = lifecycle.build()
         stats = index.stats()
-        self.stdout.write(f"{service.index_dir()}: {stats['actors']} actors, {stats['projects']} projects, "
+        self.stdout.write(f"{lifecycle.index_dir()}: {stats['actors']} actors, {stats['projects']} projects, "
                           f"{stats['opportunities']} calls and needs, {stats['concepts']} concepts "
                           f"({time.perf_counter() - t0:.1f} s)")
