@@ -178,11 +178,10 @@ class EngineRun:
         self.cache = {}
 
     def _query(self, p, params):
-        key = (p.id, params.concept_weight, params.generic_weight, params.generic_df)
+        key = (p.id, params.concept_weight, params.generic_weight)
         if key not in self.cache:
             base = self.idx.params
-            self.idx.params = replace(base, concept_weight=params.concept_weight, generic_weight=params.generic_weight,
-                                      generic_df=params.generic_df)
+            self.idx.params = replace(base, concept_weight=params.concept_weight, generic_weight=params.generic_weight)
             q = self.idx.query_vector(p.text, p.title)
             self.cache[key] = (self.idx.unit_scores(q), q)
             self.idx.params = base

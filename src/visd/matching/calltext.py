@@ -33,6 +33,8 @@ from collections.abc import Iterable, Mapping
 _SENTENCE_END = re.compile(r"(?<=[.;!?:])\s*(?=[A-ZÀ-Ý0-9\[])|\n+")
 _LETTERS = re.compile(r"[^a-zà-ÿ]+")
 MIN_SENTENCE_LETTERS = 12   # shorter pieces ("Scope:", "[1]") are neither signal nor boilerplate
+# call and topic identifiers quoted in the text ("EDF-EDIP-P-2026-FNLC-CPA-CDS"): codes, not what is asked
+_IDENTIFIER = re.compile(r"\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+){2,}\b")
 
 
 def sentences(text: str) -> list[str]:
@@ -69,10 +71,10 @@ def signature_counts(signature_lists: Iterable[Iterable[int]]) -> Counter:
 
 def specific_text(text: str, counts: Mapping[int, int], min_calls: int) -> str:
     """``text`` without its boilerplate sentences (those in at least ``min_calls`` texts of
-    ``counts``). When every sentence is boilerplate, the text is returned unchanged: a call made only
+    ``counts``), and without the call identifiers it quotes. When every sentence is boilerplate, the text is returned unchanged: a call made only
     of standard sentences is still better read as it is than not at all."""
     kept = []
-    for s in sentences(text):
+    for s in sentences(_IDENTIFIER.sub(" ", text or "")):
         sig = _signature(s)
         if sig is not None and counts.get(sig, 0) < min_calls:
             kept.append(s)

@@ -94,13 +94,18 @@ class MatchParams:
     w_defence: float = 0.05      # declared defence experience or a defence project in the track record
     w_defence_activity: float = 0.0  # defence track record: log(1 + recency-weighted defence (EDF, EDIDP,
                                  # PADR) participations), normalised by the most experienced actor
-    generic_df: float = 0.2      # a term is *generic* when at least this share of the project texts or of
-                                 # the call texts contains it (learned from the index's own corpora)
+    generic_ridf: float = 0.5    # a term is *generic* when its residual idf in the project texts (how much
+    generic_slope: float = 2.0   # more it clusters in few texts than chance would) is below generic_ridf +
+                                 # generic_slope x its largest document share in project or call texts
+                                 # (see term_genericity: learned from the index's own corpora)
     generic_weight: float = 1.0  # query-side multiplier of generic terms in the score (1 = BM25's idf alone)
     evidence_min: float = 0.3    # a past project is shown as evidence only when its own similarity to the
                                  # query (relative to the best unit of the index) reaches this, and it
                                  # shares a specific term or a concept with the query
     boilerplate_calls: int = 3   # a call sentence found in at least this many call texts is boilerplate
+    evidence_concept_min: float = 0.5  # a query concept is evidence when the query carries it with at least this
+                                 # confidence, or it is the query's strongest (one weak synonym, e.g.
+                                 # "controlled" for GNC in a counter-drone call, gives 0.41)
     w_dense: float = 0.0         # optional dense channel: cosine between the query's and the actor's texts'
                                  # embeddings (soft maximum, as w_text); needs an encoder, else a no-op; 0 = off
     w_dense_profile: float = 0.0  # optional dense profile: cosine between the query's embedding and the
@@ -191,6 +196,7 @@ class MatchingIndex:
         # what is generic in project or call language is learned from these (term_genericity)
         self._row_corpus: list[str] = []
         self._df_corpus: dict[str, np.ndarray] = {}
+        self._cf_corpus: dict[str, np.ndarray] = {}   # per corpus, each term's total frequency
         self._n_corpus: Counter = Counter()
         self._call_sentences = None  # sentence signature -> number of calls (boilerplate), built on demand
         self._concept_col = {c.id: j for j, c in enumerate(self.concepts)}
@@ -449,7 +455,7 @@ class MatchingIndex:
         row = len(self._row_key)
         corpus = self._corpus_of_key(key)
         self._row_corpus.append(corpus)
-        self._count_corpus(corpus, ids, +1)
+        self._count_corpus(corpus, ids, tfs, +1)
         self._row_key.append(key)
         self._row_terms.append(ids)
         self._row_tf.append(tfs)
@@ -471,7 +477,7 @@ class MatchingIndex:
         self._alive[row] = False
         np.subtract.at(self._df, self._row_terms[row], 1)
         if row < len(self._row_corpus):
-            self._count_corpus(self._row_corpus[row], self._row_terms[row], -1)
+            self._count_corpus(self._row_corpus[row], self._row_terms[row], self._row_tf[row], -1)
         if self._row_emb.pop(row, None) is not None:
             self._emb_gen += 1
         self._alive_np = None
@@ -567,50 +573,71 @@ class MatchingIndex:
             return o.kind if o is not None else "call"
         return {"a:": "actor", "p:": "project"}.get(key[:2], "other")
 
-    def _count_corpus(self, corpus: str, ids: np.ndarray, sign: int) -> None:
-        df = self._df_corpus.get(corpus)
-        if df is None or len(df) < len(self._df):
-            grown = np.zeros(len(self._df), dtype=np.int64)
-            if df is not None:
-                grown[:len(df)] = df
-            df = self._df_corpus[corpus] = grown
-        np.add.at(df, ids, sign)
+    def _count_corpus(self, corpus: str, ids: np.ndarray, tfs: np.ndarray, sign: int) -> None:
+        for store, values in ((self._df_corpus, 1.0), (self._cf_corpus, tfs)):
+            arr = store.get(corpus)
+            if arr is None or len(arr) < len(self._df):
+                grown = np.zeros(len(self._df), dtype=np.float64)
+                if arr is not None:
+                    grown[:len(arr)] = arr
+                arr = store[corpus] = grown
+            np.add.at(arr, ids, sign * np.asarray(values, dtype=np.float64))
         self._n_corpus[corpus] += sign
 
     def _recount_corpora(self) -> None:
-        self._df_corpus, self._n_corpus = {}, Counter()
+        self._df_corpus, self._cf_corpus, self._n_corpus = {}, {}, Counter()
         self._row_corpus = [self._corpus_of_key(k) for k in self._row_key]
         for r, (corpus, ids) in enumerate(zip(self._row_corpus, self._row_terms)):
             if self._alive[r]:
-                self._count_corpus(corpus, ids, +1)
+                self._count_corpus(corpus, ids, self._row_tf[r], +1)
 
-    GENERIC_CORPORA = ("project", "call")  # the language whose commonplaces are not evidence
-    MIN_CORPUS_DOCS = 20                   # a corpus smaller than this teaches nothing about genericity
+    MIN_GENERIC_DOCS = 10   # a term found in fewer project and call texts than this is never called generic
+
+    def _corpus_stats(self, corpus: str, ids: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+        n = self._n_corpus.get(corpus, 0)
+        df, cf = np.zeros(len(ids)), np.zeros(len(ids))
+        arr_df, arr_cf = self._df_corpus.get(corpus), self._cf_corpus.get(corpus)
+        if n > 0 and arr_df is not None:
+            inside = ids < len(arr_df)
+            df[inside], cf[inside] = arr_df[ids[inside]], arr_cf[ids[inside]]
+        return n, df, cf
 
     def term_genericity(self, ids) -> np.ndarray:
-        """For term ids, the largest share of the project texts or of the call texts that contain the
-        term (0 for concept tokens, and for a corpus of fewer than MIN_CORPUS_DOCS texts). A term is
-        *generic* from ``params.generic_df`` on: "european", "activities", "including" in project
-        and call language, whatever the query. Learned from the index's own texts, so a registry of
-        other calls and projects learns its own commonplaces."""
+        """For term ids, how generic each is in project and call language, as the margin by which it
+        misses being content-bearing (> 0: generic; concept tokens and rare terms: < 0).
+
+        A content word clusters: "drone", "cyber", "explosive" occur several times in the few texts
+        about them. A commonplace spreads: "including", "activities", "life" (cycle), "parts"
+        (thereof) occur once in many texts. The *residual idf* of Church and Gale (1995) measures
+        that clustering: the observed idf minus the idf a Poisson spread of the same total frequency
+        would give, on the project texts. A term is generic when its residual idf stays below
+        ``params.generic_ridf + params.generic_slope x s``, with ``s`` the largest share of project or
+        call texts that contain it: the more common a term, the more clustering it must show to count
+        ("detection" in a third of security projects is generic, "sensor" in a fifth but clustered is
+        not; "topic" and "proposals", everywhere in calls, always are). Terms found in fewer than
+        MIN_GENERIC_DOCS texts are never generic: too little to judge. Everything is learned from
+        the index's own texts, so a registry of other calls and projects learns its own commonplaces.
+        """
         ids = np.asarray(ids, dtype=np.int64)
-        out = np.zeros(len(ids))
-        for corpus in self.GENERIC_CORPORA:
-            n, df = self._n_corpus.get(corpus, 0), self._df_corpus.get(corpus)
-            if n < self.MIN_CORPUS_DOCS or df is None:
-                continue
-            inside = ids < len(df)
-            share = np.zeros(len(ids))
-            share[inside] = df[ids[inside]] / n
-            out = np.maximum(out, share)
+        p = self.params
+        n_p, df_p, cf_p = self._corpus_stats("project", ids)
+        n_c, df_c, _ = self._corpus_stats("call", ids)
+        share = np.maximum(df_p / max(n_p, 1), df_c / max(n_c, 1))
+        ridf = np.zeros(len(ids))
+        seen = df_p > 0
+        if n_p:
+            expected = 1.0 - np.exp(-cf_p[seen] / n_p)          # Poisson: share of texts with the term
+            ridf[seen] = np.log2(expected * n_p / df_p[seen])  # observed idf - expected idf
+        margin = (p.generic_ridf + p.generic_slope * share) - ridf
+        margin[(df_p + df_c) < self.MIN_GENERIC_DOCS] = -1.0
         if len(ids):
             concept = np.fromiter((self._terms[i].startswith(CONCEPT_TOKEN_PREFIX) if i < len(self._terms) else False
                                    for i in ids.tolist()), dtype=bool, count=len(ids))
-            out[concept] = 0.0
-        return out
+            margin[concept] = -1.0
+        return margin
 
     def is_generic(self, term_id: int) -> bool:
-        return bool(self.term_genericity([term_id])[0] >= self.params.generic_df)
+        return bool(self.term_genericity([term_id])[0] > 0)
 
     def call_text(self, text: str) -> str:
         """What a call text asks: its sentences without those that at least
@@ -659,7 +686,7 @@ class MatchingIndex:
         w = self._idf(ids) * tf * (p.k3 + 1.0) / (tf + p.k3)
         if p.generic_weight != 1.0 and len(counts):
             words_part = w[:len(counts)]
-            words_part[self.term_genericity(ids[:len(counts)]) >= p.generic_df] *= p.generic_weight
+            words_part[self.term_genericity(ids[:len(counts)]) > 0] *= p.generic_weight
         w[len(counts):] *= p.concept_weight
         keep = w > 0
         return {"ids": ids[keep], "w": w[keep], "tags": tags, "surfaces": surfaces, "lang": lang, "text": text}
@@ -982,7 +1009,8 @@ class MatchingIndex:
         # Evidence is what convinces on its own: a past project (or the description) is shown only when
         # it is itself close to the query (evidence_min) and shares a specific term or a concept with
         # it; a term is shown only when it is not generic in project or call language.
-        query_concepts = {t.concept_id for t in q["tags"]}
+        p = self.params
+        query_concepts = self._evidence_concepts(q)
         evidence_projects = []
         contrib: Counter = Counter()
         for sim, pid, coord in proj:
@@ -995,9 +1023,9 @@ class MatchingIndex:
                         if t.concept_id in query_concepts]
             if not own_terms and not concepts:
                 continue
-            p = self.projects[pid]
-            evidence_projects.append({"project_id": pid, "title": p.title, "year": p.year,
-                                      "programme": p.programme, "role": "coordinator" if coord else "participant",
+            project = self.projects[pid]
+            evidence_projects.append({"project_id": pid, "title": project.title, "year": project.year,
+                                      "programme": project.programme, "role": "coordinator" if coord else "participant",
                                       "similarity": round(sim, 4), "matched_terms": [w for w, _, _ in own_terms[:5]],
                                       "concepts": [{"concept_id": cid, "label": self._concept_label(cid)}
                                                    for cid in concepts]})
@@ -1014,12 +1042,13 @@ class MatchingIndex:
             j = c["concept_index"].get(t.concept_id)
             if j is None or j not in actor_conf:
                 continue
+            if t.concept_id not in query_concepts:
+                continue  # a concept the query carries only weakly beside stronger ones is no evidence
             actor_ev = self._actor_concept_evidence(aid, t.concept_id)
             shared.append({"concept_id": t.concept_id, "label": self._concept_label(t.concept_id),
                            "query_confidence": t.confidence, "actor_confidence": round(actor_conf[j], 4),
                            "query_evidence": list(t.evidence[:3]), "actor_evidence": actor_ev})
         shared.sort(key=lambda d: -(d["query_confidence"] * d["actor_confidence"]))
-        p = self.params
         components = {
             "text": round(float(comp["text"][i]), 4),
             "own_description": round(float(comp["own"][i]), 4),
@@ -1044,13 +1073,21 @@ class MatchingIndex:
             "evidence_projects": evidence_projects,
         }
 
+    def _evidence_concepts(self, q: dict) -> set[str]:
+        """The query's concepts that can be evidence: those it carries with at least
+        ``evidence_concept_min`` confidence, and always its strongest (a short query's one concept)."""
+        if not q["tags"]:
+            return set()
+        floor = min(self.params.evidence_concept_min, max(t.confidence for t in q["tags"]))
+        return {t.concept_id for t in q["tags"] if t.confidence >= floor}
+
     def _specific_terms(self, contributions: Mapping[int, float], q: dict) -> list[tuple[str, int, float]]:
         """(query word, term id, contribution) of the words of ``contributions`` that are evidence:
         not concept tokens and not generic (:meth:`term_genericity`), strongest first."""
         ids = [t for t in contributions if not self._terms[t].startswith(CONCEPT_TOKEN_PREFIX)]
         if not ids:
             return []
-        generic = self.term_genericity(ids) >= self.params.generic_df
+        generic = self.term_genericity(ids) > 0
         out = [(q["surfaces"].get(t, self._surface[t]), t, contributions[t]) for t, g in zip(ids, generic) if not g]
         return sorted(out, key=lambda x: (-x[2], x[0]))
 
