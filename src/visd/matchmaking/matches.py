@@ -113,13 +113,17 @@ def _with_project_links(expl: dict, labels: dict | None = None) -> dict:
             c["label"] = labels.get(c.get("concept_id"), c.get("label"))
     for p in expl.get("evidence_projects", []):
         p["project_id"] = int(p["project_id"]) if str(p.get("project_id", "")).isdigit() else p.get("project_id")
+        for c in p.get("concepts", []):
+            c["label"] = labels.get(c.get("concept_id"), c.get("label"))
     for p in expl.get("past_projects_with_members", []):
         p["project_id"] = int(p["project_id"]) if str(p.get("project_id", "")).isdigit() else p.get("project_id")
     return expl
 
 
 def call_query(call) -> dict:
-    return {"title": call.title, "text": call.description or ""}
+    # kind "call": the engine reads the text for what the topic asks, without the sentences that every
+    # call repeats (visd.matching.calltext)
+    return {"title": call.title, "text": call.description or "", "kind": "call"}
 
 
 def need_query(need) -> dict:

@@ -204,7 +204,8 @@ def reasons(expl: dict) -> list[str]:
     if expl.get("matched_terms"):
         out.append("terms: " + ", ".join(expl["matched_terms"][:8]))
     for p in expl.get("evidence_projects", [])[:3]:
-        out.append(f"project: {p.get('title', '')[:70]} ({p.get('year') or '-'})")
+        why = ", ".join(p.get("matched_terms", []) + [c["label"] for c in p.get("concepts", [])])
+        out.append(f"project: {p.get('title', '')[:70]} ({p.get('year') or '-'})" + (f": {why}" if why else ""))
     if expl.get("adds_concepts"):
         out.append("adds: " + ", ".join(c["label"] for c in expl["adds_concepts"][:5]))
     return out
