@@ -33,7 +33,7 @@ and its actor x concept strengths; the whole-profile channel also needs an actor
   rows changed (every idf moved), otherwise only the columns of the terms whose idf moved. The
   override is merged into a new main matrix when it exceeds ``2 %`` of the actors.
 
-The mapping returned by :meth:`arrays` (what ``MatchingIndex._actor_arrays()`` returns) has the keys
+The mapping returned by :meth:`arrays` (what ``MatchingIndex.actor_arrays()`` returns) has the keys
 ``ids, index, desc_row, m_actor, m_row, m_coord, m_proj, m_year, proj_ids, starts, nproj, ncoord,
 defence, attrs, concepts, concept_index`` and ``alive``; memberships are sorted by (actor slot,
 project slot). ``ids``/``proj_ids`` hold ``None`` for tombstones and ``index`` maps the live ids only.
@@ -231,7 +231,7 @@ class ActorTable:
                           m_def=(self.p_def[m_proj].astype(np.float64) if len(m_proj) else np.zeros(0)),
                           proj_ids=list(self.proj_ids), starts=starts, nproj=nproj, ncoord=ncoord,
                           defence=defence, attrs={k: v[:n] for k, v in self.attrs.items()},
-                          concepts=self.concepts, concept_index=self.ix._concept_col,
+                          concepts=self.concepts, concept_index=self.ix.concept_columns,
                           alive=self.alive[:n])
         self._touched_a, self._touched_p, self._dead_a, self._dead_p = {}, {}, [], []
 
@@ -245,8 +245,8 @@ class ActorTable:
         self.proj_ids = list(ix.projects)
         self.pslot_of = {p: i for i, p in enumerate(self.proj_ids)}
         n, n_p = len(self.ids), len(self.proj_ids)
-        key_row = ix._key_row
-        self.desc_row = _grow(np.array([key_row.get("a:" + a, -1) for a in self.ids], dtype=np.int64), n, -1)
+        row_of = ix.row_of
+        self.desc_row = _grow(np.array([row_of("a:" + a) for a in self.ids], dtype=np.int64), n, -1)
         self.declared = _grow(np.array([bool(ix.actors[a].defence) for a in self.ids], dtype=bool), n, False)
         self.alive = _grow(np.ones(n, dtype=bool), n, False)
         self.attrs = {name: _grow(np.array([getattr(ix.actors[a], name) or "" for a in self.ids], dtype=object),
@@ -255,7 +255,7 @@ class ActorTable:
         projects = [ix.projects[p] for p in self.proj_ids]
         self.p_year = _grow(np.array([p.year or 0 for p in projects], dtype=np.float64), n_p, 0.0)
         self.p_def = _grow(np.array([bool(p.defence) for p in projects], dtype=bool), n_p, False)
-        self.p_row = _grow(np.array([key_row.get("p:" + p, -1) for p in self.proj_ids], dtype=np.int64), n_p, -1)
+        self.p_row = _grow(np.array([row_of("p:" + p) for p in self.proj_ids], dtype=np.int64), n_p, -1)
         self._years = Counter(int(p.year) for p in projects if p.year)
         m_actor, m_proj, m_coord = [], [], []
         index = self.slot_of
@@ -274,7 +274,7 @@ class ActorTable:
         m_actor, m_proj, m_coord = m_actor[order], m_proj[order], m_coord[order]
         # actor x concept strength: max effective confidence over the actor's units (vectorised)
         n_c = len(ix.concepts)
-        rc = ix._row_concepts
+        rc = ix.rows_concepts()
         rc_lens = np.fromiter((len(x[0]) for x in rc), dtype=np.int64, count=len(rc))
         rc_ptr = np.zeros(len(rc_lens) + 1, dtype=np.int64)
         np.cumsum(rc_lens, out=rc_ptr[1:])
@@ -320,7 +320,7 @@ class ActorTable:
             p = ix.projects[self.proj_ids[s]]
             self._set_year(s, int(p.year or 0))
             self.p_def[s] = bool(p.defence)
-            self.p_row[s] = ix._key_row.get("p:" + p.id, -1)
+            self.p_row[s] = ix.row_of("p:" + p.id)
         # actors
         for s in self._dead_a:
             self.desc_row[s] = -1
@@ -330,7 +330,7 @@ class ActorTable:
                 v[s] = ""
         for s in self._touched_a:
             a = ix.actors[self.ids[s]]
-            self.desc_row[s] = ix._key_row.get("a:" + a.id, -1)
+            self.desc_row[s] = ix.row_of("a:" + a.id)
             self.declared[s] = bool(a.defence)
             self.alive[s] = True
             for name, v in self.attrs.items():
@@ -339,7 +339,7 @@ class ActorTable:
         affected = set(self._touched_p) | set(self._dead_p)
         for s in self._touched_a:
             if s >= n_before:  # a new actor: the projects that already list it
-                for pid in ix._actor_projects.get(self.ids[s], ()):
+                for pid in ix.actor_project_ids(self.ids[s]):
                     ps = self.pslot_of.get(pid)
                     if ps is not None:
                         affected.add(ps)
@@ -407,7 +407,7 @@ class ActorTable:
     def _concept_rows(self, slots: np.ndarray) -> np.ndarray:
         n_c = len(self.ix.concepts)
         out = np.zeros((len(slots), n_c))
-        rc = self.ix._row_concepts
+        rc = self.ix.rows_concepts()
         for k, s in enumerate(slots.tolist()):
             if not self.alive[s]:
                 continue
@@ -445,7 +445,7 @@ class ActorTable:
 
     def profile_rows(self, slots) -> list[tuple[np.ndarray, np.ndarray]]:
         """``(term ids, sum of the units' profile vectors)`` (no idf) of the given actor slots."""
-        ix = self.ix
+        row_terms, row_tf = self.ix.rows_terms()
         out = []
         for s in slots:
             if s >= len(self.ids) or not self.alive[s]:
@@ -455,8 +455,8 @@ class ActorTable:
             if not units:
                 out.append((np.zeros(0, np.int64), np.zeros(0, np.float32)))
                 continue
-            t = np.concatenate([ix._row_terms[r] for r in units]).astype(np.int64)
-            v = np.concatenate([unit_profile_vector(ix._row_tf[r]) for r in units]).astype(np.float32)
+            t = np.concatenate([row_terms[r] for r in units]).astype(np.int64)
+            v = np.concatenate([unit_profile_vector(row_tf[r]) for r in units]).astype(np.float32)
             ids, inv = np.unique(t, return_inverse=True)
             sums = np.zeros(len(ids), dtype=np.float32)
             np.add.at(sums, inv, v)
@@ -483,13 +483,14 @@ class _Profile:
         self.t = table
         ix = table.ix
         b = table._base
-        n, n_rows, n_cols = len(b["ids"]), len(ix._row_key), len(ix._terms)
+        n, n_rows, n_cols = len(b["ids"]), ix.n_rows, ix.n_terms
         if n and n_rows:
-            lens = np.fromiter((len(t) for t in ix._row_terms), dtype=np.int64, count=n_rows)
+            row_terms, row_tf = ix.rows_terms()
+            lens = np.fromiter((len(t) for t in row_terms), dtype=np.int64, count=n_rows)
             indptr = np.zeros(n_rows + 1, dtype=np.int64)
             np.cumsum(lens, out=indptr[1:])
-            tf = sp.csr_matrix((np.concatenate([unit_profile_vector(v) for v in ix._row_tf]).astype(np.float32),
-                                np.concatenate(ix._row_terms), indptr), shape=(n_rows, n_cols), dtype=np.float32)
+            tf = sp.csr_matrix((np.concatenate([unit_profile_vector(v) for v in row_tf]).astype(np.float32),
+                                np.concatenate(row_terms), indptr), shape=(n_rows, n_cols), dtype=np.float32)
             desc_row, m_actor, m_row = b["desc_row"], b["m_actor"], b["m_row"]
             has = desc_row >= 0
             a_idx = np.concatenate([np.flatnonzero(has), m_actor])
@@ -521,7 +522,7 @@ class _Profile:
         self._build_over()
 
     def _build_over(self) -> None:
-        n_cols = len(self.t.ix._terms)
+        n_cols = self.t.ix.n_terms
         slots = sorted(self.over_rows)
         rows = [self.over_rows[s] for s in slots]
         lens = np.fromiter((len(r[0]) for r in rows), dtype=np.int64, count=len(rows))
@@ -536,15 +537,14 @@ class _Profile:
         self._norm_key = None
 
     def _idf(self) -> np.ndarray:
-        ix = self.t.ix
-        return ix._idf(np.arange(len(ix._terms))).astype(np.float32).astype(np.float64)
+        return self.t.ix.idf().astype(np.float32).astype(np.float64)
 
     def _norms(self, idf: np.ndarray) -> np.ndarray:
         """Row norms of the idf-weighted profile for the current idf, once per change of the index
         (idf moves with every change). The main rows' squared norms are kept for the idf they were
         computed with: when only some terms' document frequencies moved (a record replaced, the
         number of rows unchanged) only those columns are re-read; otherwise one sparse mat-vec."""
-        key = self.t.ix._row_gen
+        key = self.t.ix.row_generation
         if self._norm_key != key:
             n = len(self.t.ids)
             idf2 = idf ** 2
@@ -586,7 +586,7 @@ class _Profile:
 
     def matrix(self) -> sp.csc_matrix:
         """The explicit idf-weighted, row-normalised matrix (for callers of ``c['profile']``)."""
-        n, n_cols = len(self.t.ids), len(self.t.ix._terms)
+        n, n_cols = len(self.t.ids), self.t.ix.n_terms
         idf = self._idf()
         norms = self._norms(idf)
         main = self.main.tocsr()

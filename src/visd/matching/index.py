@@ -1274,3 +1274,66 @@ class MatchingIndex:
                 "opportunities": len(self.opportunities), "rows": len(self._row_key),
                 "main_rows": self._n_main, "delta_rows": len(self._row_key) - self._n_main,
                 "terms": len(self._terms), "concepts": len(self.concepts)}
+
+    # ------------------------------------------------------------------ read interface
+    # What the actor table (visd.matching.actor_table), the strength map (visd.matching.strength) and
+    # the benchmarks read of the index, under names that stay when the row storage behind them
+    # changes. The sequences returned are the index's own (not copies, for speed): read, never modify.
+    def actor_arrays(self):
+        """The per-actor aggregation arrays (:mod:`visd.matching.actor_table`, ``ActorArrays``)."""
+        return self._actor_arrays()
+
+    def membership_weights(self, params: MatchParams | None = None) -> np.ndarray:
+        """Weight of each membership of ``actor_arrays()`` (recency, coordinator role) under ``params``."""
+        return self._membership_weights(params or self.params)
+
+    def unit_kind_mask(self, prefixes: Iterable[str]) -> np.ndarray:
+        """Per row: alive and of a kind whose key starts with one of ``prefixes`` (``"a:"``, ``"p:"``, ``"o:"``)."""
+        return self._unit_kind_mask(tuple(prefixes))
+
+    def profile_vector(self, keys: Iterable[str], max_units: int = 25) -> dict:
+        """A query vector made of stored rows (by key, e.g. ``"o:call:12"``), as :meth:`query_vector` makes of a text."""
+        return self._profile_vector(list(keys), max_units)
+
+    def concept_label(self, concept_id: str) -> str:
+        """The concept's label (its id when the index does not know it)."""
+        return self._concept_label(concept_id)
+
+    @property
+    def concept_columns(self) -> Mapping[str, int]:
+        """Concept id -> its column in the concept arrays (the order of :attr:`concepts`)."""
+        return self._concept_col
+
+    @property
+    def n_rows(self) -> int:
+        """Rows stored, dead ones included (row numbers run from 0 to ``n_rows - 1``)."""
+        return len(self._row_key)
+
+    @property
+    def n_terms(self) -> int:
+        return len(self._terms)
+
+    @property
+    def row_generation(self) -> int:
+        """Changes whenever a row is added or killed (document frequencies, hence idf, may have moved)."""
+        return self._row_gen
+
+    def row_of(self, key: str, default: int = -1) -> int:
+        """The live row of a unit key (``"a:<actor>"``, ``"p:<project>"``, ``"o:<opportunity>"``)."""
+        return self._key_row.get(key, default)
+
+    def rows_concepts(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per row: (concept columns, effective confidences) of its tags, curated ones included."""
+        return self._row_concepts
+
+    def rows_terms(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Per row: its term ids and their term frequencies."""
+        return self._row_terms, self._row_tf
+
+    def idf(self, term_ids: np.ndarray | None = None) -> np.ndarray:
+        """BM25 idf of these term ids (default: every term), over the live rows."""
+        return self._idf(np.arange(len(self._terms)) if term_ids is None else np.asarray(term_ids))
+
+    def actor_project_ids(self, actor_id: str) -> set[str]:
+        """The projects in the index that list this actor as a participant."""
+        return self._actor_projects.get(actor_id, set())

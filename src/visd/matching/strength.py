@@ -107,7 +107,7 @@ def strength_map(index: MatchingIndex, domains=None, needs=None, calls=None,
     t0 = time.perf_counter()
     today = str(today or date.today())
     actor_filter = {"region": "VLG"} if actor_filter is None else actor_filter
-    c = index._actor_arrays()
+    c = index.actor_arrays()
     mask = index.actor_mask(actor_filter)
     sel = np.flatnonzero(mask)
     kinds = c["attrs"]["kind"][sel]
@@ -133,8 +133,9 @@ def strength_map(index: MatchingIndex, domains=None, needs=None, calls=None,
     coord_actor, coord_row = m_local[keep], c["m_row"][keep]
     # which of those coordinated projects carry which concept (effective tags, curated included)
     coord_tagged = np.zeros((len(coord_row), len(index.concepts)), dtype=bool)
+    rows_concepts = index.rows_concepts()
     for k, r in enumerate(coord_row.tolist()):
-        coord_tagged[k, index._row_concepts[r][0]] = True
+        coord_tagged[k, rows_concepts[r][0]] = True
 
     def summarise(key, kind, label, strength, coord_relevant, opportunity):
         able = strength >= (domain_threshold if kind == "domain" else text_threshold)
@@ -172,7 +173,7 @@ def strength_map(index: MatchingIndex, domains=None, needs=None, calls=None,
                        "capability_needs": len(needs_c),
                        "needs_committed_eur": sum(opps[o].budget or 0 for o in needs_c)}
         opportunity["budget_eur"] = opportunity["call_budget_eur"] + opportunity["needs_committed_eur"]
-        rows.append(summarise(cid, "domain", index._concept_label(cid), strength, coord_rel, opportunity))
+        rows.append(summarise(cid, "domain", index.concept_label(cid), strength, coord_rel, opportunity))
 
     # text rows: aggregate only over the selected actors' units (the soft maximum of
     # MatchingIndex.actor_components, restricted to the selection)
@@ -183,11 +184,11 @@ def strength_map(index: MatchingIndex, domains=None, needs=None, calls=None,
     m_keep = m_local >= 0 if len(m_local) else np.zeros(0, dtype=bool)
     sub_m_actor = m_local[m_keep]
     sub_m_row = c["m_row"][m_keep]
-    sub_wm = index._membership_weights(p)[m_keep] if len(m_keep) else np.zeros(0)
+    sub_wm = index.membership_weights(p)[m_keep] if len(m_keep) else np.zeros(0)
     pair_actor = np.concatenate([sub_desc_actor, sub_m_actor]).astype(np.int64)
     pair_row = np.concatenate([sub_desc_row, sub_m_row]).astype(np.int64)
     pair_w = np.concatenate([np.ones(len(sub_desc_actor)), sub_wm])
-    unit_kinds = index._unit_kind_mask(("a:", "p:"))
+    unit_kinds = index.unit_kind_mask(("a:", "p:"))
 
     def text_strength(s_units):
         top = float(s_units[unit_kinds].max()) if unit_kinds.any() else 0.0
@@ -205,7 +206,7 @@ def strength_map(index: MatchingIndex, domains=None, needs=None, calls=None,
             o = opps.get(oid)
             if o is None:
                 continue
-            q = index._profile_vector(["o:" + oid])
+            q = index.profile_vector(["o:" + oid])
             strength, unit_norm = text_strength(index.unit_scores(q))
             coord_rel = unit_norm[coord_row] >= text_threshold if len(coord_row) else np.zeros(0, dtype=bool)
             opportunity = {"budget_eur": o.budget, "deadline": o.deadline, "status": o.status,
