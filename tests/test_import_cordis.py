@@ -28,7 +28,9 @@ PUBLIC = Path(__file__).resolve().parents[1] / "data" / "public"
 H2020 = ("cordis_security/h2020_secure_societies_projects.csv", "cordis_security/h2020_secure_societies_organizations.csv")
 FP7 = ("cordis_security/fp7_security_projects.csv", "cordis_security/fp7_security_organizations.csv")
 EDF = ("edf/edf_2021_2022_projects.csv", "edf/edf_2021_2022_organizations.csv")
-DATASETS = (H2020, FP7, EDF)
+EDF_2023 = ("edf/edf_2023_asap_edirpa_projects.csv", "edf/edf_2023_asap_edirpa_organizations.csv")
+DATASETS = (H2020, FP7, EDF, EDF_2023)
+EDF_2023_LABEL = "EU Funding & Tenders, EDF 2023, ASAP and EDIRPA results"
 
 
 def rows(name: str) -> list[dict]:
@@ -76,23 +78,25 @@ def demo(django_db_setup, django_db_blocker):
 
 @pytest.mark.django_db
 def test_every_dataset_is_applied(demo):
-    assert [run.status for run in demo["runs"]] == [ImportRun.Status.APPLIED] * 4
-    assert [run.kind for run in demo["runs"]] == ["cordis", "cordis", "cordis", "topics"]
-    for label in ("CORDIS H2020 Secure societies (3.7)", "CORDIS FP7 Security", "EU Funding & Tenders portal"):
+    assert [run.status for run in demo["runs"]] == [ImportRun.Status.APPLIED] * 5
+    assert [run.kind for run in demo["runs"]] == ["cordis", "cordis", "cordis", "cordis", "topics"]
+    for label in ("CORDIS H2020 Secure societies (3.7)", "CORDIS FP7 Security",
+                  "EU Funding & Tenders, EDF 2021-2022 results", EDF_2023_LABEL, "EU Funding & Tenders portal"):
         assert label in demo["output"]
     assert f" {demo['runs'][0].counts['projects']['created']} " in demo["output"]
 
 
 @pytest.mark.django_db
 def test_project_counts_match_the_files(demo):
-    h2020, fp7, edf = (len({row["id"] for row in rows(projects)}) for projects, _ in DATASETS)
-    assert (h2020, fp7, edf) == (391, 321, 82)  # the figures of data/public/README.md
+    h2020, fp7, edf, edf_2023 = (len({row["id"] for row in rows(projects)}) for projects, _ in DATASETS)
+    assert (h2020, fp7, edf, edf_2023) == (391, 321, 82, 88)  # the figures of data/public/README.md
     assert Project.objects.filter(source=ProjectSource.CORDIS).count() == h2020 + fp7 == 712
-    assert Project.objects.filter(source=ProjectSource.EDF).count() == edf
+    assert Project.objects.filter(source=ProjectSource.EDF).count() == edf + edf_2023 == 170
+    assert Project.objects.filter(data_source=EDF_2023_LABEL).count() == edf_2023
     assert Project.objects.filter(framework_programme="H2020").count() == h2020
     assert Project.objects.filter(framework_programme="FP7").count() == fp7
-    created = [run.counts["projects"]["created"] for run in demo["runs"][:3]]
-    assert created == [h2020, fp7, edf]
+    created = [run.counts["projects"]["created"] for run in demo["runs"][:4]]
+    assert created == [h2020, fp7, edf, edf_2023]
 
 
 @pytest.mark.django_db
@@ -140,6 +144,17 @@ def test_pics_with_the_same_vat_number_are_one_actor(demo):
 
 
 @pytest.mark.django_db
+def test_the_edf_2023_results_create_only_the_organisations_not_seen_before(demo):
+    # The EDF results carry no VAT number, so an organisation is known before exactly when its PIC is.
+    earlier_pics = {row["id"] for _projects, organisations in DATASETS[:3] for row in rows(organisations)}
+    pics = {row["id"] for row in rows(EDF_2023[1])}
+    actors = demo["runs"][3].counts["actors"]
+    assert actors["created"] == len(pics - earlier_pics)
+    assert actors["updated"] + actors["unchanged"] == len(pics & earlier_pics)
+    assert Actor.objects.filter(data_source=EDF_2023_LABEL).count() == len(pics - earlier_pics)
+
+
+@pytest.mark.django_db
 def test_belgian_organisations_and_participations(demo):
     h2020_rows = rows(H2020[1])
     belgian_rows = [row for row in h2020_rows if row["country"] == "BE"]
@@ -152,10 +167,17 @@ def test_belgian_organisations_and_participations(demo):
     edf_rows = rows(EDF[1])
     edf_belgian_projects = {row["projectID"] for row in edf_rows if row["country"] == "BE"}
     assert len(edf_belgian_projects) == 35  # data/public/README.md
+    edf_2023_rows = rows(EDF_2023[1])
+    edf_2023_belgian_projects = {row["projectID"] for row in edf_2023_rows if row["country"] == "BE"}
+    assert len(edf_2023_belgian_projects) == 26  # data/public/README.md
     assert (
         Project.objects.filter(source=ProjectSource.EDF, participations__actor__country="BE").distinct().count()
-        == len(edf_belgian_projects)
+        == len(edf_belgian_projects | edf_2023_belgian_projects)
     )
+    edf_2023_belgian = Participation.objects.filter(project__data_source=EDF_2023_LABEL, actor__country="BE")
+    assert edf_2023_belgian.count() == len([row for row in edf_2023_rows if row["country"] == "BE"])
+    assert (set(edf_2023_belgian.values_list("project__external_id", flat=True).distinct())
+            == edf_2023_belgian_projects)
 
 
 @pytest.mark.django_db
@@ -201,7 +223,12 @@ def test_participations_match_the_rows(demo):
     edf_run = demo["runs"][2]
     assert edf_run.counts["notes"]["repeated_rows_ignored"] == 2
     edf_pairs = {(r["projectID"], r["id"]) for r in rows(EDF[1])}
-    assert Participation.objects.filter(project__source=ProjectSource.EDF).count() == len(edf_pairs)
+    edf_2023_pairs = {(r["projectID"], r["id"]) for r in rows(EDF_2023[1])}
+    assert Participation.objects.filter(project__source=ProjectSource.EDF).count() == len(edf_pairs | edf_2023_pairs)
+    # The 2023, ASAP and EDIRPA file has no repeated row: every row is one participation.
+    edf_2023_run = demo["runs"][3]
+    assert edf_2023_run.counts["participations"]["created"] == len(rows(EDF_2023[1])) == len(edf_2023_pairs)
+    assert edf_2023_run.counts["notes"] == {}
 
 
 @pytest.mark.django_db
@@ -210,7 +237,7 @@ def test_importing_again_changes_nothing(demo):
     counts_before = (Project.objects.count(), Actor.objects.count(), Participation.objects.count(), Call.objects.count())
     output = StringIO()
     call_command("load_demo", stdout=output)
-    runs = ImportRun.objects.order_by("-pk")[:4]
+    runs = ImportRun.objects.order_by("-pk")[:5]
     for run in runs:
         for record_type, outcomes in run.counts.items():
             if record_type != "notes":

@@ -1,8 +1,9 @@
 """``visd load-demo``: fill the registry with the real public data shipped in data/public.
 
 Imports the CORDIS H2020 "Secure societies" and FP7 "Security" projects with their participants,
-the European Defence Fund 2021-2022 results and the Funding & Tenders topics, through the same
-import actions as ``visd import`` and the upload page. Idempotent: a second run changes nothing. Each dataset is one import: it waits for another import
+the European Defence Fund results (calls 2021-2022, and calls 2023 with ASAP and EDIRPA) and the
+Funding & Tenders topics, through the same import actions as ``visd import`` and the upload page.
+Idempotent: a second run changes nothing. Each dataset is one import: it waits for another import
 that is running (docs/data.md, "Concurrent imports").
 It does not need the reference data (``visd load-reference``).
 """
@@ -28,6 +29,8 @@ CORDIS_DATASETS = [
      "cordis_security/fp7_security_organizations.csv"),
     ("EU Funding & Tenders, EDF 2021-2022 results", "edf/edf_2021_2022_projects.csv",
      "edf/edf_2021_2022_organizations.csv"),
+    ("EU Funding & Tenders, EDF 2023, ASAP and EDIRPA results", "edf/edf_2023_asap_edirpa_projects.csv",
+     "edf/edf_2023_asap_edirpa_organizations.csv"),
 ]
 TOPIC_FILES = ["calls/edf_2026_topics.jsonl", "calls/horizon_cl3_topics.jsonl"]
 TOPICS_LABEL = "EU Funding & Tenders portal"
