@@ -228,3 +228,42 @@ def test_command_line_exit_status_is_non_zero_for_bad_arguments(tmp_path):
         assert done.returncode != 0, args
         assert "region" in done.stderr or "empty" in done.stderr or "required" in done.stderr or \
             "error" in done.stderr.lower()
+
+
+# the words the issue found shown as "matching terms" for the counter-drone call (docs/matching.md,
+# "Evidence that convinces on its own")
+COMMONPLACES = {"associated", "european", "activities", "framework", "including", "industrial", "actions",
+                "cooperation"}
+
+
+@pytest.mark.django_db
+def test_every_edf_2026_topic_and_capability_item_of_the_demo_shows_only_relevant_evidence(demo_world):
+    """Through the product (registry records, the persisted index, the rows the pages and the API
+    show): no generic term is shown as evidence, and every past project shown clears the evidence
+    threshold with its own specific words or concepts."""
+    from visd.capabilities.models import NeedLevel
+    from visd.matchmaking import matches
+
+    index = service.updated_index()
+    queries = ([(c, matches.actors_for_call) for c in Call.objects.filter(topic_id__startswith="EDF-")]
+               + [(n, matches.actors_for_need) for n in CapabilityNeed.objects.filter(level=NeedLevel.ITEM)])
+    assert len(queries) >= 37 + 93
+    shown = 0
+    for record, search in queries:
+        lang = index.analyzer.detect_language(f"{getattr(record, 'title', '')} {getattr(record, 'description', '')}"
+                                              f" {getattr(record, 'name', '')}")
+        for filters in (None, {"region": "VLG"}):
+            for row in search(record, filters, 10, index=index):
+                expl = row["explanation"]
+                words = list(expl["matched_terms"])
+                for p in expl["evidence_projects"]:
+                    assert p["similarity"] >= index.params.evidence_min, (record, row["name"], p)
+                    assert p["matched_terms"] or p["concepts"], (record, row["name"], p)
+                    words += p["matched_terms"]
+                for word in words:
+                    assert word.casefold() not in COMMONPLACES, (record, row["name"], word)
+                    terms = [index.vocabulary_id(t) for t in index.analyzer.analyze(word, lang).terms]
+                    # a shown word is never generic (a multi-word surface: none of its words is)
+                    assert not all(t is not None and index.is_generic(t) for t in terms), (record, word)
+                shown += len(words)
+    assert shown > 1000

@@ -1318,6 +1318,10 @@ class MatchingIndex:
         """Changes whenever a row is added or killed (document frequencies, hence idf, may have moved)."""
         return self._row_gen
 
+    def vocabulary_id(self, term: str) -> int | None:
+        """The id of an analysed term (a stem, as :attr:`analyzer` makes it), or None if unknown."""
+        return self._vocab.get(term)
+
     def row_of(self, key: str, default: int = -1) -> int:
         """The live row of a unit key (``"a:<actor>"``, ``"p:<project>"``, ``"o:<opportunity>"``)."""
         return self._key_row.get(key, default)
