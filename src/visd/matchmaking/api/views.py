@@ -10,7 +10,7 @@ last saw the database) and ``X-Matching-Index-Changed-Records`` (about how many 
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ValidationError
@@ -49,6 +49,11 @@ def _index(request):
     return status.index
 
 
+def _responses(ok):
+    """The endpoint's answer, and the 503 it gives before the matching index was ever built."""
+    return {200: ok, 503: OpenApiResponse(description="No matching index yet: run `visd tag` on the server.")}
+
+
 def _args(request):
     try:
         top = int(request.query_params.get("top", 10))
@@ -79,7 +84,7 @@ class MatchingViewSet(viewsets.ViewSet):
         return response
 
     @extend_schema(parameters=[OpenApiParameter("topic_id", str, OpenApiParameter.PATH), *FILTER_PARAMS],
-                   responses=ActorMatchSerializer(many=True))
+                   responses=_responses(ActorMatchSerializer(many=True)))
     @action(detail=False, url_path=r"call/(?P<topic_id>[^/]+)")
     def call(self, request, topic_id=None):
         """Actors ranked for a call (by topic id)."""
@@ -88,7 +93,7 @@ class MatchingViewSet(viewsets.ViewSet):
         return Response(matches.actors_for_call(call, filters, top, index=_index(request)))
 
     @extend_schema(parameters=[OpenApiParameter("need_id", int, OpenApiParameter.PATH), *FILTER_PARAMS],
-                   responses=ActorMatchSerializer(many=True))
+                   responses=_responses(ActorMatchSerializer(many=True)))
     @action(detail=False, url_path=r"need/(?P<need_id>[0-9]+)")
     def need(self, request, need_id=None):
         """Actors ranked for a capability need."""
@@ -97,7 +102,7 @@ class MatchingViewSet(viewsets.ViewSet):
         return Response(matches.actors_for_need(need, filters, top, index=_index(request)))
 
     @extend_schema(parameters=[OpenApiParameter("text", str, required=True), *FILTER_PARAMS],
-                   responses=ActorMatchSerializer(many=True))
+                   responses=_responses(ActorMatchSerializer(many=True)))
     @action(detail=False, url_path="text")
     def text(self, request):
         """Actors ranked for a free text (Dutch, English or French)."""
@@ -110,7 +115,7 @@ class MatchingViewSet(viewsets.ViewSet):
 
     @extend_schema(parameters=[OpenApiParameter("actor_id", int, OpenApiParameter.PATH),
                                OpenApiParameter("top", int, description="Results per list, 1-100 (default 10).")],
-                   responses=ActorOpportunitiesSerializer)
+                   responses=_responses(ActorOpportunitiesSerializer))
     @action(detail=False, url_path=r"actor/(?P<actor_id>[0-9]+)")
     def actor(self, request, actor_id=None):
         """Calls (open first) and capability needs ranked for an actor."""
@@ -126,7 +131,7 @@ class MatchingViewSet(viewsets.ViewSet):
     @extend_schema(parameters=[OpenApiParameter("text", str, required=True, description="The draft project's text."),
                                OpenApiParameter("members", str, description="Current members: actor ids, comma-separated."),
                                *FILTER_PARAMS],
-                   responses=ActorMatchSerializer(many=True))
+                   responses=_responses(ActorMatchSerializer(many=True)))
     @action(detail=False, url_path="partners")
     def partners(self, request):
         """Complementary partners for a draft project, EU-wide; members are excluded."""
@@ -146,7 +151,7 @@ class MatchingViewSet(viewsets.ViewSet):
 
     @extend_schema(parameters=[OpenApiParameter("region", str, enum=["flanders", "brussels", "wallonia"],
                                                 description="Default flanders.")],
-                   responses=StrengthMapSerializer)
+                   responses=_responses(StrengthMapSerializer))
     @action(detail=False, url_path="strength-map")
     def strength_map(self, request):
         """The strength map: focus domains, capability items and open calls against the region's actors."""

@@ -103,7 +103,8 @@ class Command(BaseCommand):
             call = Call.objects.filter(topic_id=options["call"].strip()).first()
             if call is None:
                 raise CommandError(f"Unknown call {options['call']!r}: no call with this topic id.")
-            heading, results = f"{call.topic_id}: {call.title}", matches.actors_for_call(call, filters, top, index=self._index())
+            heading = f"{call.topic_id}: {call.title}"
+            results = matches.actors_for_call(call, filters, top, index=self._index())
         elif options.get("need") is not None:
             from visd.capabilities.models import CapabilityNeed
 
@@ -111,7 +112,8 @@ class Command(BaseCommand):
             need = CapabilityNeed.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
             if need is None:
                 raise CommandError(f"Unknown capability need {options['need']!r}: give a need's id.")
-            heading, results = f"{need.code}: {need.name}", matches.actors_for_need(need, filters, top, index=self._index())
+            heading = f"{need.code}: {need.name}"
+            results = matches.actors_for_need(need, filters, top, index=self._index())
         else:
             if options.get("text_file") is not None:
                 try:
@@ -122,7 +124,8 @@ class Command(BaseCommand):
                 text = options["text"]
             if not text.strip():
                 raise CommandError("The text is empty.")
-            heading, results = text.strip().splitlines()[0][:80], matches.actors_for_text(text, filters, top, index=self._index())
+            heading = text.strip().splitlines()[0][:80]
+            results = matches.actors_for_text(text, filters, top, index=self._index())
         if options["json"]:
             self.stdout.write(json.dumps(results, ensure_ascii=False))
         else:
