@@ -38,3 +38,18 @@ def make_user(db, django_user_model):
         return user
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _own_matching_index_dir(tmp_path_factory):
+    """Pages that read the matching index (the actor list's search, the match pages) read the
+    test's own, empty, directory unless the test or its module points to another one: never the
+    index a developer built in ``var/matching`` for the demo."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    if getattr(settings, "VISD_MATCHING_DIR", None):
+        yield
+        return
+    with override_settings(VISD_MATCHING_DIR=tmp_path_factory.mktemp("matching-index")):
+        yield

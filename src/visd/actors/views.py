@@ -1,15 +1,17 @@
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
 from visd.core import permissions
-from visd.core.listing import filtered_page
+from visd.core.listing import PAGE_SIZE
 from visd.taxonomy.models import Scheme
 
 from .filtersets import ActorFilterSet
 from .models import Actor, ActorTag
 from .queries import partners_of
+from .search import ActorSearch
 
 PARTNERS_SHOWN = 25
 STAKEHOLDER_PANEL = "stakeholders/_actor_stakeholders.html"
@@ -26,7 +28,19 @@ def actor_list(request):
             to_attr="domain_tags",
         )
     )
-    return render(request, "actors/actor_list.html", filtered_page(request, ActorFilterSet, actors))
+    # As visd.core.listing.filtered_page, but a search text ranks the actors it finds (within the
+    # facets) by relevance, each with why it was found (visd.actors.search).
+    filterset = ActorFilterSet(request.GET, queryset=actors, request=request)
+    search = None
+    if not filterset.is_valid():
+        rows = actors.none()
+    else:
+        rows = filterset.qs
+        text = filterset.form.cleaned_data.get("q") or ""
+        if text.strip():
+            rows = search = ActorSearch(rows, text)
+    page_obj = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "actors/actor_list.html", {"filter": filterset, "page_obj": page_obj, "search": search})
 
 
 def actor_detail(request, pk):

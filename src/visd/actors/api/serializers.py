@@ -22,6 +22,35 @@ class ActorTagNestedSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class SearchEvidenceProjectSerializer(serializers.Serializer):
+    project_id = serializers.IntegerField(allow_null=True, help_text=_("The project's id (/api/projects/{id}/)."))
+    title = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+    matched_terms = serializers.ListField(child=serializers.CharField(),
+                                          help_text=_("The search's words that this project matched."))
+
+
+class ActorSearchMatchSerializer(serializers.Serializer):
+    """Why a search (``q``) found the actor."""
+
+    matched_by = serializers.ListField(
+        child=serializers.ChoiceField(choices=["identifier", "name", "capability"]),
+        help_text=_("identifier: its PIC, KBO or VAT number; name: every word of the search is a whole word of "
+                    "its name; capability: its description or past projects are about the search."))
+    score = serializers.FloatField(allow_null=True, help_text=_("The matching engine's relevance score "
+                                                                "(null for a name or identifier hit alone)."))
+    identifier = serializers.CharField(help_text=_("PIC, KBO or VAT when found by that number, else empty."))
+    name_words = serializers.ListField(child=serializers.CharField(), help_text=_("Words found in its name."))
+    matched_terms = serializers.ListField(child=serializers.CharField(),
+                                          help_text=_("The search's words found in its description and projects."))
+    matched_words = serializers.ListField(child=serializers.CharField(),
+                                          help_text=_("All the search's words that matched (name and texts)."))
+    concepts = serializers.ListField(child=serializers.CharField(),
+                                     help_text=_("Focus domains and CapTechs the search and the actor share."))
+    evidence_projects = SearchEvidenceProjectSerializer(many=True, help_text=_(
+        "Up to three past projects that are about the search, closest first."))
+
+
 class ActorSerializer(RegistrySerializer):
     """An organisation. Identifiers are checked and normalised as ``Actor.save`` stores them
     (KBO with check digits, PIC of 9 digits, VAT without punctuation), and their uniqueness is
@@ -50,6 +79,9 @@ class ActorSerializer(RegistrySerializer):
     )
     kbo_display = serializers.CharField(read_only=True, help_text=_("Enterprise number as 0417.497.106."))
     tags = ActorTagNestedSerializer(many=True, read_only=True)
+    search = ActorSearchMatchSerializer(
+        read_only=True, allow_null=True,
+        help_text=_("In a list searched with q: why the search found this actor; otherwise null."))
 
     class Meta:
         model = Actor
@@ -58,7 +90,7 @@ class ActorSerializer(RegistrySerializer):
             "website", "street", "postcode", "city", "country", "region", "region_source", "description_nl",
             "description_en",
             "value_chain_position", "defence_profile", "clusters", "tags", "verification_status", "data_source",
-            "created_at", "updated_at",
+            "created_at", "updated_at", "search",
         ]
         read_only_fields = ["region", "region_source", "created_at", "updated_at"]
 
