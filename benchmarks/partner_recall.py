@@ -174,7 +174,7 @@ class EngineRun:
         self.idx = MatchingIndex(concepts, analyzer=analyzer, encoder=encoder).fit(
             [actors[a] for a in ids], index_projects)
         self.build_s = time.perf_counter() - t
-        self.pos = self.idx._actor_arrays()["index"]
+        self.pos = self.idx.actor_arrays()["index"]
         self.cache = {}
 
     def _query(self, p, params):
@@ -530,7 +530,7 @@ def main(argv=None):
         r10, mrr = metrics_from_ranks(run.rankings(be_tasks, p), be_tasks)
         xr, xm = metrics_from_ranks(run.rankings(x_tasks, p), x_tasks)
         print(f"  {name:56s} {r10:9.3f} {mrr:7.3f}   [{xr:.3f} {xm:.3f}]")
-    comp = run.idx.actor_components(np.zeros(len(run.idx._row_key)), replace(params, w_prior=1.0))["prior"]
+    comp = run.idx.actor_components(np.zeros(run.idx.n_rows), replace(params, w_prior=1.0))["prior"]
     prior = {a: comp[run.pos[a]] for a in known}
     for w in (0.25, 0.5):
         r10, mrr = metrics_from_ranks(tfidf_rankings(index_projects, be_tasks, prior, w), be_tasks)
