@@ -122,6 +122,17 @@ def test_retagging_an_unchanged_database_changes_nothing(world):
     assert again == {"rebuilt": False, "actors": 0, "projects": 0, "opportunities": 0, "removed": 0, "curated": 0}
 
 
+def test_a_changed_text_analysis_rebuilds_the_index(world, monkeypatch):
+    """A glossary entry changes the terms of every unit: the next update rebuilds instead of patching."""
+    from visd.matchmaking import lifecycle
+
+    assert tagging.tag_all()["rebuilt"] is True
+    assert tagging.tag_all()["rebuilt"] is False
+    monkeypatch.setattr(lifecycle, "analysis_signature", lambda: "another glossary")
+    assert tagging.tag_all()["rebuilt"] is True
+    assert tagging.tag_all()["rebuilt"] is False
+
+
 # ---------------------------------------------------------------------------- tags from the track record
 def add_project(world, acronym, objective, *actors, external_id):
     import datetime

@@ -298,6 +298,21 @@ class Analyzer:
         return self.analyze(text, lang).terms
 
 
+# Bump when the analysis of a text changes in code (tokens, stemming, stopwords, decompounding); the
+# glossary's own text is part of the signature, so editing it needs no bump.
+ANALYSIS_VERSION = 1
+
+
+def analysis_signature() -> str:
+    """A signature of how texts are analysed: an index built under another one holds other terms and
+    must be rebuilt (the product compares it in its ``state.json``)."""
+    import hashlib
+
+    from .glossary import GLOSSARY
+
+    return hashlib.sha256(f"{ANALYSIS_VERSION}\n{GLOSSARY}".encode("utf-8")).hexdigest()[:16]
+
+
 @lru_cache(maxsize=1)
 def default_analyzer() -> Analyzer:
     """A shared :class:`Analyzer` with the built-in glossary."""

@@ -100,10 +100,10 @@ aircraft ; vliegtuig | luchtvaartuig ; aéronef | avion
 aviation ; luchtvaart ; aviation | aéronautique
 aerospace ; lucht- en ruimtevaart ; aérospatial
 helicopter ; helikopter ; hélicoptère
-drone ; drone | drones ; drone | drones
+# a drone is what project texts call a UAV, UAS or RPAS: one term, so that "drone" finds them
+drone | uav | uavs | uas | rpas | unmanned aerial vehicle | unmanned aerial vehicles | unmanned aircraft | unmanned aerial system | unmanned aircraft system | remotely piloted aircraft ; drone | drones | uav | uas | rpas | onbemand luchtvaartuig ; drone | drones | uav | uas | rpas | véhicule aérien sans pilote
 unmanned ; onbemand | onbemande ; sans pilote | inhabité
-unmanned aerial vehicle | unmanned aircraft ; onbemand luchtvaartuig ; véhicule aérien sans pilote
-counter drone ; antidrone | dronebestrijding ; anti-drone | lutte anti-drones
+counter drone | counter uav | counter uas | c uas | cuas ; antidrone | dronebestrijding | c uas | cuas ; anti-drone | lutte anti-drones | c uas | cuas
 space ; ruimte | ruimtevaart ; espace | spatial
 satellite ; satelliet | satellieten ; satellite | satellites
 launcher ; draagraket | lanceerder ; lanceur

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from visd.matching import persistence
+from visd.matching.analysis import analysis_signature
 from visd.matching.index import MatchingIndex
 
 from . import actions
@@ -68,8 +69,11 @@ def _file_lock(directory: Path):
 
 
 def _must_rebuild(state: dict | None, concepts, encoder) -> bool:
+    # a changed taxonomy, encoder or text analysis (e.g. a glossary entry) changes the terms or tags of
+    # every unit: the index is rebuilt rather than patched
     return (state is None or state.get("concepts") != rec.concepts_signature(concepts)
-            or state.get("encoder") != encoders.encoder_state(encoder))
+            or state.get("encoder") != encoders.encoder_state(encoder)
+            or state.get("analysis") != analysis_signature())
 
 
 def _read_state(directory: Path) -> dict | None:
@@ -139,7 +143,8 @@ def _build(directory: Path, write_tags: bool) -> MatchingIndex:
                                    [o["id"] for o in opps])
     state = {"version": STATE_VERSION, "marks": marks, "counts": counts, "participations": signatures,
              "concepts": rec.concepts_signature(concepts), "curated": [list(t) for t in curated],
-             "journal_ops": 0, "tags_written": write_tags, "encoder": encoders.encoder_state(encoder)}
+             "journal_ops": 0, "tags_written": write_tags, "encoder": encoders.encoder_state(encoder),
+             "analysis": analysis_signature()}
     _write_state(directory, state)
     _memory[str(directory)] = {"index": index, "state": state, "generation": time.time()}
     log.info("matching index built in %.1f s: %s", time.perf_counter() - t0, index.stats())
