@@ -600,3 +600,27 @@ def test_strength_map_coordinators_follow_the_effective_project_tags(real_index,
     idx.set_curated_tag("project", "p2", "focus:counter-uav", 1.0)
     row = next(r for r in strength_map(idx, actor_filter={"country": "BE"}).rows if r.key == "focus:counter-uav")
     assert row.leadership["able_coordinators"] == _plain_able_coordinators(idx, row, 0.5) >= 1
+
+
+def test_the_analysis_of_a_long_word_is_bounded():
+    """A hostile "word" of any length costs a bounded number of stemming calls (Dutch compound
+    splitting was cubic in the word's length: 1,000 letters took a minute), and real compounds still
+    split."""
+    from visd.matching.analysis import MAX_COMPOUND_LETTERS, Analyzer
+
+    calls = []
+
+    class Counting(Analyzer):
+        def stem_word(self, word, lang):
+            calls.append(len(word))
+            return super().stem_word(word, lang)
+
+    analyzer = Counting()
+    assert analyzer.terms("dronedetectie", "nl") == ["drone", "detect"]
+    costs = {}
+    for n in (MAX_COMPOUND_LETTERS, 1_000, 100_000):
+        calls.clear()
+        analyzer.terms("het " + "ab" * (n // 2) + " veiligheidsonderzoek", "nl")
+        costs[n] = len(calls)
+    assert costs[1_000] <= costs[MAX_COMPOUND_LETTERS] and costs[100_000] <= costs[MAX_COMPOUND_LETTERS], costs
+    assert costs[MAX_COMPOUND_LETTERS] < 20_000, costs  # a few milliseconds, whatever the text holds

@@ -65,6 +65,11 @@ STOPWORDS: dict[str, frozenset[str]] = {
 _SNOWBALL_NAMES = {"nl": "dutch", "en": "english", "fr": "french"}
 _WORD_RE = re.compile(r"[^\W_]+")
 _LINKING = ("s", "e", "en", "")  # Dutch linking morphemes between compound parts ("veiligheid-s-onderzoek")
+# A compound is split only into glossary words, so a part is never longer than the longest one; and no
+# word longer than this is split at all (the longest compounds of the domain have about 30 letters).
+# Both bounds keep the analysis linear in the text: without them a 1,000-letter "word" took a minute.
+MAX_COMPOUND_LETTERS = 48
+COMPOUND_CACHE_SIZE = 50_000  # distinct words whose split is remembered (the cache is emptied when full)
 
 
 def _make_stemmer(lang: str):
@@ -131,6 +136,8 @@ class Analyzer:
         if glossary:
             self._load_glossary(glossary)
         self._bridge_starts = {lang: {k[0] for k in table} for lang, table in self._bridge.items()}
+        # the longest Dutch glossary word: no part of a compound can be longer (bounds _split_compound)
+        self._longest_nl_word = max((len(w) for w in self._lang_words["nl"]), default=0)
         # words that identify one language only, for language detection
         common = set()
         for i, a in enumerate(LANGUAGES):
@@ -146,7 +153,7 @@ class Analyzer:
         s = cache.get(word)
         if s is None:
             s = strip_accents(self._stemmers[lang](word) if self.stem else word)
-            if len(cache) < 500_000:
+            if len(cache) < 500_000 and len(word) <= MAX_COMPOUND_LETTERS:
                 cache[word] = s
         return s
 
@@ -161,7 +168,7 @@ class Analyzer:
                     s = None
                 else:
                     s = self.stem_word(w, lang)
-                if len(cache) < 500_000:
+                if len(cache) < 500_000 and len(w) <= MAX_COMPOUND_LETTERS:
                     cache[w] = s
             if s is not None:
                 stems.append(s)
@@ -196,11 +203,16 @@ class Analyzer:
         """English stems of a Dutch compound made of glossary words, or None."""
         if depth == 0 and word in self._compound_cache:
             return self._compound_cache[word]
+        if len(word) > MAX_COMPOUND_LETTERS:
+            return None
         table = self._bridge["nl"]
+        longest = self._longest_nl_word
         result = None
         n = len(word)
         for i in range(n - 3, 2, -1):  # longest head first
             head, tail = word[:i], word[i:]
+            if i > longest + 6 or (len(tail) > longest + 6 and depth >= 2):
+                continue  # longer than any glossary word with a linking "en" and an inflection: no match
             tail_terms = table.get((self.stem_word(tail, "nl"),))
             if tail_terms is None and depth < 2 and len(tail) >= 6:
                 tail_terms = self._split_compound(tail, depth + 1)
@@ -219,6 +231,8 @@ class Analyzer:
             if result is not None:
                 break
         if depth == 0:
+            if len(self._compound_cache) >= COMPOUND_CACHE_SIZE:
+                self._compound_cache.clear()
             self._compound_cache[word] = result
         return result
 
@@ -300,7 +314,7 @@ class Analyzer:
 
 # Bump when the analysis of a text changes in code (tokens, stemming, stopwords, decompounding); the
 # glossary's own text is part of the signature, so editing it needs no bump.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2  # 2: compound splitting bounded (MAX_COMPOUND_LETTERS)
 
 
 def analysis_signature() -> str:
