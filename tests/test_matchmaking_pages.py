@@ -158,6 +158,19 @@ def test_api_bad_arguments(client, world):
     assert client.get("/api/matching/strength-map/", {"region": "mars"}).status_code == 400
 
 
+def test_an_oversized_query_text_is_refused_with_its_length(client, world):
+    from visd.matchmaking.matches import MAX_QUERY_CHARACTERS
+
+    text = ("drone " * (MAX_QUERY_CHARACTERS // 6 + 1)).strip()  # 20,003 characters
+    for url in ("/api/matching/text/", "/api/matching/partners/"):
+        response = client.get(url, {"text": text}, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 400
+        assert "too long: at most 20,000 characters, this one has 20,003" in str(response.json())
+    page = client.get("/matching/partners/", {"text": text}, HTTP_ACCEPT_LANGUAGE="nl")
+    assert "De tekst is te lang: ten hoogste 20.000 tekens, deze telt er 20.003." in page.content.decode()
+    assert client.get("/api/matching/text/", {"text": "drone " * 1000}).status_code == 200  # long, not too long
+
+
 def test_api_is_read_only(client, world, make_user):
     client.force_login(make_user("administrator"))
     assert client.post("/api/concept-tags/", {}).status_code == 405

@@ -131,9 +131,24 @@ def need_query(need) -> dict:
     return {"title": r["title"], "text": r["text"]}
 
 
-def actors_for_text(text: str, filters: dict | None = None, top: int = 10, exclude=(), index=None) -> list[dict]:
+# Free text typed or sent by a user is read up to this length: five times the longest project text
+# (title and objective) and twice the longest call text of the demo, so no real query is refused, and
+# a request cannot make the analysis work on megabytes.
+MAX_QUERY_CHARACTERS = 20_000
+
+
+def _checked_text(text: str) -> str:
     if not (text or "").strip():
         raise MatchError(_("The text is empty."))
+    if len(text) > MAX_QUERY_CHARACTERS:
+        raise MatchError(_("The text is too long: at most %(max)s characters, this one has %(n)s.")
+                         % {"max": formats.number_format(MAX_QUERY_CHARACTERS, force_grouping=True),
+                            "n": formats.number_format(len(text), force_grouping=True)})
+    return text
+
+
+def actors_for_text(text: str, filters: dict | None = None, top: int = 10, exclude=(), index=None) -> list[dict]:
+    _checked_text(text)
     return actors_for_query({"title": "", "text": text}, filters, top, exclude, index=index)
 
 
@@ -182,8 +197,7 @@ def opportunities_for_actor(actor, kinds=("call",), top: int = 10, index=None) -
 
 
 def partners_for_draft(text: str, members=(), filters=None, top: int = 10, index=None) -> list[dict]:
-    if not (text or "").strip():
-        raise MatchError(_("The text is empty."))
+    _checked_text(text)
     index = _index(index)
     return _actor_rows(index.search_partners(text, members=[str(m) for m in members], filters=filters or None,
                                              top_k=top))

@@ -207,8 +207,11 @@ def partner_search(request):
         errors.append(_("Unknown members (give an actor id or PIC): %(values)s") % {"values": ", ".join(unknown)})
     status, notice = _index_status()
     if searched and not errors and status.available:
-        results = matches.partners_for_draft(text, [m.pk for m in members], filters, values["top"],
-                                             index=status.index)
+        try:
+            results = matches.partners_for_draft(text, [m.pk for m in members], filters, values["top"],
+                                                 index=status.index)
+        except MatchError as exc:  # e.g. a text over the length limit
+            errors.append(str(exc))
     countries = list(dict.fromkeys(r["country"] for r in results if r["country"]))
     return render(request, "matchmaking/partner_search.html", {
         "countries": countries, "text": text, "members_raw": request.GET.get("members", ""), "members": members, "results": results,
