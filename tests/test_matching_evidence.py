@@ -112,3 +112,34 @@ def test_ties_are_broken_by_the_evidence_then_the_track_record():
     ranked = [m.id for m in idx.search_actors("drone detection radar", top_k=3)]
     assert ranked[0] == "b"           # two relevant projects: more evidence, a (slightly) higher score
     assert ranked[1:] == ["c", "a"]   # a and c tie on p1; c has the longer track record
+
+
+def test_calls_and_needs_for_an_actor_show_only_relevant_evidence(world):
+    """Actor -> calls and needs follows the same rules: no generic term, only the opportunity's strong
+    concepts, and past projects only with specific words or concepts in common."""
+    idx, _, _ = world
+    flemish = [a for a, rec in idx.actors.items() if rec.region == "VLG" and idx.actor_project_ids(a)]
+    assert len(flemish) >= 30
+    shown = 0
+    for aid in flemish:
+        for m in idx.search_opportunities(aid, top_k=5):
+            e = m.explanation
+            words = list(e["matched_terms"])
+            for p in e["evidence_projects"]:
+                assert p["matched_terms"] or p["concepts"], (aid, m.id, p)
+                words += p["matched_terms"]
+            for word in words:
+                assert word.casefold() not in COMMONPLACES, (aid, m.id, word)
+                assert _some_reading_is_specific(idx, word), (aid, m.id, word)
+            shown += len(words)
+    assert shown > 200
+
+
+def _some_reading_is_specific(idx, word):
+    """The word (a stored surface, in its text's language) read in one of the three languages gives
+    known terms none of which is generic."""
+    for lang in ("en", "nl", "fr"):
+        ids = [idx.vocabulary_id(t) for t in idx.analyzer.analyze(word, lang).terms]
+        if ids and all(i is not None and not idx.is_generic(i) for i in ids):
+            return True
+    return False

@@ -163,6 +163,9 @@ VISD_MATCHING_ENCODER = os.environ.get("VISD_MATCHING_ENCODER") or None
 VISD_MATCHING_ENCODER_PATH = os.environ.get("VISD_MATCHING_ENCODER_PATH") or None
 VISD_MATCHING_DENSE_WEIGHT = (float(os.environ["VISD_MATCHING_DENSE_WEIGHT"])
                               if os.environ.get("VISD_MATCHING_DENSE_WEIGHT") else None)
+# A build embeds at most this many texts missing from the embedding cache itself; with more, it builds
+# the index lexically (it answers at once) and `visd embed` fills the cache, then switches the index.
+VISD_MATCHING_EMBED_IN_BUILD = int(os.environ.get("VISD_MATCHING_EMBED_IN_BUILD") or 100)
 
 # GDPR storage limitation for event registrations of people who are not contacts of the stakeholder
 # register: ``visd apply-retention`` anonymises them this many days after their event's last day.

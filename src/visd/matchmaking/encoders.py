@@ -10,11 +10,20 @@ channels off). :func:`encoder_state` is what ``state.json`` records, so a change
 directory rebuilds the index; a change of weight alone does not (:func:`with_weight` applies it to a
 loaded index). An encoder that cannot be loaded is logged, and matching stays lexical (the system
 check ``matchmaking.E001``/``E002`` reports it).
+
+A build embeds at most :func:`embed_in_build` texts itself (``VISD_MATCHING_EMBED_IN_BUILD``, default
+100): with more missing from the cache it builds the index lexically, which answers at once, and
+``visd embed`` (:mod:`visd.matchmaking.embedding`) fills the cache a batch at a time and then switches
+the index to the dense channels. ``embedding.json`` beside the index says how far that got
+(:func:`write_progress`, :func:`read_progress`): the pages' notice reads it.
 """
 
 from __future__ import annotations
 
+import datetime
+import json
 import logging
+import os
 import threading
 from dataclasses import asdict
 from pathlib import Path
@@ -28,6 +37,8 @@ from visd.matching.index import MatchingIndex, MatchParams
 log = logging.getLogger(__name__)
 
 EMBEDDING_CACHE_FILE = "embeddings.sqlite3"  # beside the index: each unit text's embedding, by model
+PROGRESS_FILE = "embedding.json"   # beside the index while it waits for its embeddings: how far they got
+EMBED_IN_BUILD = 100   # default of VISD_MATCHING_EMBED_IN_BUILD
 _lock = threading.RLock()
 _encoders: dict[tuple, object] = {}   # (class, path) -> encoder, or the EncoderUnavailable it raised
 _caches: dict[tuple, EmbeddingCache] = {}  # (class, path, index directory) -> that index's embedding cache
@@ -43,6 +54,14 @@ def dense_weight() -> float | None:
     weight of :meth:`MatchParams.dense_defaults` applies)."""
     value = getattr(settings, "VISD_MATCHING_DENSE_WEIGHT", None)
     return None if value is None or value == "" else float(value)
+
+
+def embed_in_build() -> int:
+    """How many texts missing from the embedding cache a build embeds itself
+    (``VISD_MATCHING_EMBED_IN_BUILD``, default 100: a few seconds of the packaged model). With more
+    missing, the build is lexical and ``visd embed`` fills the cache."""
+    value = getattr(settings, "VISD_MATCHING_EMBED_IN_BUILD", None)
+    return EMBED_IN_BUILD if value is None or value == "" else max(0, int(value))
 
 
 def encoder_config() -> dict | None:
@@ -129,6 +148,37 @@ def with_weight(index: MatchingIndex) -> MatchingIndex:
         if name.startswith("w_"):
             setattr(index.params, name, value)
     return index
+
+
+def write_progress(directory: Path, encoder, texts: int, embedded: int, rate: float | None = None) -> None:
+    """Record how many of the index's ``texts`` (distinct unit texts) have a stored embedding of
+    ``encoder``: written by a build that waits for them and by ``visd embed`` after each batch
+    (replaced atomically; the pages read it)."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    data = {"encoder": encoder_state(encoder), "texts": int(texts), "embedded": int(embedded),
+            "rate": None if rate is None else round(float(rate), 2),
+            "at": datetime.datetime.now(datetime.timezone.utc).isoformat()}
+    tmp = directory / f"{PROGRESS_FILE}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    tmp.replace(directory / PROGRESS_FILE)
+
+
+def read_progress(directory: Path) -> dict | None:
+    """What :func:`write_progress` last wrote, or None."""
+    try:
+        data = json.loads((Path(directory) / PROGRESS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def clear_progress(directory: Path) -> None:
+    """Remove the progress file (the index has its embeddings, or no encoder is configured)."""
+    try:
+        (Path(directory) / PROGRESS_FILE).unlink()
+    except FileNotFoundError:
+        pass
 
 
 def forget_encoders() -> None:

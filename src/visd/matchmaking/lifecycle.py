@@ -15,6 +15,12 @@ Writers (commands and hooks, never a page or API request):
   building one is a job of seconds, not something to start on a save);
 * :func:`updated_index` -- :func:`update`, then the index itself (tests, scripts).
 
+With a dense encoder configured, a build embeds only the few texts missing from the embedding cache
+(at most ``encoders.embed_in_build()``); with more missing it builds the index lexically, which
+answers at once, and records in ``state.json`` the encoder it waits for (``dense_pending``). Updates
+then stay lexical (they embed nothing) until ``visd embed`` (:mod:`visd.matchmaking.embedding`) has
+filled the cache and rebuilt the index with the encoder (every text a cache hit).
+
 Each writes the derived tags of the records it (re)indexed (:mod:`visd.matchmaking.actions`) and the
 files; a file lock serialises writers across processes.
 
@@ -22,7 +28,9 @@ Readers (pages, API, ``visd match``): :func:`read_index` returns the last persis
 disk and kept per process until the files change (a ``stat`` of ``index.json`` and the journal per
 call), with whether the database moved on since (:func:`db_records.is_current`: a few aggregate
 queries) and by how many records. It never builds, never updates, never writes; a request that finds
-the index behind answers from it and says so.
+the index behind answers from it and says so. It loads a dense index with the cache's read-only view
+(a unit text is never embedded by a request, only a query text), and says how far the embeddings of
+an index that waits for them got (:attr:`IndexStatus.dense_progress`).
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from visd.matching import persistence
+from visd.matching.dense import EmbeddingMissing
 from visd.matching.analysis import analysis_signature
 from visd.matching.index import MatchingIndex
 
@@ -74,6 +83,47 @@ def _must_rebuild(state: dict | None, concepts, encoder) -> bool:
     return (state is None or state.get("concepts") != rec.concepts_signature(concepts)
             or state.get("encoder") != encoders.encoder_state(encoder)
             or state.get("analysis") != analysis_signature())
+
+
+def _index_encoder(state: dict | None, encoder):
+    """The encoder the index on disk has: ``encoder``, or None while the index waits for that encoder's
+    embeddings (built lexically: too many texts were missing from the cache; ``visd embed``)."""
+    if encoder is not None and state and state.get("encoder") is None \
+            and state.get("dense_pending") == encoders.encoder_state(encoder):
+        return None
+    return encoder
+
+
+def _pending_changed(state: dict | None, encoder) -> bool:
+    """The index waits for the embeddings of an encoder that is not (or no longer) the configured one."""
+    return bool(state and state.get("dense_pending")) and state["dense_pending"] != encoders.encoder_state(encoder)
+
+
+def _embed_or_defer(index: MatchingIndex, encoder, actors, projects, opps, directory: Path) -> dict | None:
+    """Give the freshly fitted lexical ``index`` the dense channels when the embedding cache holds
+    every unit text but at most ``encoders.embed_in_build()`` (those few are embedded now); else leave
+    it lexical and return the encoder state it waits for (``visd embed`` fills the cache)."""
+    if encoder is None:
+        encoders.clear_progress(directory)
+        return None
+    texts = index.unit_texts(actors, projects, opps, languages=encoder.languages)
+    distinct = list(dict.fromkeys(texts.values()))
+    missing = encoder.missing(distinct)
+    if len(missing) > encoders.embed_in_build():
+        encoders.write_progress(directory, encoder, len(distinct), len(distinct) - len(missing))
+        log.info("embedding cache: %d of %d texts embedded; the index is lexical until `visd embed` "
+                 "has embedded the rest", len(distinct) - len(missing), len(distinct))
+        return encoders.encoder_state(encoder)
+    encoder.track()
+    misses, hits = encoder.misses, encoder.hits
+    index.embed_units(encoder, texts)
+    # forget the embeddings of texts that no unit has any more
+    dropped = encoder.retain_tracked()
+    log.info("embedding cache: %d texts embedded, %d reused, %d forgotten",
+             encoder.misses - misses, encoder.hits - hits, dropped)
+    encoders.with_weight(index)
+    encoders.clear_progress(directory)
+    return None
 
 
 def _read_state(directory: Path) -> dict | None:
@@ -127,15 +177,10 @@ def _build(directory: Path, write_tags: bool) -> MatchingIndex:
     concepts = rec.concepts_from_db()
     curated = db.curated_tags()
     actors, projects, opps = db.actor_records(), db.project_records(), db.opportunity_records()
-    encoder = encoders.get_encoder(directory)
-    if encoder is not None:
-        encoder.track()
-        misses, hits = encoder.misses, encoder.hits
-    index = MatchingIndex(concepts, params=encoders.params_for(encoder), encoder=encoder).fit(actors, projects, opps)
-    if encoder is not None:  # forget the embeddings of texts that no unit has any more
-        dropped = encoder.retain_tracked()
-        log.info("embedding cache: %d texts embedded, %d reused, %d forgotten",
-                 encoder.misses - misses, encoder.hits - hits, dropped)
+    # lexical first (it answers at once); the dense channels when the cache holds the embeddings
+    index = MatchingIndex(concepts, params=encoders.params_for(None)).fit(actors, projects, opps)
+    pending = _embed_or_defer(index, encoders.get_encoder(directory), actors, projects, opps, directory)
+    encoder = index.encoder
     _apply_curated(index, [], curated)
     index.save(directory)
     if write_tags:
@@ -145,6 +190,7 @@ def _build(directory: Path, write_tags: bool) -> MatchingIndex:
              "concepts": rec.concepts_signature(concepts), "curated": [list(t) for t in curated],
              "journal_ops": 0, "tags_written": write_tags, "encoder": encoders.encoder_state(encoder),
              "analysis": analysis_signature()}
+    state["dense_pending"] = pending   # the encoder whose embeddings the lexical index waits for
     _write_state(directory, state)
     _memory[str(directory)] = {"index": index, "state": state, "generation": time.time()}
     log.info("matching index built in %.1f s: %s", time.perf_counter() - t0, index.stats())
@@ -237,9 +283,10 @@ def update(directory: Path | None = None) -> dict:
     directory = directory or index_dir()
     with _lock, _file_lock(directory):
         state = _read_state(directory)
-        encoder = encoders.get_encoder(directory)
-        index = None if _must_rebuild(state, rec.concepts_from_db(), encoder) else \
-            _writer_index(directory, state, encoder)
+        configured = encoders.get_encoder(directory)
+        encoder = _index_encoder(state, configured)   # None while the index waits for its embeddings
+        index = None if _must_rebuild(state, rec.concepts_from_db(), encoder) or _pending_changed(state, configured) \
+            else _writer_index(directory, state, encoder)
         if index is None:
             index = _build(directory, write_tags=True)
             return {"rebuilt": True, **index.stats()}
@@ -291,6 +338,7 @@ class IndexStatus:
     stale: bool = False
     changes: int = 0
     problem: str = ""   # why there is no index although files exist (unreadable, other format)
+    dense_progress: tuple[int, int] | None = None   # (embedded, texts) while the index waits for its embeddings
 
     @property
     def available(self) -> bool:
@@ -318,10 +366,14 @@ def read_index(directory: Path | None = None, check_current: bool = True) -> Ind
     with _lock:
         reader = _readers.get(str(directory))
         if reader is None or reader["files"] != files:
-            encoder = encoders.get_encoder(directory)
+            on_disk = _read_state(directory)
+            # a lexical index (also one waiting for its embeddings) is read without the encoder; a dense
+            # one with the cache's read-only view: a request embeds no unit text, only its query
+            encoder = None if on_disk is not None and on_disk.get("encoder") is None else encoders.get_encoder(directory)
+            encoder = encoder.stored_only() if encoder is not None else None
             try:
                 index = MatchingIndex.load(directory, encoder=encoder)
-            except ValueError as exc:
+            except (ValueError, EmbeddingMissing) as exc:
                 if encoder is None:
                     return IndexStatus(None, problem=str(exc))
                 # built without (or with another) encoder: answer lexically until `visd tag` rebuilds it
@@ -348,7 +400,24 @@ def read_index(directory: Path | None = None, check_current: bool = True) -> Ind
             stale = True
         elif not db.is_current(state):
             stale, changes = True, db.count_changes_since(state)
-    return IndexStatus(index, (str(directory), files), synced_at, stale, changes)
+    return IndexStatus(index, (str(directory), files), synced_at, stale, changes,
+                       dense_progress=dense_progress(directory, state))
+
+
+def dense_progress(directory: Path | None = None, state: dict | None = None) -> tuple[int, int] | None:
+    """(embedded, texts) when the index waits for the embeddings of the configured encoder (built
+    lexically, ``visd embed`` not finished), else None. Reads ``state.json`` (unless given) and the
+    progress file; writes nothing."""
+    directory = Path(directory or index_dir())
+    state = _read_state(directory) if state is None else state
+    pending = (state or {}).get("dense_pending")
+    config = encoders.encoder_config()
+    if not pending or config is None or (pending.get("class"), pending.get("path")) != (config["class"], config["path"]):
+        return None
+    progress = encoders.read_progress(directory) or {}
+    if progress.get("encoder") != pending:
+        return (0, 0)
+    return (int(progress.get("embedded", 0)), int(progress.get("texts", 0)))
 
 
 def forget() -> None:

@@ -49,6 +49,17 @@ def stale_message(status: lifecycle.IndexStatus) -> str:
                     status.changes) % {"when": when, "count": status.changes}
 
 
+def dense_message(status: lifecycle.IndexStatus) -> str:
+    """"Semantic matching: 1,234 of 5,406 texts embedded; lexical until then." while the index waits for
+    the embeddings of the configured dense encoder (``visd embed``), else ""."""
+    if not status.available or status.dense_progress is None:
+        return ""
+    done, total = status.dense_progress
+    return _("Semantic matching: %(done)s of %(total)s texts embedded; lexical until then.") % {
+        "done": formats.number_format(done, force_grouping=True),
+        "total": formats.number_format(total, force_grouping=True)}
+
+
 def _index(index=None):
     """``index`` itself, or the last persisted one (read-only; never built here)."""
     if index is not None:

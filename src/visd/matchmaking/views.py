@@ -59,11 +59,13 @@ def _form_context(values):
 
 def _index_status():
     """The last persisted index (read-only: a page never builds or updates it, nor writes tags) and
-    the notice to show with it: none, "not available yet", or how old it is."""
+    the notices to show with it: none, "not available yet", or how old it is; and, while the index
+    waits for its embeddings, that it answers lexically until then."""
     status = lifecycle.read_index()
     return status, {"index_available": status.available,
                     "index_notice": matches.stale_message(status) if status.available
-                    else matches.unavailable_message(status)}
+                    else matches.unavailable_message(status),
+                    "dense_notice": matches.dense_message(status)}
 
 
 def call_matches(request, topic_id):

@@ -6,7 +6,9 @@ needs. Everything here is derived from public registry records, so anyone may re
 The endpoints answer from the last persisted matching index (``lifecycle.read_index``) and never
 build or update it. Without an index they answer 503 with a message saying how to build one; when
 the index is behind the database, the response carries ``X-Matching-Index-Synced-At`` (when the index
-last saw the database) and ``X-Matching-Index-Changed-Records`` (about how many records changed since)."""
+last saw the database) and ``X-Matching-Index-Changed-Records`` (about how many records changed since).
+While the index waits for the embeddings of the configured dense encoder (``visd embed``), it answers
+lexically and says so: ``X-Matching-Semantic: lexical; 1234/5406 texts embedded``."""
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -81,6 +83,8 @@ class MatchingViewSet(viewsets.ViewSet):
             if status.synced_at:
                 response["X-Matching-Index-Synced-At"] = status.synced_at.isoformat()
             response["X-Matching-Index-Changed-Records"] = str(status.changes)
+        if status is not None and status.available and status.dense_progress is not None:
+            response["X-Matching-Semantic"] = "lexical; %d/%d texts embedded" % status.dense_progress
         return response
 
     @extend_schema(parameters=[OpenApiParameter("topic_id", str, OpenApiParameter.PATH), *FILTER_PARAMS],

@@ -79,6 +79,8 @@ class Command(BaseCommand):
                 status = lifecycle.read_index(check_current=False)
             elif status.stale:
                 self.stderr.write(matches.stale_message(status))
+            if matches.dense_message(status):   # waiting for its embeddings (`visd embed`): lexical
+                self.stderr.write(matches.dense_message(status) + " (`visd embed`)")
             self._status = status
         return self._status.index
 

@@ -6,7 +6,7 @@ Curated and self-declared tags are never changed."""
 
 from django.core.management.base import BaseCommand
 
-from visd.matchmaking import tagging
+from visd.matchmaking import lifecycle, tagging
 
 
 class Command(BaseCommand):
@@ -18,3 +18,8 @@ class Command(BaseCommand):
     def handle(self, *args, rebuild, **options):
         result = tagging.tag_all(rebuild=rebuild)
         self.stdout.write(", ".join(f"{k}: {v}" for k, v in result.items()))
+        progress = lifecycle.dense_progress()
+        if progress is not None:   # a dense encoder is configured, its embeddings are not all there
+            self.stdout.write(f"Semantic matching: {progress[0]:,} of {progress[1]:,} texts embedded; the index "
+                              "answers lexically until `visd embed` has embedded them all (it can run in the "
+                              "background: nohup .venv/bin/visd embed > var/embed.log 2>&1 &).")
