@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "visd.matchmaking",
     "visd.guidance",
     "visd.screening",
+    "visd.onboarding",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +167,12 @@ VISD_MATCHING_DENSE_WEIGHT = (float(os.environ["VISD_MATCHING_DENSE_WEIGHT"])
 # A build embeds at most this many texts missing from the embedding cache itself; with more, it builds
 # the index lexically (it answers at once) and `visd embed` fills the cache, then switches the index.
 VISD_MATCHING_EMBED_IN_BUILD = int(os.environ.get("VISD_MATCHING_EMBED_IN_BUILD") or 100)
+
+# Joining the ecosystem (docs/onboarding.md): days an applicant has to confirm the e-mail address, and
+# the public forms' limit per client address: at most LIMIT posts per WINDOW seconds (0 turns it off).
+VISD_ONBOARDING_CONFIRM_DAYS = int(os.environ.get("VISD_ONBOARDING_CONFIRM_DAYS") or 7)
+VISD_ONBOARDING_RATE_LIMIT = int(os.environ.get("VISD_ONBOARDING_RATE_LIMIT") or 10)
+VISD_ONBOARDING_RATE_WINDOW = int(os.environ.get("VISD_ONBOARDING_RATE_WINDOW") or 3600)
 
 # GDPR storage limitation for event registrations of people who are not contacts of the stakeholder
 # register: ``visd apply-retention`` anonymises them this many days after their event's last day.

@@ -13,9 +13,14 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", core_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    # The set-password link of a new representative (visd.onboarding): Django's reset-token views.
+    path("accounts/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("actors/", include("visd.actors.urls")),
+    path("join/", include("visd.onboarding.urls")),
     path("stakeholders/", include("visd.stakeholders.urls")),
     path("projects/", include("visd.projects.urls")),
     # The funding app serves calls/ and instruments/ (its urls.py carries both prefixes).

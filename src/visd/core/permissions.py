@@ -15,6 +15,12 @@ the erasure of an event registration not linked to a contact follows the right t
 Curating the concept tags of actors, projects, calls and needs (``can_curate_tags``) follows the
 actor rule: management everything, a programme manager their portfolio's domains or no domain yet.
 Record history pages follow ``can_view``; who made a change is shown to VISD staff only.
+
+Claims to represent an organisation (``visd.onboarding``, docs/onboarding.md) are decided by
+management, or by a programme manager for an organisation in their scope (``actor_in_manager_scope``:
+their portfolio's domains, or no domain yet; any programme manager for a new organisation). Only they
+see the queue of claims; the applicant is anonymous until the claim is approved and then becomes an
+actor user of that one organisation.
 """
 
 from __future__ import annotations
@@ -162,6 +168,39 @@ def can_curate_tags(user, obj) -> bool:
         target_type=target_type, object_id=obj.pk, rejected=False, concept__scheme=Scheme.FOCUS_DOMAIN,
     ).values_list("concept_id", flat=True))
     return not domains or bool(domains & portfolio_domain_ids(user))
+
+
+def can_decide_claim(user, claim) -> bool:
+    """Approving or rejecting a claim to represent an organisation: management every claim; a programme
+    manager a claim on an actor in their scope (``actor_in_manager_scope``), or on a new organisation,
+    which no domain claims yet."""
+    if is_management(user):
+        return True
+    if not is_programme_manager(user):
+        return False
+    return claim.actor_id is None or actor_in_manager_scope(user, claim.actor)
+
+
+def can_view_claim_queue(user) -> bool:
+    return is_management(user) or is_programme_manager(user)
+
+
+def decidable_claims(user, queryset=None):
+    """The claims ``can_decide_claim`` allows, as a queryset."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from visd.actors.models import ActorTag
+    from visd.onboarding.models import Claim
+    from visd.taxonomy.models import Scheme
+
+    queryset = Claim.objects.all() if queryset is None else queryset
+    if is_management(user):
+        return queryset
+    if not is_programme_manager(user):
+        return queryset.none()
+    claimed = ActorTag.objects.filter(actor=OuterRef("actor"), concept__scheme=Scheme.FOCUS_DOMAIN)
+    in_portfolio = ActorTag.objects.filter(actor=OuterRef("actor"), concept_id__in=portfolio_domain_ids(user))
+    return queryset.filter(Q(actor__isnull=True) | Exists(in_portfolio) | ~Exists(claimed))
 
 
 def can_create_actor(user) -> bool:
