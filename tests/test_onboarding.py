@@ -412,3 +412,18 @@ def test_the_claim_history_is_an_audit_trail(client, pending_claim_on_a, users):
     assert reasons[-1].startswith("Approved")
     page = client.get(reverse("history:record", args=["onboarding", "claim", pending_claim_on_a.pk]))
     assert page.status_code == 200
+
+
+def test_the_home_page_invites_to_join_and_staff_find_the_queue(client, world, users):
+    assert reverse("onboarding:join") in client.get(reverse("home")).content.decode()
+    assert reverse("onboarding:queue") not in client.get(reverse("home")).content.decode()
+    client.force_login(users["pm_of_a"])
+    assert reverse("onboarding:queue") in client.get(reverse("home")).content.decode()
+
+
+def test_the_pages_speak_english_too(client, world):
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("onboarding:join"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Join the ecosystem" in html and "Sluit aan" not in html
+    client.post(reverse("onboarding:apply", args=[world.actor_b.pk]), applicant(), HTTP_ACCEPT_LANGUAGE="en")
+    assert Claim.objects.get().language == "en" and "confirm" in mail.outbox[0].subject.lower()
