@@ -427,3 +427,20 @@ def test_the_pages_speak_english_too(client, world):
     assert "Join the ecosystem" in html and "Sluit aan" not in html
     client.post(reverse("onboarding:apply", args=[world.actor_b.pk]), applicant(), HTTP_ACCEPT_LANGUAGE="en")
     assert Claim.objects.get().language == "en" and "confirm" in mail.outbox[0].subject.lower()
+
+
+def test_a_ticked_box_does_not_make_an_uncontested_claim_contested(client, pending_claim_on_a, users):
+    client.force_login(users["pm_of_a"])
+    client.post(reverse("onboarding:claim", args=[pending_claim_on_a.pk]),
+                {"decision": "approve", "confirm_contested": "on"})
+    claim = Claim.objects.get(pk=pending_claim_on_a.pk)
+    assert claim.status == ClaimStatus.APPROVED and not claim.contested
+
+
+def test_the_new_organisation_form_shows_the_region_of_the_postcode(client, world, users):
+    response = client.post(reverse("onboarding:new"), new_organisation(org_kbo=WRONG_KBO, org_postcode="1000"))
+    assert "Brussels" in response.content.decode() or "Brussel" in response.content.decode()
+    client.post(reverse("onboarding:new"), new_organisation())
+    confirm(client, mail.outbox[0])
+    client.force_login(users["coordinator"])
+    assert "Vlaanderen" in client.get(reverse("onboarding:claim", args=[Claim.objects.get().pk])).content.decode()

@@ -323,7 +323,8 @@ def approve_claim(claim_id: int, *, acting_user, reason: str = "", confirm_conte
     consent. A contested claim needs ``confirm_contested``: a person has decided it knowingly."""
     with transaction.atomic():
         claim = _decidable(claim_id, acting_user)
-        if is_contested(claim) and not confirm_contested:
+        contested = is_contested(claim)
+        if contested and not confirm_contested:
             raise ValidationError({"confirm_contested": [_(
                 "This organisation already has a representative. Check with them and the applicant, then "
                 "tick the box to approve the claim anyway, or reject it.")]})
@@ -366,7 +367,7 @@ def approve_claim(claim_id: int, *, acting_user, reason: str = "", confirm_conte
             "legal_basis_note": note, "consent_date": timezone.localdate(claim.consent_at),
         }, acting_user=acting_user)
         claim.actor, claim.user, claim.contact = actor, user, contact
-        claim.contested = is_contested(claim) if claim.actor_id != actor.pk else claim.contested or confirm_contested
+        claim.contested = contested
         claim.status = ClaimStatus.APPROVED
         claim.decided_by, claim.decided_at, claim.reason = acting_user, timezone.now(), reason.strip()
         claim._history_user = acting_user

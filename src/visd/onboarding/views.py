@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from visd.actors import identifiers
-from visd.actors.models import Actor
+from visd.actors.models import Actor, Region
 from visd.core import permissions, throttle
 
 from . import actions
@@ -83,7 +83,7 @@ def join_new(request):
     form = NewOrganisationForm(request.POST if request.method == "POST" else None)
     region = ""
     if form.is_bound and form.data.get("org_postcode"):
-        region = identifiers.region_for("BE", form.data.get("org_postcode"))
+        region = Region(identifiers.region_for("BE", form.data.get("org_postcode"))).label
     return _apply(request, form, template="onboarding/apply.html", context={
         "form": form, "actor": None, "consent": actions.consent_statement(), "region": region,
     })
@@ -161,5 +161,5 @@ def claim_detail(request, pk):
     return render(request, "onboarding/claim_detail.html", {
         "claim": claim, "form": form, "contested": actions.is_contested(claim),
         "representatives": representatives, "other_claims": others,
-        "region": identifiers.region_for("BE", claim.org_postcode) if claim.new_organisation else "",
+        "region": Region(identifiers.region_for("BE", claim.org_postcode)).label if claim.new_organisation else "",
     })
