@@ -444,3 +444,18 @@ def test_the_new_organisation_form_shows_the_region_of_the_postcode(client, worl
     confirm(client, mail.outbox[0])
     client.force_login(users["coordinator"])
     assert "Vlaanderen" in client.get(reverse("onboarding:claim", args=[Claim.objects.get().pk])).content.decode()
+
+
+def test_the_claim_history_and_admin_show_a_claim_only_to_those_who_may_decide_it(client, pending_claim_on_a, users):
+    history = reverse("history:record", args=["onboarding", "claim", pending_claim_on_a.pk])
+    admin_page = reverse("admin:onboarding_claim_change", args=[pending_claim_on_a.pk])
+    assert client.get(history).status_code == 404
+    for role in ("no_role", "pm_other"):
+        client.force_login(users[role])
+        assert client.get(history).status_code == 404
+        assert "sofie@dronelab" not in client.get(admin_page).content.decode()
+        assert "sofie@dronelab" not in client.get(reverse("admin:onboarding_claim_changelist")).content.decode()
+    client.force_login(users["pm_of_a"])
+    assert client.get(history).status_code == 200
+    assert "sofie@dronelab" in client.get(admin_page).content.decode()
+    assert not permissions.can_change(users["coordinator"], pending_claim_on_a)

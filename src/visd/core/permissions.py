@@ -310,6 +310,10 @@ def can_change(user, obj) -> bool:
         return can_edit_stakeholder_records(user, obj.actor)
     if isinstance(obj, Dossier):
         return can_create_dossier(user, obj.actor)
+    from visd.onboarding.models import Claim
+
+    if isinstance(obj, Claim):
+        return False  # claims change only through visd.onboarding.actions (approve, reject)
     programme = _programme_record_domain(obj)
     if programme is not None:
         return can_edit_programme_domain(user, programme[1])
@@ -331,6 +335,10 @@ def can_view(user, obj) -> bool:
 
     if isinstance(obj, Screening):
         return can_view_screening(user, obj)
+    from visd.onboarding.models import Claim
+
+    if isinstance(obj, Claim):
+        return can_decide_claim(user, obj)
     return can_view_programme_record(user, obj)
 
 
