@@ -168,8 +168,14 @@ class SentenceTransformerEncoder:
     and the model is opened with ``local_files_only=True``. A missing package, a missing directory or a
     directory without a model raises :class:`EncoderUnavailable` naming the path and what to install.
 
-    ``encode`` returns float32 rows, L2-normalised, computed in batches of ``batch_size``.
+    ``encode`` returns float32 rows, L2-normalised, computed in batches of ``batch_size``. A few texts
+    at a time (a query, one changed record: at most ``small``) are embedded with one PyTorch thread:
+    on this 2-CPU machine a short query took 19–34 ms so, against 71–127 ms with two threads, which
+    spend their time waiting for each other (docs/matching.md, "Dense embeddings").
     """
+
+    small = 8
+    _threads_lock = threading.Lock()
 
     def __init__(self, path: str | os.PathLike | None = None, batch_size: int = 32, device: str | None = None):
         self.path = self.check_available(path)
@@ -221,8 +227,20 @@ class SentenceTransformerEncoder:
         texts = [t or "" for t in texts]
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        emb = self.model.encode(texts, batch_size=self.batch_size, convert_to_numpy=True,
-                                normalize_embeddings=True, show_progress_bar=False)
+        if len(texts) > self.small:
+            emb = self.model.encode(texts, batch_size=self.batch_size, convert_to_numpy=True,
+                                    normalize_embeddings=True, show_progress_bar=False)
+            return normalise_rows(emb)
+        import torch
+
+        with self._threads_lock:   # the thread count is the process's: set and restored under a lock
+            threads = torch.get_num_threads()
+            torch.set_num_threads(1)
+            try:
+                emb = self.model.encode(texts, batch_size=self.batch_size, convert_to_numpy=True,
+                                        normalize_embeddings=True, show_progress_bar=False)
+            finally:
+                torch.set_num_threads(threads)
         return normalise_rows(emb)
 
 
