@@ -14,6 +14,7 @@ from visd.funding.api.views import CallViewSet, InstrumentViewSet
 from visd.guidance.api.views import NavigatorView
 from visd.imports.api.views import ImportRunViewSet
 from visd.matchmaking.api.views import ConceptTagViewSet, MatchingViewSet
+from visd.profiles.api.views import OfferViewSet, ProfileViewSet, SeekViewSet
 from visd.programme.api.views import BudgetLineViewSet, KPIViewSet
 from visd.projects.api.views import ParticipationViewSet, ProjectViewSet
 from visd.projects.api.visd import VisdProjectViewSet
@@ -28,6 +29,9 @@ router = DefaultRouter()
 router.include_format_suffixes = False
 router.register("actors", ActorViewSet, basename="actor")
 router.register("actor-tags", ActorTagViewSet, basename="actortag")
+router.register("actor-profiles", ProfileViewSet, basename="actorprofile")
+router.register("actor-offers", OfferViewSet, basename="actoroffer")
+router.register("actor-seeks", SeekViewSet, basename="actorseek")
 router.register("contacts", ContactViewSet, basename="contact")
 router.register("interactions", InteractionViewSet, basename="interaction")
 router.register("dossiers", DossierViewSet, basename="dossier")

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "visd.guidance",
     "visd.screening",
     "visd.onboarding",
+    "visd.profiles",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("actors/", include("visd.actors.urls")),
     path("join/", include("visd.onboarding.urls")),
+    path("profile/", include("visd.profiles.urls")),
     path("stakeholders/", include("visd.stakeholders.urls")),
     path("projects/", include("visd.projects.urls")),
     # The funding app serves calls/ and instruments/ (its urls.py carries both prefixes).

@@ -11,8 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role
-from .permissions import role_of
+from .permissions import can_enter_admin
 
 
 class VisdAdminSite(admin.AdminSite):
@@ -22,8 +21,9 @@ class VisdAdminSite(admin.AdminSite):
     site_url = "/"
 
     def has_permission(self, request):
-        """Every VISD role may enter; each model admin then decides what the role may see or change."""
-        return role_of(request.user) != Role.NONE
+        """Every VISD role but the defence role may enter (``permissions.can_enter_admin``); each model
+        admin then decides what the role may see or change."""
+        return can_enter_admin(request.user)
 
     def login(self, request, extra_context=None):
         """One login page for the whole product (the site's own, which also knows the one-time

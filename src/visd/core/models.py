@@ -14,6 +14,9 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("Programme coordinator")
     PROGRAMME_MANAGER = "programme_manager", _("Programme manager")
     ACTOR_USER = "actor_user", _("Actor user")
+    # Defence users (DGMR, KHID, DIRS) looking for Flemish capability: they read the restricted items
+    # of capability profiles (visd.profiles), and nothing else beyond what an ecosystem member sees.
+    DEFENCE = "defence", _("Defence")
     # A logged-in user with no role sees what the public sees.
     NONE = "none", _("No role")
 

@@ -14,6 +14,8 @@ GDPR export and erasure of a contact follow the right to edit that actor's stake
 the erasure of an event registration not linked to a contact follows the right to change the event.
 Curating the concept tags of actors, projects, calls and needs (``can_curate_tags``) follows the
 actor rule: management everything, a programme manager their portfolio's domains or no domain yet.
+Merging two records of one organisation (``can_merge_actors``) follows it too, for both records;
+actor users never merge.
 Record history pages follow ``can_view``; who made a change is shown to VISD staff only.
 
 Claims to represent an organisation (``visd.onboarding``, docs/onboarding.md) are decided by
@@ -21,6 +23,19 @@ management, or by a programme manager for an organisation in their scope (``acto
 their portfolio's domains, or no domain yet; any programme manager for a new organisation). Only they
 see the queue of claims; the applicant is anonymous until the claim is approved and then becomes an
 actor user of that one organisation.
+
+Capability profiles (``visd.profiles``, docs/onboarding.md): each item (a profile field, an offer,
+something sought) has a tier, decided by ``can_view_profile_item``:
+
+| tier       | anonymous, no role | actor user, other org | own representative | programme manager, management | defence |
+|------------|--------------------|-----------------------|--------------------|-------------------------------|---------|
+| public     | read               | read                  | read               | read                          | read    |
+| members    | no                 | read                  | read               | read                          | read    |
+| restricted | no                 | no                    | read               | read                          | read    |
+
+Only the organisation's own representative (actor user) writes its profile (``can_edit_profile``).
+The defence role (DGMR, KHID, DIRS) reads restricted profile items and has nothing else beyond a
+member's rights: no admin site, no screening.
 """
 
 from __future__ import annotations
@@ -137,6 +152,15 @@ def can_edit_actor(user, actor: Actor) -> bool:
     return own is not None and actor.pk == own
 
 
+def can_merge_actors(user, *actors: Actor) -> bool:
+    """Merging duplicate records of one organisation (``visd.actors.merge``): management, or a
+    programme manager for actors in their scope (as ``can_edit_actor``: every record involved);
+    never an actor user, not even for their own organisation."""
+    if is_management(user):
+        return True
+    return is_programme_manager(user) and all(actor_in_manager_scope(user, actor) for actor in actors)
+
+
 def can_curate_tags(user, obj) -> bool:
     """Curating the concept tags of an actor, a (CORDIS/EDF) project, a call or a capability need
     (the page ``/matching/tags/<type>/<pk>/``): confirming, adding, rejecting or un-curating a concept.
@@ -243,8 +267,14 @@ def can_manage_reference_data(user) -> bool:
 
 def can_use_screening(user) -> bool:
     """Screening (ethics, export control, country information) is guidance for the programme and
-    its ecosystem: every logged-in user with a VISD role may run it and read the country pages."""
-    return role_of(user) != Role.NONE
+    its ecosystem: every logged-in user with a VISD role may run it and read the country pages
+    (not the defence role, which reads capability profiles only)."""
+    return role_of(user) not in {Role.NONE, Role.DEFENCE}
+
+
+def can_enter_admin(user) -> bool:
+    """The admin site: every VISD role except the defence role (each model admin then decides)."""
+    return role_of(user) not in {Role.NONE, Role.DEFENCE}
 
 
 def can_view_screening(user, screening) -> bool:
@@ -314,6 +344,8 @@ def can_change(user, obj) -> bool:
 
     if isinstance(obj, Claim):
         return False  # claims change only through visd.onboarding.actions (approve, reject)
+    if type(obj)._meta.app_label == "profiles":
+        return can_edit_profile(user, obj.owner_actor_id)
     programme = _programme_record_domain(obj)
     if programme is not None:
         return can_edit_programme_domain(user, programme[1])
@@ -339,6 +371,11 @@ def can_view(user, obj) -> bool:
 
     if isinstance(obj, Claim):
         return can_decide_claim(user, obj)
+    if type(obj)._meta.app_label == "profiles":
+        if hasattr(obj, "visibility"):
+            return can_view_profile_item(user, obj)
+        # The profile record as a whole (its history holds every field): those who see every tier.
+        return can_view_full_profile(user, obj.owner_actor_id)
     return can_view_programme_record(user, obj)
 
 
@@ -466,3 +503,64 @@ def can_enter_programme_records(user) -> bool:
 def can_manage_programme_settings(user) -> bool:
     """KPI targets and the yearly report template: the programme direction (management)."""
     return is_management(user)
+
+
+# --- capability profiles (visd.profiles, docs/onboarding.md) ----------------------------------------
+
+
+def is_defence(user) -> bool:
+    return role_of(user) == Role.DEFENCE
+
+
+def is_ecosystem_member(user) -> bool:
+    """A logged-in user with a VISD role (a user without a role sees what the public sees)."""
+    return role_of(user) != Role.NONE
+
+
+def profile_tiers(user, actor_id: int | None = None) -> set[str]:
+    """The tiers of ``actor_id``'s profile items that ``user`` may see."""
+    from visd.profiles.models import Tier
+
+    if is_visd_staff(user) or is_defence(user) or (actor_id is not None and own_actor_id(user) == actor_id):
+        return {Tier.PUBLIC, Tier.MEMBERS, Tier.RESTRICTED}
+    if is_ecosystem_member(user):
+        return {Tier.PUBLIC, Tier.MEMBERS}
+    return {Tier.PUBLIC}
+
+
+def can_view_full_profile(user, actor_id: int) -> bool:
+    from visd.profiles.models import Tier
+
+    return Tier.RESTRICTED in profile_tiers(user, actor_id)
+
+
+def can_view_profile_item(user, item) -> bool:
+    """A profile item (a ``ProfileStatement``, an ``Offer``, a ``Seek``): public to everyone; members
+    to logged-in users with a VISD role; restricted to VISD staff, the defence role and the
+    organisation's own representatives. The profile record itself is visible to all; its fields are
+    shown item by item."""
+    return item.visibility in profile_tiers(user, item.owner_actor_id)
+
+
+def visible_profile_items(user, queryset):
+    """The items of ``queryset`` (statements, offers or seeks: each has ``profile_id``, the actor's
+    id) that ``can_view_profile_item`` allows."""
+    from django.db.models import Q
+
+    from visd.profiles.models import Tier
+
+    tiers = profile_tiers(user)
+    if Tier.RESTRICTED in tiers:
+        return queryset
+    condition = Q(visibility__in=tiers)
+    own = own_actor_id(user)
+    if own is not None:
+        condition |= Q(profile_id=own)
+    return queryset.filter(condition)
+
+
+def can_edit_profile(user, actor) -> bool:
+    """The organisation's own representative (actor user) only; validation by programme managers
+    comes later (issue 14 item 4)."""
+    own = own_actor_id(user)
+    return own is not None and getattr(actor, "pk", actor) == own

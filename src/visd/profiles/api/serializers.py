@@ -1,0 +1,114 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from visd.core import permissions
+from visd.taxonomy.models import Concept, Scheme
+
+from ..models import ITEM_FIELDS, CapabilityProfile, Language, Offer, ProfileItem, Seek, Tier
+
+
+class StatedFields(serializers.Serializer):
+    visibility = serializers.ChoiceField(choices=Tier.choices, required=False, help_text=_(
+        "public, members (logged-in users with a VISD role) or restricted (VISD staff and Defence). Left out "
+        "when creating: restricted for a defence offer or customers sought, else public."))
+    provenance = serializers.CharField(read_only=True, help_text=_("imported, self_declared or validated."))
+    stated_by = serializers.SerializerMethodField(help_text=_("Username of who stated it; VISD staff only."))
+    stated_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    version = serializers.IntegerField(required=False, help_text=_(
+        "The version you read; required to change. A stale one is a 409 and nothing is written."))
+
+    def get_stated_by(self, obj) -> str | None:
+        request = self.context.get("request")
+        if request is None or not permissions.is_visd_staff(request.user) or obj.stated_by is None:
+            return None
+        return obj.stated_by.get_username()
+
+
+class OfferSerializer(StatedFields, serializers.ModelSerializer):
+    domains = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=Concept.objects.filter(scheme=Scheme.FOCUS_DOMAIN))
+    captechs = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=Concept.objects.filter(scheme=Scheme.CAPTECH))
+
+    class Meta:
+        model = Offer
+        fields = ["id", "actor", "text", "domains", "captechs", "trl", "use", "ml_category",
+                  "visibility", "provenance", "stated_by", "stated_at", "version"]
+
+    actor = serializers.IntegerField(source="profile_id", read_only=True, help_text=_("The actor's id."))
+
+
+class SeekSerializer(StatedFields, serializers.ModelSerializer):
+    actor = serializers.IntegerField(source="profile_id", read_only=True, help_text=_("The actor's id."))
+
+    class Meta:
+        model = Seek
+        fields = ["id", "actor", "kind", "text", "visibility", "provenance", "stated_by", "stated_at", "version"]
+
+
+class ProfileItemSerializer(serializers.Serializer):
+    """One single-valued item of the profile: its values, tier and statement."""
+
+    item = serializers.ChoiceField(choices=ProfileItem.choices)
+    values = serializers.DictField(help_text=_("The item's fields and their values."))
+    visibility = serializers.ChoiceField(choices=Tier.choices)
+    provenance = serializers.CharField()
+    stated_by = serializers.CharField(allow_null=True, help_text=_("VISD staff only; null for everyone else."))
+    stated_at = serializers.DateTimeField(allow_null=True)
+
+
+class CapabilityProfileSerializer(serializers.Serializer):
+    """The profile as the reader's tier allows: the items, offers and seeks they may see."""
+
+    actor = serializers.IntegerField()
+    version = serializers.IntegerField()
+    size_class = serializers.CharField(allow_blank=True, allow_null=True, help_text=_(
+        "EU SME class derived from the figures; null unless the size item is visible to you."))
+    items = ProfileItemSerializer(many=True)
+    offers = OfferSerializer(many=True)
+    seeks = SeekSerializer(many=True)
+
+
+def profile_data(profile: CapabilityProfile, request) -> dict:
+    user = request.user
+    staff = permissions.is_visd_staff(user)
+    items, size_class = [], None
+    for statement in sorted(profile.statements.all(), key=lambda s: list(ProfileItem.values).index(s.item)):
+        if not permissions.can_view_profile_item(user, statement):
+            continue
+        if statement.item == ProfileItem.SIZE:
+            size_class = profile.size_class
+        items.append({
+            "item": statement.item,
+            "values": {name: getattr(profile, name) for name in ITEM_FIELDS[statement.item]},
+            "visibility": statement.visibility, "provenance": statement.provenance,
+            "stated_by": statement.stated_by.get_username() if staff and statement.stated_by else None,
+            "stated_at": statement.stated_at,
+        })
+    context = {"request": request}
+    offers = permissions.visible_profile_items(user, profile.offers.prefetch_related("domains", "captechs"))
+    seeks = permissions.visible_profile_items(user, profile.seeks.all())
+    return {"actor": profile.actor_id, "version": profile.version, "size_class": size_class, "items": items,
+            "offers": OfferSerializer(offers, many=True, context=context).data,
+            "seeks": SeekSerializer(seeks, many=True, context=context).data}
+
+
+class CapabilityProfileWriteSerializer(serializers.ModelSerializer):
+    """Fields to change, ``tiers`` (item -> tier) and the ``version`` read (required once the
+    profile exists)."""
+
+    languages = serializers.ListField(child=serializers.ChoiceField(choices=Language.choices), required=False)
+    tiers = serializers.DictField(child=serializers.ChoiceField(choices=Tier.choices), required=False,
+                                  help_text=_("Item (description, size, value_chain, certifications, "
+                                              "security_clearance, website, contact, languages) -> tier."))
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = CapabilityProfile
+        fields = [*(name for names in ITEM_FIELDS.values() for name in names), "tiers", "version"]
+
+    def validate_tiers(self, value):
+        unknown = set(value) - set(ProfileItem.values)
+        if unknown:
+            raise serializers.ValidationError(_("Unknown items: %(items)s") % {"items": ", ".join(sorted(unknown))})
+        return value
