@@ -79,19 +79,23 @@ class ActorAdmin(VisdModelAdmin):
     organisation, management everything (``permissions.editable_actors``)."""
 
     form = ActorAdminForm
-    list_display = ["name", "kind", "city", "country", "region", "size_class", "verification_status", "pic", "kbo"]
+    list_display = ["name", "display_name", "kind", "city", "country", "region", "size_class", "verification_status", "pic", "kbo"]
     list_filter = ["region", "region_source", "kind", "size_class", "defence_profile", "verification_status", "country"]
-    search_fields = ["name", "short_name", "pic", "kbo", "vat", "city"]
+    search_fields = ["name", "preferred_name", "short_name", "pic", "kbo", "vat", "city"]
     filter_horizontal = ["clusters"]
     inlines = [ActorTagInline]
     fieldsets = [
-        (None, {"fields": ["name", "short_name", "kind", "size_class", "website"]}),
+        (None, {"fields": ["name", "preferred_name", "short_name", "kind", "size_class", "website"]}),
         (_("Identifiers"), {"fields": ["pic", "other_pics", "kbo", "vat"]}),
         (_("Address"), {"fields": ["street", "postcode", "city", "country", "region", "region_source"]}),
         (_("Profile"), {"fields": ["description_nl", "description_en", "value_chain_position", "defence_profile",
                                    "clusters"]}),
         (_("Verification"), {"fields": ["verification_status", "data_source", "created_at", "updated_at"]}),
     ]
+
+    @admin.display(description=_("display name"))
+    def display_name(self, obj):
+        return str(obj)
 
     def may_change_any(self, user) -> bool:
         return permissions.can_create_actor(user) or permissions.own_actor_id(user) is not None
@@ -125,3 +129,4 @@ class ActorAdmin(VisdModelAdmin):
                     tag_form.instance.confidence = None
                     tag_form.instance.evidence = ""
         super().save_formset(request, form, formset, change)
+

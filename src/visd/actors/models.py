@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from visd.core.models import RegistryModel
 
-from . import identifiers
+from . import identifiers, names
 
 
 class ActorKind(models.TextChoices):
@@ -87,6 +87,11 @@ class TagOrigin(models.TextChoices):
 class Actor(RegistryModel):
     name = models.CharField(_("name"), max_length=300, db_index=True)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    preferred_name = models.CharField(
+        _("preferred display name"), max_length=300, blank=True, default="",
+        help_text=_("How people write the name, e.g. 'KU Leuven'. Shown instead of the name derived from the "
+                    "official name (which stays as imported). Leave empty to derive it."),
+    )
     kind = models.CharField(_("kind"), max_length=32, choices=ActorKind.choices, default=ActorKind.OTHER)
     size_class = models.CharField(_("size class"), max_length=8, choices=SizeClass.choices, blank=True, default="")
     pic = models.CharField(
@@ -149,7 +154,18 @@ class Actor(RegistryModel):
         indexes = [models.Index(fields=["country", "region", "kind"])]
 
     def __str__(self) -> str:
-        return self.name
+        return names.full_display_name(self.name, self.preferred_name)
+
+    @property
+    def display_name(self) -> str:
+        """The name as people write it, without the legal form (``visd.actors.names``): the preferred
+        name when a person set one, else the official name in its usual case."""
+        return names.display_parts(self.name, self.preferred_name)[0]
+
+    @property
+    def legal_form(self) -> str:
+        """The legal form at the end of the official name ("NV", "GmbH"), or ''."""
+        return names.display_parts(self.name, self.preferred_name)[1]
 
     def save(self, *args, **kwargs):
         self.derive_fields()
@@ -226,3 +242,4 @@ class ActorTag(RegistryModel):
 
     def __str__(self) -> str:
         return f"{self.actor} – {self.concept} ({self.get_origin_display()})"
+

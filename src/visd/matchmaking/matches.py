@@ -102,7 +102,7 @@ def _actor_rows(matches) -> list[dict]:
         a = actors.get(int(m.id))
         if a is None:  # deleted since the index last saw the database
             continue
-        out.append({"id": a.pk, "name": a.name, "pic": a.pic, "vat": a.vat, "kbo": a.kbo,
+        out.append({"id": a.pk, "name": a.name, "display_name": str(a), "pic": a.pic, "vat": a.vat, "kbo": a.kbo,
                     "country": a.country, "region": a.region, "region_label": str(a.get_region_display()), "kind": a.kind,
                     "score": round(float(m.score), 4), "explanation": _with_project_links(m.explanation, labels)})
     return out

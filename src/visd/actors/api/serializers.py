@@ -78,6 +78,11 @@ class ActorSerializer(RegistrySerializer):
         help_text=COUNTRY_CODE_MESSAGE,
     )
     kbo_display = serializers.CharField(read_only=True, help_text=_("Enterprise number as 0417.497.106."))
+    display_name = serializers.CharField(read_only=True, help_text=_(
+        "The name as people read it: preferred_name when set, else the official name (name, as imported) in its "
+        "usual case, without the legal form (docs/data.md, Display names)."))
+    legal_form = serializers.CharField(read_only=True, help_text=_(
+        "The legal form at the end of the official name (NV, BV, SA, GmbH...), or empty."))
     tags = ActorTagNestedSerializer(many=True, read_only=True)
     search = ActorSearchMatchSerializer(
         read_only=True, allow_null=True,
@@ -86,7 +91,7 @@ class ActorSerializer(RegistrySerializer):
     class Meta:
         model = Actor
         fields = [
-            "id", "name", "short_name", "kind", "size_class", "pic", "kbo", "kbo_display", "other_pics", "vat",
+            "id", "name", "display_name", "legal_form", "preferred_name", "short_name", "kind", "size_class", "pic", "kbo", "kbo_display", "other_pics", "vat",
             "website", "street", "postcode", "city", "country", "region", "region_source", "description_nl",
             "description_en",
             "value_chain_position", "defence_profile", "clusters", "tags", "verification_status", "data_source",

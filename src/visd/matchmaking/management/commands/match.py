@@ -4,8 +4,8 @@
                       [--country CC] [--region flanders|brussels|wallonia] [--kind KIND] [--top N] [--json]
     visd match calls --actor ACTOR_ID [--top N] [--json]
 
-With ``--json`` one query prints a JSON list of results (id, name, pic, vat, kbo, country, region,
-score, explanation). With ``--queries`` each input line is ``{"id": .., "text": .., "country": ..,
+With ``--json`` one query prints a JSON list of results (id, name: the official name as imported,
+display_name: the name as people read it, pic, vat, kbo, country, region, score, explanation). With ``--queries`` each input line is ``{"id": .., "text": .., "country": ..,
 "region": .., "kind": ..}`` (filters optional) and each output line ``{"id": .., "results": [..]}``.
 The command reads the persisted index (``lifecycle.read_index``), as the pages do: it does not rebuild
 or update it, and says on stderr when the database changed since (run ``visd tag``). Only when there is
@@ -173,7 +173,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'#':>2}  {'score':>6}  {'id':>6}  {'country':<7} {'region':<9} name")
         for i, r in enumerate(results, 1):
             self.stdout.write(f"  {i:>2}  {r['score']:>6.3f}  {r['id']:>6}  {r['country'] or '-':<7} "
-                              f"{r['region'] or '-':<9} {r['name']}")
+                              f"{r['region'] or '-':<9} {r.get('display_name') or r['name']}")
             for reason in reasons(r["explanation"]):
                 self.stdout.write(f"{'':>22}{reason}")
 
@@ -189,7 +189,7 @@ class Command(BaseCommand):
         if as_json:
             self.stdout.write(json.dumps(results, ensure_ascii=False))
             return
-        self.stdout.write(self.style.MIGRATE_HEADING(f"{actor.pk}: {actor.name}"))
+        self.stdout.write(self.style.MIGRATE_HEADING(f"{actor.pk}: {actor}"))
         if not results:
             self.stdout.write("  (no matching calls)")
         for i, r in enumerate(results, 1):
