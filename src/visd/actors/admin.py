@@ -5,11 +5,11 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from visd.core import permissions
-from visd.core.admin import VisdModelAdmin, VisdTabularInline
+from visd.core.admin import VisdLogAdmin, VisdModelAdmin, VisdTabularInline
 from visd.core.models import Role
 
 from . import identifiers
-from .models import Actor, ActorTag, Region, RegionSource, TagOrigin
+from .models import Actor, ActorMerge, ActorTag, Region, RegionSource, TagOrigin
 
 
 class ActorAdminForm(forms.ModelForm):
@@ -130,3 +130,11 @@ class ActorAdmin(VisdModelAdmin):
                     tag_form.instance.evidence = ""
         super().save_formset(request, form, formset, change)
 
+
+@admin.register(ActorMerge)
+class ActorMergeAdmin(VisdLogAdmin):
+    """The merge log (``visd.actors.merge``): written by the merge only; management reads it."""
+
+    list_display = ["performed_at", "merged_id", "merged_name", "survivor", "performed_by"]
+    list_select_related = ["survivor", "performed_by"]
+    search_fields = ["merged_name"]

@@ -1,6 +1,7 @@
 """Actors: the organisations of the ecosystem (companies, knowledge institutions, clusters, public
 bodies, financiers, defence customers and primes), with identifiers, region and tags."""
 
+from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils import translation
@@ -243,3 +244,29 @@ class ActorTag(RegistryModel):
     def __str__(self) -> str:
         return f"{self.actor} – {self.concept} ({self.get_origin_display()})"
 
+
+class ActorMerge(models.Model):
+    """Audit entry of a merge of two records of one organisation (``visd.actors.merge``): who merged
+    which record into which, when, and what moved. The merged record itself is deleted; its id, name
+    and identifiers stay here."""
+
+    survivor = models.ForeignKey(Actor, null=True, on_delete=models.SET_NULL, related_name="+",
+                                 verbose_name=_("kept record"))
+    merged_id = models.BigIntegerField(_("merged record id"))
+    merged_name = models.CharField(_("merged record name"), max_length=300)
+    merged_identifiers = models.JSONField(_("merged record identifiers"), default=dict, blank=True)
+    performed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                     verbose_name=_("performed by"))
+    performed_at = models.DateTimeField(_("performed at"), auto_now_add=True)
+    moved = models.JSONField(_("moved"), default=dict, blank=True,
+                             help_text=_("Rows moved to the kept record, per relation."))
+    notes = models.JSONField(_("notes"), default=list, blank=True,
+                             help_text=_("Clashes resolved (e.g. the same project twice: one participation kept)."))
+
+    class Meta:
+        ordering = ["-performed_at"]
+        verbose_name = _("actor merge")
+        verbose_name_plural = _("actor merges")
+
+    def __str__(self) -> str:
+        return f"#{self.merged_id} {self.merged_name} -> #{self.survivor_id}"
