@@ -118,8 +118,8 @@ def duplicate(world):
     ActorTag.objects.create(actor=dup, concept=world.cyber, origin=TagOrigin.CURATED)
     shared = Project.objects.create(source="h2020", external_id="1", acronym="SHARED", title="Shared project")
     own = Project.objects.create(source="h2020", external_id="2", acronym="OWN", title="Own project")
-    Participation.objects.create(project=shared, actor=a, role="participant")
-    Participation.objects.create(project=shared, actor=dup, role="coordinator")  # clash
+    Participation.objects.create(project=shared, actor=a, role="participant", ec_contribution=100000)
+    Participation.objects.create(project=shared, actor=dup, role="coordinator", ec_contribution=50000)  # clash
     Participation.objects.create(project=own, actor=dup, role="participant")
     Contact.objects.create(actor=dup, legal_basis=LegalBasis.PUBLIC_TASK, first_name="Piet", last_name="Dup",
                            email="piet@example.be")
@@ -173,6 +173,8 @@ def test_merge_moves_everything(client, world, users, duplicate, role):
     assert keep.other_pics == ["999999002"] and keep.pic == "999999001"
     assert keep.kbo == "0417497106" and keep.website == "https://zms.example.be"
     assert set(keep.projects.values_list("acronym", flat=True)) == {"SHARED", "OWN"}
+    shared = keep.participations.get(project__acronym="SHARED")  # one participation, the first role kept
+    assert (shared.role, shared.ec_contribution) == ("coordinator", 150000)
     assert set(keep.tags.values_list("concept__code", flat=True)) == {"maritime", "cyber"}
     assert keep.tags.get(concept__code="maritime").origin == TagOrigin.CURATED  # A's curated tag stays
     assert audit.performed_by == users[role] and audit.merged_id == dup.pk and audit.survivor == keep

@@ -5,7 +5,8 @@ Every row that points to the merged record moves to the kept one. The relations 
 generically (every foreign key to ``Actor``, including the tables behind many-to-many fields and
 hidden ones), so a relation added later is not forgotten. A row that would clash with a unique
 constraint (the same project twice, the same tag twice) is not moved: the kept record's row stays,
-the merged one's is deleted, and a note says so. The merged record's PIC goes into the kept record's
+the merged one's is deleted, and a note says so (two participations in one project become one, with
+the first role, the summed contribution; a tag a person attached wins over a derived one). The merged record's PIC goes into the kept record's
 ``other_pics``; its identifiers and descriptive fields fill those the kept record lacks; a conflicting
 enterprise (KBO) or VAT number refuses the merge. Everything happens in one transaction, each moved
 row is saved through the ORM (so its history records the change and the matching index's change
@@ -171,6 +172,24 @@ def _prefer_tag(existing, row) -> None:
         existing.save()
 
 
+def _combine_participation(existing, row, reason, user) -> None:
+    """Both records took part in the same project: one participation stays, as the importer makes one
+    of two PICs in a project (docs/data.md): the first role in the order of the role choices, the sum
+    of the contributions, ended early only if both ended."""
+    from visd.projects.models import ParticipationRole
+
+    order = list(ParticipationRole.values)
+    rank = {role: position for position, role in enumerate(order)}
+    existing.role = min(existing.role, row.role, key=lambda role: rank.get(role, len(order)))
+    if row.ec_contribution is not None:
+        existing.ec_contribution = (existing.ec_contribution or 0) + row.ec_contribution
+    existing.end_of_participation = existing.end_of_participation and row.end_of_participation
+    existing._change_reason = reason
+    if user is not None:
+        existing._history_user = user
+    existing.save()
+
+
 def merge_actors(keep_id, merge_id, user=None) -> ActorMerge:
     """Merge record ``merge_id`` into ``keep_id`` in one transaction; MergeError (nothing changed)
     on bad input or a clash that cannot be resolved."""
@@ -191,6 +210,8 @@ def merge_actors(keep_id, merge_id, user=None) -> ActorMerge:
                     continue
                 if existing is not None and fk.model._meta.label == "actors.ActorTag":
                     _prefer_tag(existing, row)
+                if existing is not None and fk.model._meta.label == "projects.Participation":
+                    _combine_participation(existing, row, reason, user)
                 notes.append({"relation": label, "removed": row.pk, "kept": getattr(existing, "pk", None),
                               "row": str(row)[:200]})
                 row._change_reason = reason
