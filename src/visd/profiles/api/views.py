@@ -39,6 +39,7 @@ class ProfileViewSet(HistoryMixin, mixins.RetrieveModelMixin, viewsets.GenericVi
 
     queryset = CapabilityProfile.objects.select_related("actor").prefetch_related("statements__stated_by")
     serializer_class = CapabilityProfileSerializer
+    lookup_value_regex = "[0-9]{1,18}"  # an actor's id; longer numbers overflow the database's integers: 404
     pagination_class = LimitOffsetPagination
     schema = RoleAwareAutoSchema()
     change_permission = staticmethod(lambda user, profile: permissions.can_edit_profile(user, profile.actor_id))
