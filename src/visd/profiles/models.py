@@ -79,10 +79,11 @@ def validate_ml_category(value: str) -> None:
     """A category of the EU Common Military List: ML1 to ML22.
 
     >>> validate_ml_category("ML22")
-    >>> validate_ml_category("ML99")
-    Traceback (most recent call last):
-    ...
-    django.core.exceptions.ValidationError: ['Give a Military List category ML1 to ML22, e.g. ML5.']
+    >>> try:
+    ...     validate_ml_category("ML99")
+    ... except ValidationError as exc:
+    ...     print(exc.code)   # the message follows the active language
+    ml_category
     """
     if value and not ML_CATEGORY.match(value):
         raise ValidationError(_("Give a Military List category ML1 to ML22, e.g. ML5."), code="ml_category")
