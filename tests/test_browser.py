@@ -1,35 +1,19 @@
 """End to end in a real browser: Debian's Chromium driven by Playwright against the live test server.
 No browser is downloaded; VISD_CHROMIUM may point at another Chromium binary."""
 
-import os
-from pathlib import Path
 
 import pytest
+from browser_support import BROWSER_MARKS, chromium
 
-CHROMIUM = os.environ.get("VISD_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PASSWORD = "a-Long-test-passw0rd"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM} (set VISD_CHROMIUM)"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
 def page(live_server):
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the test
-    # (fixtures, asserts) are still synchronous and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(locale="nl-BE")
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
+    with chromium("nl-BE", 15_000) as context:
+        yield context.new_page()
 
 
 @pytest.fixture

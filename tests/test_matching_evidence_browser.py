@@ -3,40 +3,25 @@ call, filters its matches to Flanders, and finds drone-related evidence for the 
 own matching words, the counter-UAV concept, and past projects that show theirs."""
 
 import io
-import os
-from pathlib import Path
 
 import pytest
+from browser_support import BROWSER_MARKS, chromium
 from django.core.management import call_command
 
 from visd.matchmaking import service
 
-CHROMIUM = os.environ.get("VISD_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 COUNTER_DRONE_CALL = "EDF-EDIP-P-2026-FNLC-CPA-CDS"
 # what a programme manager reads as drone-related, in the call's words or the taxonomy's (Dutch page)
 DRONE_EVIDENCE = ("drone", "unmanned", "uav", "uas", "effectors", "dronebestrijding", "counter-uav")
 FIRST_ACTORS = 3
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM} (set VISD_CHROMIUM)"),
-]
+pytestmark = [*BROWSER_MARKS, pytest.mark.slow]
 
 
 @pytest.fixture
 def page(live_server):
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(locale="nl-BE")
-        page.set_default_timeout(20_000)
-        yield page
-        browser.close()
+    with chromium("nl-BE", 20_000) as context:
+        yield context.new_page()
 
 
 @pytest.fixture

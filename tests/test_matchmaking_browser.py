@@ -1,35 +1,21 @@
 """In a real browser (Debian's Chromium via Playwright): open a call, follow the link to its matches
 and read the ranked actors with their reasons; filter them to Flanders."""
 
-import os
-from pathlib import Path
 
 import pytest
+from browser_support import BROWSER_MARKS, chromium
 
 from matchmaking_world import build_world
 from visd.matchmaking import service
 
-CHROMIUM = os.environ.get("VISD_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM} (set VISD_CHROMIUM)"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
 def page(live_server):
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(locale="nl-BE")
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
+    with chromium("nl-BE", 15_000) as context:
+        yield context.new_page()
 
 
 @pytest.fixture

@@ -22,36 +22,21 @@ Every date of the records is in 2025 (the first programme year), so the report y
 whatever today's date; only the follow-up is due after today."""
 
 import datetime
-import os
 import re
-from pathlib import Path
 
 import pytest
+from browser_support import BROWSER_MARKS, chromium
 
-CHROMIUM = os.environ.get("VISD_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PASSWORD = "a-Long-test-passw0rd"
 YEAR = 2025
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM} (set VISD_CHROMIUM)"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
 def browser_context(live_server):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test stay safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="nl-BE", accept_downloads=True)
-        context.set_default_timeout(15_000)
+    with chromium("nl-BE", 15_000, accept_downloads=True) as context:
         yield context
-        browser.close()
 
 
 class Demo:

@@ -2,33 +2,19 @@
 idea to approved and reads its FRIS deadline, then records an event with its survey results."""
 
 import datetime
-import os
-from pathlib import Path
 
 import pytest
+from browser_support import BROWSER_MARKS, chromium
 
-CHROMIUM = os.environ.get("VISD_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PASSWORD = "a-Long-test-passw0rd"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM} (set VISD_CHROMIUM)"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
 def page(live_server):
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(locale="nl-BE")
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
+    with chromium("nl-BE", 15_000) as context:
+        yield context.new_page()
 
 
 @pytest.fixture
