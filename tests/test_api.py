@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -388,6 +389,69 @@ def test_the_token_endpoint_is_throttled_per_username_whatever_address_is_claime
     correct = anonymous.post("/api/auth/token/", {"username": user.username, "password": PASSWORD},
                              format="json", HTTP_X_FORWARDED_FOR="10.0.0.99")
     assert correct.status_code == 429
+
+
+def _token_client(user) -> APIClient:
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    return client
+
+
+def test_a_password_reset_by_create_admin_revokes_the_api_token(registry):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("create_admin", username="admin", stdout=StringIO(), stderr=StringIO())
+    admin = get_user_model().objects.get(username="admin")
+    client = _token_client(admin)
+    assert client.get("/api/contacts/").status_code == 200
+    call_command("create_admin", username="admin", stdout=StringIO(), stderr=StringIO())
+    assert client.get("/api/contacts/").status_code == 401
+    assert not Token.objects.filter(user=admin).exists()
+
+
+def test_a_password_changed_with_set_password_and_save_revokes_the_api_token(registry, make_user):
+    user = make_user(Role.ADMINISTRATOR)
+    client = _token_client(user)
+    assert client.get("/api/contacts/").status_code == 200
+    user.set_password("an-Other-long-passw0rd")
+    user.save()
+    assert client.get("/api/contacts/").status_code == 401
+
+
+def test_a_password_changed_on_the_password_page_revokes_the_api_token(registry, make_user):
+    from django.test import Client
+
+    user = make_user(Role.ADMINISTRATOR)
+    client = _token_client(user)
+    browser = Client()
+    browser.force_login(user)
+    response = browser.post("/accounts/password/", {"old_password": PASSWORD, "new_password1": "an-Other-long-passw0rd",
+                                                    "new_password2": "an-Other-long-passw0rd"})
+    assert response.status_code == 302
+    assert client.get("/api/contacts/").status_code == 401
+
+
+def test_saving_a_user_without_changing_the_password_keeps_the_token(registry, make_user):
+    user = make_user(Role.ADMINISTRATOR)
+    client = _token_client(user)
+    user.email = "someone@example.org"
+    user.save()
+    user.profile.save()
+    assert client.get("/api/contacts/").status_code == 200
+
+
+def test_a_rehash_of_the_same_password_on_login_keeps_the_token(registry, make_user, settings):
+    user = make_user(Role.ADMINISTRATOR)
+    client = _token_client(user)
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher",
+                                 "django.contrib.auth.hashers.MD5PasswordHasher"]
+    old_hash = user.password
+    assert user.check_password(PASSWORD)  # upgrades the hash to PBKDF2
+    user.refresh_from_db()
+    assert user.password != old_hash and user.password.startswith("pbkdf2_")
+    assert client.get("/api/contacts/").status_code == 200
 
 
 # --- writing: who may ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the profile signal)
+        from . import signals  # noqa: F401  (connects the profile and token-revocation signals)
 
 
 class VisdAdminConfig(admin_apps.AdminConfig):
