@@ -53,3 +53,14 @@ def _own_matching_index_dir(tmp_path_factory):
         return
     with override_settings(VISD_MATCHING_DIR=tmp_path_factory.mktemp("matching-index")):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts():
+    """The throttles (``visd.core.throttle``: logins, onboarding forms) count in the cache, per process:
+    each test starts with no attempt counted, whatever the tests before it did."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -5,6 +5,7 @@ Production: set VISD_DEBUG=0, VISD_SECRET_KEY, VISD_ALLOWED_HOSTS and
 DATABASE_URL=postgres://user:password@host:5432/visd (psycopg 3).
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -174,6 +175,27 @@ VISD_MATCHING_EMBED_IN_BUILD = int(os.environ.get("VISD_MATCHING_EMBED_IN_BUILD"
 VISD_ONBOARDING_CONFIRM_DAYS = int(os.environ.get("VISD_ONBOARDING_CONFIRM_DAYS") or 7)
 VISD_ONBOARDING_RATE_LIMIT = int(os.environ.get("VISD_ONBOARDING_RATE_LIMIT") or 10)
 VISD_ONBOARDING_RATE_WINDOW = int(os.environ.get("VISD_ONBOARDING_RATE_WINDOW") or 3600)
+
+# Logging in (the login page and the API's token endpoint, counted together): at most LIMIT attempts
+# per client address and per user name in WINDOW seconds (0 turns it off). The client address is
+# REMOTE_ADDR unless that is one of VISD_TRUSTED_PROXIES (comma-separated addresses or networks of the
+# reverse proxies, default none): then the right-most X-Forwarded-For entry that is not a trusted proxy
+# (visd.core.throttle.client_address, used by every throttle).
+VISD_LOGIN_RATE_LIMIT = int(os.environ.get("VISD_LOGIN_RATE_LIMIT") or 10)
+VISD_LOGIN_RATE_WINDOW = int(os.environ.get("VISD_LOGIN_RATE_WINDOW") or 60)
+
+
+def _trusted_proxies() -> list[str]:
+    proxies = [p.strip() for p in os.environ.get("VISD_TRUSTED_PROXIES", "").split(",") if p.strip()]
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError as error:
+            raise ImproperlyConfigured(f"VISD_TRUSTED_PROXIES: {error}") from None
+    return proxies
+
+
+VISD_TRUSTED_PROXIES = _trusted_proxies()
 
 # GDPR storage limitation for event registrations of people who are not contacts of the stakeholder
 # register: ``visd apply-retention`` anonymises them this many days after their event's last day.

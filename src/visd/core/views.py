@@ -1,17 +1,21 @@
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse_lazy
+from django.utils.translation import ngettext
 
 from visd.actors.models import Actor
 from visd.capabilities.models import CapabilityNeed
 from visd.funding.models import Call, Instrument
 from visd.projects.models import Project
 
-from . import history, permissions
+from . import history, permissions, throttle
 
 HISTORY_PAGE_SIZE = 50
 
@@ -27,6 +31,32 @@ def home(request):
         "instruments": Instrument.objects.count(),
     }
     return render(request, "core/home.html", {"counts": counts})
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Django's login form, refusing attempts beyond the login limit (``visd.core.throttle.allow_login``)
+    per client address and per user name before it checks the password."""
+
+    def clean(self):
+        if not throttle.allow_login(self.request, self.cleaned_data.get("username")):
+            seconds = throttle.seconds_left(settings.VISD_LOGIN_RATE_WINDOW)
+            raise ValidationError(
+                ngettext("Too many login attempts. Try again in %(seconds)d second.",
+                         "Too many login attempts. Try again in %(seconds)d seconds.", seconds),
+                code="throttled", params={"seconds": seconds})
+        return super().clean()
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page with the login limit: a refused attempt answers 429 with the form's message."""
+
+    form_class = ThrottledAuthenticationForm
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error("__all__", code="throttled"):
+            response.status_code = 429
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -2,9 +2,9 @@
 the record as it would be saved, protected deletes), the record-history action, pagination and
 the token endpoint."""
 
-import hashlib
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
@@ -16,9 +16,9 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle
 
-from visd.core import history, permissions
+from visd.core import history, permissions, throttle
 
 from .schema import RoleAwareAutoSchema
 from .serializers import HistoryEntrySerializer, TokenRequestSerializer, TokenSerializer
@@ -184,41 +184,30 @@ class HistoryMixin:
         return self.get_paginated_response(HistoryEntrySerializer(page, many=True).data)
 
 
-class AuthTokenThrottle(SimpleRateThrottle):
-    """Password guessing through the token endpoint: a few attempts per minute per client address."""
+class LoginThrottle(BaseThrottle):
+    """Password guessing through the token endpoint: the login attempts of ``visd.core.throttle``,
+    per client address and per user name, counted together with the login page's."""
 
-    scope = "auth_token"
-    rate = "10/minute"
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
-class AuthTokenUsernameThrottle(AuthTokenThrottle):
-    """The same limit per username: the client address can be forged with an X-Forwarded-For
-    header, the account under attack cannot."""
-
-    scope = "auth_token_username"
-
-    def get_cache_key(self, request, view):
+    def allow_request(self, request, view):
         username = request.data.get("username") if hasattr(request.data, "get") else None
-        if not isinstance(username, str) or not username:
-            return None
-        ident = hashlib.sha256(username.casefold().encode()).hexdigest()
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+        return throttle.allow_login(request, username)
+
+    def wait(self):
+        return throttle.seconds_left(settings.VISD_LOGIN_RATE_WINDOW)
 
 
 class ObtainTokenView(ObtainAuthToken):
     """Exchange a username and password for the user's API token (created on first request)."""
 
     authentication_classes = []
-    throttle_classes = [AuthTokenThrottle, AuthTokenUsernameThrottle]
+    throttle_classes = [LoginThrottle]
     serializer_class = TokenRequestSerializer
 
     @extend_schema(
         summary="Get an API token",
         description="Send a username and password; the answer is the user's token, to be sent as "
-        "'Authorization: Token <token>'. Limited to 10 attempts per minute per client and per username.",
+        "'Authorization: Token <token>'. Limited to a few attempts per minute per client address and per "
+        "username (together with the login page; VISD_LOGIN_RATE_LIMIT and VISD_LOGIN_RATE_WINDOW).",
         request=TokenRequestSerializer,
         responses={
             200: TokenSerializer,
