@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from visd.actors.models import Actor, ActorKind, ActorTag, Region
 from visd.capabilities.models import CapabilityNeed
 from visd.core import permissions
+from visd.core.exports import safe_row
 from visd.core.feedback import report_validation_error
 from visd.funding.models import Call
 
@@ -171,15 +172,8 @@ def strength_map_csv(request):
     writer.writerow(CSV_COLUMNS)
     for flat, row in zip(smap.table(), smap.rows):
         flat = dict(flat, top_actors="; ".join(f"{a['name']} ({a['strength']})" for a in row.top_actors))
-        writer.writerow([_csv_safe(flat.get(c, "")) for c in CSV_COLUMNS])
+        writer.writerow(safe_row(flat.get(c, "") for c in CSV_COLUMNS))
     return response
-
-
-def _csv_safe(value):
-    """Neutralise spreadsheet formulas in text cells (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
 
 
 def _members(raw: str) -> tuple[list[Actor], list[str]]:

@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from visd.core.exports import safe_row
+
 from . import budget as budget_module
 from . import kpis
 from .models import KPI, ActionItem, BudgetAmount, BudgetEntry, BudgetLine, KPITarget, ReportSection, ReportTemplate
@@ -274,32 +276,33 @@ def report_xlsx(report: Report, base_url: str = "") -> bytes:
     sheet = workbook.active
     sheet.title = _("Report")[:31]
     bold = Font(bold=True)
-    sheet.append([report.title])
+    sheet.append(safe_row([report.title]))
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([_("Year"), report.year])
-    sheet.append([_("Scope"), report.scope_label])
+    sheet.append(safe_row([_("Year"), report.year]))
+    sheet.append(safe_row([_("Scope"), report.scope_label]))
     if report.introduction:
-        sheet.append([report.introduction])
+        sheet.append(safe_row([report.introduction]))
     sheet.append([])
     header = [_("Figure"), _("Chapter"), _("Section"), _("Indicator"), _("Value"), _("Target"), _("Note"),
               _("Records")]
-    sheet.append(header)
+    sheet.append(safe_row(header))
     for cell in sheet[sheet.max_row]:
         cell.font = bold
     for chapter in report.chapters:
         for section in chapter.sections:
             for figure in section.figures:
-                sheet.append([figure.number, chapter.title, section.title, figure.label, _cell_value(figure.value),
-                              _cell_value(figure.target), figure.note, len(figure.records)])
+                sheet.append(safe_row([figure.number, chapter.title, section.title, figure.label,
+                                       _cell_value(figure.value), _cell_value(figure.target), figure.note,
+                                       len(figure.records)]))
     records = workbook.create_sheet(_("Records")[:31])
-    records.append([_("Figure"), _("Record"), _("Detail"), _("Amount (EUR)"), _("Link")])
+    records.append(safe_row([_("Figure"), _("Record"), _("Detail"), _("Amount (EUR)"), _("Link")]))
     for cell in records[1]:
         cell.font = bold
     for figure in report.figures():
         for record in figure.records:
-            records.append([figure.number, record.label, record.detail,
-                            _cell_value(record.amount) if figure.kind in ("amount", "plan") else None,
-                            (base_url + record.url) if record.url.startswith("/") else record.url])
+            records.append(safe_row([figure.number, record.label, record.detail,
+                                     _cell_value(record.amount) if figure.kind in ("amount", "plan") else None,
+                                     (base_url + record.url) if record.url.startswith("/") else record.url]))
     for ws, widths in ((sheet, (8, 24, 24, 60, 14, 12, 24, 10)), (records, (8, 60, 60, 14, 50))):
         for index, width in enumerate(widths):
             ws.column_dimensions[chr(ord("A") + index)].width = width

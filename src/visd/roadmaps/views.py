@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from visd.core import permissions
+from visd.core.exports import safe_row
 from visd.core.feedback import report_validation_error
 from visd.projects.forms import focus_domains_for
 from visd.taxonomy.models import Concept, Scheme
@@ -157,9 +158,9 @@ def roadmap_csv(request, pk):
     writer.writerow(["domain", "version", "status", "kind", "title", "start_year", "end_year", "related_domains",
                      "description"])
     for item in roadmap.items.prefetch_related("related_domains"):
-        writer.writerow([roadmap.domain.code, roadmap.version, roadmap.status, item.kind, item.title,
-                         item.start_year, item.end_year, ";".join(d.code for d in item.related_domains.all()),
-                         item.description])
+        writer.writerow(safe_row([roadmap.domain.code, roadmap.version, roadmap.status, item.kind, item.title,
+                                  item.start_year, item.end_year,
+                                  ";".join(d.code for d in item.related_domains.all()), item.description]))
     return response
 
 
