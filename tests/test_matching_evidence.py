@@ -143,3 +143,15 @@ def _some_reading_is_specific(idx, word):
         if ids and all(i is not None and not idx.is_generic(i) for i in ids):
             return True
     return False
+
+
+def test_what_is_generic_survives_a_save_and_a_load(world, tmp_path):
+    """The corpus counts behind generic terms are rebuilt from the snapshot's rows, and equal the
+    counts kept while building; so are the calls' sentence signatures behind the call reading."""
+    idx, calls, _ = world
+    idx.save(tmp_path / "index")
+    loaded = MatchingIndex.load(tmp_path / "index")
+    ids = list(range(idx.n_terms))
+    assert (loaded.term_genericity(ids) == idx.term_genericity(ids)).all()
+    text = load_calls([CALLS[0]])[0].text
+    assert loaded.call_text(text) == idx.call_text(text)

@@ -625,11 +625,20 @@ class MatchingIndex:
         self._n_corpus[corpus] += sign
 
     def _recount_corpora(self) -> None:
+        """Count every corpus from scratch (rows read from a snapshot): one bincount per corpus."""
         self._df_corpus, self._cf_corpus, self._n_corpus = {}, {}, Counter()
         self._row_corpus = [self._corpus_of_key(k) for k in self._row_key]
-        for r, (corpus, ids) in enumerate(zip(self._row_corpus, self._row_terms)):
+        rows_of: dict[str, list[int]] = {}
+        for r, corpus in enumerate(self._row_corpus):
             if self._alive[r]:
-                self._count_corpus(corpus, ids, self._row_tf[r], +1)
+                rows_of.setdefault(corpus, []).append(r)
+        size = len(self._df)
+        for corpus, rows in rows_of.items():
+            ids = np.concatenate([self._row_terms[r] for r in rows]).astype(np.int64)
+            tfs = np.concatenate([self._row_tf[r] for r in rows]).astype(np.float64)
+            self._df_corpus[corpus] = np.bincount(ids, minlength=size).astype(np.float64)
+            self._cf_corpus[corpus] = np.bincount(ids, weights=tfs, minlength=size)
+            self._n_corpus[corpus] = len(rows)
 
     MIN_GENERIC_DOCS = 10   # a term found in fewer project and call texts than this is never called generic
 
