@@ -224,6 +224,8 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# The most records one API page holds, whatever ?limit= asks (visd.core.api.pagination).
+VISD_API_MAX_PAGE_SIZE = int(os.environ.get("VISD_API_MAX_PAGE_SIZE") or 500)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -235,7 +237,8 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # every list endpoint: ?limit=&offset=, at most VISD_API_MAX_PAGE_SIZE records a page
+    "DEFAULT_PAGINATION_CLASS": "visd.core.api.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, pagination, serializers, status, viewsets
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
@@ -20,6 +20,7 @@ from rest_framework.throttling import BaseThrottle
 
 from visd.core import history, permissions, throttle
 
+from .pagination import LimitOffsetPagination  # noqa: F401 (the apps' viewsets import it from here)
 from .schema import RoleAwareAutoSchema
 from .serializers import HistoryEntrySerializer, TokenRequestSerializer, TokenSerializer
 
@@ -65,12 +66,6 @@ class StaleVersion(exceptions.APIException):
             submitted = dict(submitted.items())
         self.detail = {"detail": str(message), f"your_{field}": your_version, f"current_{field}": current_version,
                        "current": current, "yours": submitted}
-
-
-class LimitOffsetPagination(pagination.LimitOffsetPagination):
-    """``?limit=&offset=`` with a ceiling, so one request cannot ask for the whole registry."""
-
-    max_limit = 500
 
 
 class Conflict(exceptions.APIException):
