@@ -63,3 +63,34 @@ def test_the_largest_offset_is_an_empty_page(client, concept_tags):
     response = client.get("/api/concept-tags/?offset=9223372036854775807")
     assert response.status_code == 200
     assert response.json()["results"] == []
+
+
+@pytest.mark.parametrize("url, field", [
+    (f"/api/concept-tags/?object_id={HUGE}", "object_id"),  # generated from filterset_fields
+    (f"/api/concept-tags/?object_id=-{HUGE}", "object_id"),
+    (f"/api/capability-needs/?first_commitment_year={HUGE}", "first_commitment_year"),  # declared
+    ("/api/capability-needs/?first_commitment_year=9223372036854775808", "first_commitment_year"),
+    (f"/api/actor-offers/?profile={HUGE}", "profile"),
+])
+def test_an_integer_filter_beyond_64_bits_is_a_400(client, concept_tags, url, field):
+    response = client.get(url)
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+
+
+def test_an_integer_filter_within_64_bits_filters(client, concept_tags):
+    assert client.get("/api/concept-tags/?object_id=9223372036854775807").json()["count"] == 0
+    assert client.get("/api/concept-tags/?object_id=2").json()["count"] == 3
+
+
+def test_every_api_filterset_bounds_its_numbers():
+    from visd.api_urls import router
+    from visd.core.filters import BoundedNumbers, FilterBackend
+
+    for _prefix, viewset, _basename in router.registry:
+        if getattr(viewset, "queryset", None) is None:
+            continue
+        view = viewset()
+        view.request, view.action, view.format_kwarg, view.kwargs = None, "list", None, {}
+        filterset_class = FilterBackend().get_filterset_class(view, viewset.queryset)
+        assert filterset_class is None or issubclass(filterset_class, BoundedNumbers), viewset

@@ -233,7 +233,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["visd.core.api.permissions.RolePermission"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "visd.core.filters.FilterBackend",  # number filters bounded to 64-bit integers
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],

@@ -7,6 +7,7 @@ import django_filters
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from visd.core.filters import FilterSet
 from visd.taxonomy.models import Concept, Scheme
 
 from .models import Actor, ActorKind, DefenceProfile, Region, SizeClass
@@ -18,7 +19,7 @@ def validate_search_text(value: str) -> None:
         raise ValidationError(_("Type at least one word or number to search for."), code="no_words")
 
 
-class ActorFilterSet(django_filters.FilterSet):
+class ActorFilterSet(FilterSet):
     q = django_filters.CharFilter(
         method="search", label=_("Search"), max_length=MAX_QUERY_LENGTH, validators=[validate_search_text],
         help_text=_("What the actor does (e.g. sensoren, cyberbeveiliging, drone, radar), in Dutch, English or "

@@ -2,10 +2,12 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from visd.core.filters import FilterSet
+
 from .models import CapabilityNeed, NeedLevel, NeedSource
 
 
-class CapabilityNeedFilterSet(django_filters.FilterSet):
+class CapabilityNeedFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     source_kind = django_filters.ChoiceFilter(choices=NeedSource.choices, label=_("Source"))
     level = django_filters.ChoiceFilter(choices=NeedLevel.choices, label=_("Level"))

@@ -5,12 +5,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from visd.actors.models import Actor
+from visd.core.filters import FilterSet
 from visd.taxonomy.models import Concept, Scheme
 
 from .models import FacilityPhase, Infrastructure
 
 
-class InfrastructureFilterSet(django_filters.FilterSet):
+class InfrastructureFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     operator = django_filters.ModelChoiceFilter(queryset=Actor.objects.all(), label=_("Operator"))
     domain = django_filters.ModelChoiceFilter(

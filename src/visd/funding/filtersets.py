@@ -2,10 +2,12 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from visd.core.filters import FilterSet
+
 from .models import Call, Instrument, InstrumentKind, InstrumentLevel
 
 
-class CallFilterSet(django_filters.FilterSet):
+class CallFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     programme = django_filters.CharFilter(lookup_expr="icontains", label=_("Programme"))
     status = django_filters.CharFilter(lookup_expr="iexact", label=_("Status"))
@@ -26,7 +28,7 @@ class CallFilterSet(django_filters.FilterSet):
         )
 
 
-class InstrumentFilterSet(django_filters.FilterSet):
+class InstrumentFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     level = django_filters.ChoiceFilter(choices=InstrumentLevel.choices, label=_("Level"))
     kind = django_filters.ChoiceFilter(choices=InstrumentKind.choices, label=_("Kind"))

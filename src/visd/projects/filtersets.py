@@ -3,11 +3,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from visd.actors.models import Region
+from visd.core.filters import FilterSet
 
 from .models import Project, ProjectSource
 
 
-class ProjectFilterSet(django_filters.FilterSet):
+class ProjectFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     source = django_filters.ChoiceFilter(choices=ProjectSource.choices, label=_("Source"))
     framework_programme = django_filters.CharFilter(lookup_expr="iexact", label=_("Framework programme"))
