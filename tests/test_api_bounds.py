@@ -94,3 +94,20 @@ def test_every_api_filterset_bounds_its_numbers():
         view.request, view.action, view.format_kwarg, view.kwargs = None, "list", None, {}
         filterset_class = FilterBackend().get_filterset_class(view, viewset.queryset)
         assert filterset_class is None or issubclass(filterset_class, BoundedNumbers), viewset
+
+
+@pytest.mark.parametrize("depth", [33, 1000, 100_000])
+@pytest.mark.parametrize("url", ["/api/auth/token/", "/api/actors/"])
+def test_json_nested_too_deep_is_a_400(client, make_user, url, depth):
+    client.force_authenticate(make_user("administrator"))
+    body = '{"name": ' + "[" * depth + "]" * depth + "}"
+    response = client.post(url, data=body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert "nested deeper than 32 levels" in response.json()["detail"]
+
+
+def test_json_nested_within_the_limit_is_parsed(client, db):
+    body = '{"username": "x", "password": "y", "extra": ' + "[" * 30 + "]" * 30 + "}"
+    response = client.post("/api/auth/token/", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert "detail" not in response.json()  # the serializer's own answer: wrong credentials

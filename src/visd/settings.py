@@ -226,12 +226,20 @@ if not DEBUG:
 
 # The most records one API page holds, whatever ?limit= asks (visd.core.api.pagination).
 VISD_API_MAX_PAGE_SIZE = int(os.environ.get("VISD_API_MAX_PAGE_SIZE") or 500)
+# How deeply an API request's JSON body may nest lists and objects (visd.core.api.parsers).
+VISD_API_MAX_JSON_DEPTH = int(os.environ.get("VISD_API_MAX_JSON_DEPTH") or 32)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["visd.core.api.permissions.RolePermission"],
+    # JSON nested deeper than VISD_API_MAX_JSON_DEPTH is a 400 (visd.core.api.parsers)
+    "DEFAULT_PARSER_CLASSES": [
+        "visd.core.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "visd.core.filters.FilterBackend",  # number filters bounded to 64-bit integers
         "rest_framework.filters.SearchFilter",

@@ -195,6 +195,7 @@ class ObtainTokenView(ObtainAuthToken):
     """Exchange a username and password for the user's API token (created on first request)."""
 
     authentication_classes = []
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # ObtainAuthToken names DRF's own JSON parser
     throttle_classes = [LoginThrottle]
     serializer_class = TokenRequestSerializer
 
