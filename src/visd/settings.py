@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "visd.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -215,6 +216,18 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# On every response (visd.core.middleware.SecurityHeadersMiddleware). Scripts only from the site's
+# own files: the templates have no inline script (the API docs load theirs as files too). Inline
+# styles are allowed: a few templates, the charts' SVG and the API docs' libraries use them.
+# data: images for the API docs' icons; blob: workers for ReDoc.
+VISD_CONTENT_SECURITY_POLICY = os.environ.get("VISD_CONTENT_SECURITY_POLICY", "; ".join([
+    "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:",
+    "worker-src 'self' blob:", "object-src 'none'", "base-uri 'self'", "form-action 'self'",
+    "frame-ancestors 'none'",
+]))
+VISD_PERMISSIONS_POLICY = os.environ.get("VISD_PERMISSIONS_POLICY", ", ".join(
+    f"{feature}=()" for feature in ["accelerometer", "camera", "display-capture", "geolocation", "gyroscope",
+                                    "magnetometer", "microphone", "payment", "usb"]))
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
