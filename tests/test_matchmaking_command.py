@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import override_settings
 
+from test_matching_evidence import COMMONPLACES  # the words the issue found shown as evidence
 from visd.actors.models import Actor
 from visd.capabilities.models import CapabilityNeed
 from visd.funding.models import Call
@@ -230,10 +231,6 @@ def test_command_line_exit_status_is_non_zero_for_bad_arguments(tmp_path):
             "error" in done.stderr.lower()
 
 
-# the words the issue found shown as "matching terms" for the counter-drone call (docs/matching.md,
-# "Evidence that convinces on its own")
-COMMONPLACES = {"associated", "european", "activities", "framework", "including", "industrial", "actions",
-                "cooperation"}
 
 
 @pytest.mark.django_db

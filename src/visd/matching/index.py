@@ -1248,9 +1248,11 @@ class MatchingIndex:
         if len(common) == 0:
             return []
         keep = common[self.term_genericity(common) <= 0]
-        keep = [int(t) for t in keep if not self._terms[t].startswith(CONCEPT_TOKEN_PREFIX)]
-        keep.sort(key=lambda t: (-float(self._idf(np.array([t]))[0]), self._surface[t]))
-        return [self._surface[t] for t in keep[:limit]]
+        keep = np.array([t for t in keep.tolist() if not self._terms[t].startswith(CONCEPT_TOKEN_PREFIX)],
+                        dtype=np.int64)
+        idf = self._idf(keep)  # once for all the shared words, not per word in the sort
+        order = sorted(range(len(keep)), key=lambda i: (-idf[i], self._surface[keep[i]]))
+        return [self._surface[keep[i]] for i in order[:limit]]
 
     def _row_overlap(self, r1: int, r2: int) -> float:
         """Cosine of the idf-weighted term vectors of two rows (for explanations)."""
