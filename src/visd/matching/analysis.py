@@ -317,6 +317,7 @@ class Analyzer:
 ANALYSIS_VERSION = 2  # 2: compound splitting bounded (MAX_COMPOUND_LETTERS)
 
 
+@lru_cache(maxsize=1)
 def analysis_signature() -> str:
     """A signature of how texts are analysed: an index built under another one holds other terms and
     must be rebuilt (the product compares it in its ``state.json``)."""
