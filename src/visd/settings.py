@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "visd.screening",
     "visd.onboarding",
     "visd.profiles",
+    "visd.meetings",
 ]
 
 MIDDLEWARE = [
@@ -176,6 +177,9 @@ VISD_MATCHING_EMBED_IN_BUILD = int(os.environ.get("VISD_MATCHING_EMBED_IN_BUILD"
 VISD_ONBOARDING_CONFIRM_DAYS = int(os.environ.get("VISD_ONBOARDING_CONFIRM_DAYS") or 7)
 VISD_ONBOARDING_RATE_LIMIT = int(os.environ.get("VISD_ONBOARDING_RATE_LIMIT") or 10)
 VISD_ONBOARDING_RATE_WINDOW = int(os.environ.get("VISD_ONBOARDING_RATE_WINDOW") or 3600)
+# Profile changes waiting for a programme manager longer than this many days are reminded by
+# `visd send-reminders` (docs/onboarding.md "Validation"). The VISD documents set no term: configurable.
+VISD_PROFILE_REVIEW_REMINDER_DAYS = int(os.environ.get("VISD_PROFILE_REVIEW_REMINDER_DAYS") or 7)
 
 # Logging in (the login page and the API's token endpoint, counted together): at most LIMIT attempts
 # per client address and per user name in WINDOW seconds (0 turns it off). The client address is

@@ -1,0 +1,548 @@
+"""The B2B meeting schedule of an event, as plain data: no database, no Django (issue 16).
+
+An *instance* is what ``visd meetings schedule --input INSTANCE.json`` reads: slots in time order, a
+number of tables, participants (their unavailable slots and their maximum number of meetings) and the
+accepted meeting requests between two participants, each with a weight (its priority, 1 to 3).
+
+A *schedule* gives each scheduled request a slot and a table such that
+
+* each participant is in at most one meeting per slot, and only in slots where it is available;
+* each participant has at most its maximum number of meetings;
+* each table holds at most one meeting per slot (tables are numbered 1..``tables``);
+* no pair meets twice (a pair is requested at most once, so each request is scheduled at most once).
+
+:func:`solve` maximises the total weight of the scheduled requests with OR-Tools CP-SAT and then,
+keeping that weight, the number of idle gaps (a participant's free slot between two of its meetings);
+it reports the upper bound on the weight that the solver proved. :func:`greedy_schedule` is
+first-come-first-served (b2match's default): requests in the order they came, each in the earliest slot
+where both are free. The solver starts from the better of two greedy schedules and never returns less
+weight than the greedy baseline.
+
+>>> instance = parse_instance({"slots": ["S1", "S2"], "tables": 1,
+...     "participants": [{"id": "p1"}, {"id": "p2", "unavailable": ["S1"]}, {"id": "p3"}],
+...     "requests": [{"a": "p1", "b": "p2", "weight": 2}, {"a": "p1", "b": "p3"}]})
+>>> schedule = solve(instance, time_limit=5)
+>>> [(m.a, m.b, m.slot, m.table) for m in schedule.meetings]
+[('p1', 'p3', 'S1', 1), ('p1', 'p2', 'S2', 1)]
+>>> schedule.scheduled_weight, schedule.upper_bound, check_schedule(instance, schedule)
+(3, 3, [])
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+#: The weights a request may have (the issue's contract: 1 to 3, default 1).
+MIN_WEIGHT, MAX_WEIGHT, DEFAULT_WEIGHT = 1, 3, 1
+
+#: Why a request was left out of a schedule: a code other tooling can rely on, and its explanation.
+REASON_NOT_AVAILABLE_TOGETHER = "not_available_together"
+REASON_MAXIMUM_REACHED = "maximum_reached"
+REASON_NO_FREE_SLOT = "no_free_slot"
+REASONS = {
+    REASON_NOT_AVAILABLE_TOGETHER: "the two participants have no slot in which both are available",
+    REASON_MAXIMUM_REACHED: "a participant already has its maximum number of meetings",
+    REASON_NO_FREE_SLOT: "every slot both could use is taken by one of their other meetings or has no free table",
+}
+
+
+class InstanceError(ValueError):
+    """Bad input: ``problems`` lists every problem found, each a sentence naming where it is."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: str
+    unavailable: frozenset[str] = frozenset()
+    max_meetings: int | None = None  # None: no maximum other than the number of slots
+
+
+@dataclass(frozen=True)
+class Request:
+    a: str
+    b: str
+    weight: int = DEFAULT_WEIGHT
+
+
+@dataclass(frozen=True)
+class Instance:
+    slots: tuple[str, ...]
+    tables: int
+    participants: dict[str, Participant]
+    requests: tuple[Request, ...]
+
+    def common_slots(self, request: Request) -> list[int]:
+        """Indexes of the slots in which both participants of ``request`` are available."""
+        blocked = self.participants[request.a].unavailable | self.participants[request.b].unavailable
+        return [index for index, slot in enumerate(self.slots) if slot not in blocked]
+
+    def maximum(self, participant_id: str) -> int:
+        limit = self.participants[participant_id].max_meetings
+        return len(self.slots) if limit is None else min(limit, len(self.slots))
+
+
+@dataclass(frozen=True)
+class Meeting:
+    a: str
+    b: str
+    slot: str
+    table: int
+    weight: int = DEFAULT_WEIGHT
+
+
+@dataclass
+class Schedule:
+    meetings: list[Meeting]
+    unscheduled: list[dict[str, str]]
+    scheduled_weight: int
+    upper_bound: int
+    status: str = "feasible"  # "optimal" when the solver proved the weight is the best possible
+    idle_gaps: int = 0
+    seconds: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_contract(self) -> dict[str, Any]:
+        """The command's output object, exactly the issue's contract."""
+        return {
+            "meetings": [{"a": m.a, "b": m.b, "slot": m.slot, "table": m.table} for m in self.meetings],
+            "unscheduled": list(self.unscheduled),
+            "scheduled_weight": self.scheduled_weight,
+            "upper_bound": self.upper_bound,
+        }
+
+
+# --- reading an instance ------------------------------------------------------------------------
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def parse_instance_json(text: str) -> Instance:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InstanceError([f"The input is not valid JSON: {error.msg} at line {error.lineno}, "
+                             f"column {error.colno}."]) from None
+    return parse_instance(data)
+
+
+def parse_instance(data: Any) -> Instance:
+    """Check the whole instance and return it, or raise :class:`InstanceError` with every problem.
+
+    >>> parse_instance({"slots": ["S1"], "tables": 1, "participants": [{"id": "p1", "max_meetings": -1}],
+    ...                 "requests": [{"a": "p1", "b": "p9"}]})
+    Traceback (most recent call last):
+    ...
+    visd.meetings.scheduling.InstanceError: participants[0] (p1): max_meetings must be a whole number of 0 or more, not -1; requests[0]: unknown participant 'p9'
+    """
+    problems: list[str] = []
+    if not isinstance(data, dict):
+        raise InstanceError(["The input must be one JSON object with slots, tables, participants and requests."])
+    unknown_keys = sorted(set(data) - {"slots", "tables", "participants", "requests"})
+    if unknown_keys:
+        problems.append(f"unknown key(s) {', '.join(unknown_keys)}: expected slots, tables, participants, requests")
+
+    slots = data.get("slots")
+    if not isinstance(slots, list) or not slots or not all(isinstance(s, str) and s for s in slots):
+        problems.append("slots must be a non-empty list of slot names (text), in time order")
+        slots = [s for s in slots if isinstance(s, str)] if isinstance(slots, list) else []
+    seen_slots: set[str] = set()
+    for slot in slots:
+        if slot in seen_slots:
+            problems.append(f"slot {slot!r} is listed twice")
+        seen_slots.add(slot)
+
+    tables = data.get("tables")
+    if not _is_int(tables) or tables < 1:
+        problems.append(f"tables must be a whole number of 1 or more, not {tables!r}")
+        tables = 0
+
+    participants: dict[str, Participant] = {}
+    raw_participants = data.get("participants")
+    if not isinstance(raw_participants, list):
+        problems.append("participants must be a list of objects with an id")
+        raw_participants = []
+    for index, raw in enumerate(raw_participants):
+        where = f"participants[{index}]"
+        if not isinstance(raw, dict):
+            problems.append(f"{where} must be an object with an id")
+            continue
+        pid = raw.get("id")
+        if not isinstance(pid, str) or not pid:
+            problems.append(f"{where}: id must be non-empty text")
+            continue
+        where = f"{where} ({pid})"
+        extra = sorted(set(raw) - {"id", "unavailable", "max_meetings"})
+        if extra:
+            problems.append(f"{where}: unknown key(s) {', '.join(extra)}")
+        if pid in participants:
+            problems.append(f"{where}: participant {pid!r} is listed twice")
+        unavailable = raw.get("unavailable", [])
+        if not isinstance(unavailable, list) or not all(isinstance(s, str) for s in unavailable):
+            problems.append(f"{where}: unavailable must be a list of slot names")
+            unavailable = []
+        for slot in unavailable:
+            if slot not in seen_slots:
+                problems.append(f"{where}: unavailable names slot {slot!r}, which does not exist")
+        maximum = raw.get("max_meetings")
+        if maximum is not None and (not _is_int(maximum) or maximum < 0):
+            problems.append(f"{where}: max_meetings must be a whole number of 0 or more, not {maximum!r}")
+            maximum = None
+        participants[pid] = Participant(pid, frozenset(unavailable), maximum)
+
+    requests: list[Request] = []
+    raw_requests = data.get("requests", [])
+    if not isinstance(raw_requests, list):
+        problems.append("requests must be a list of objects with a, b and weight")
+        raw_requests = []
+    pairs: dict[frozenset[str], int] = {}
+    for index, raw in enumerate(raw_requests):
+        where = f"requests[{index}]"
+        if not isinstance(raw, dict):
+            problems.append(f"{where} must be an object with a, b and weight")
+            continue
+        extra = sorted(set(raw) - {"a", "b", "weight"})
+        if extra:
+            problems.append(f"{where}: unknown key(s) {', '.join(extra)}")
+        a, b = raw.get("a"), raw.get("b")
+        weight = raw.get("weight", DEFAULT_WEIGHT)
+        ok = True
+        for side, pid in (("a", a), ("b", b)):
+            if not isinstance(pid, str):
+                problems.append(f"{where}: {side} must be a participant id (text)")
+                ok = False
+            elif pid not in participants:
+                problems.append(f"{where}: unknown participant {pid!r}")
+                ok = False
+        if ok and a == b:
+            problems.append(f"{where}: a participant cannot meet itself ({a!r})")
+            ok = False
+        if not _is_int(weight) or not MIN_WEIGHT <= weight <= MAX_WEIGHT:
+            problems.append(f"{where}: weight must be a whole number from {MIN_WEIGHT} to {MAX_WEIGHT}, not {weight!r}")
+            ok = False
+        if ok:
+            pair = frozenset((a, b))
+            if pair in pairs:
+                problems.append(f"{where}: the pair {a!r} and {b!r} is already requested in requests[{pairs[pair]}]")
+                continue
+            pairs[pair] = index
+            requests.append(Request(a, b, weight))
+    if problems:
+        raise InstanceError(problems)
+    return Instance(tuple(slots), tables, participants, tuple(requests))
+
+
+# --- checking a schedule --------------------------------------------------------------------------
+
+def check_schedule(instance: Instance, schedule: Schedule) -> list[str]:
+    """Every rule the schedule breaks (an empty list for a valid schedule), and whether its reported
+    weight and unscheduled list agree with its meetings. Used by the tests and the benchmark."""
+    violations: list[str] = []
+    weight_of = {frozenset((r.a, r.b)): r.weight for r in instance.requests}
+    slot_set = set(instance.slots)
+    busy: set[tuple[str, str]] = set()
+    tables_used: set[tuple[str, int]] = set()
+    count: dict[str, int] = defaultdict(int)
+    met: set[frozenset[str]] = set()
+    total = 0
+    for meeting in schedule.meetings:
+        pair = frozenset((meeting.a, meeting.b))
+        if pair not in weight_of:
+            violations.append(f"{meeting.a}-{meeting.b} was not requested")
+            continue
+        if pair in met:
+            violations.append(f"{meeting.a}-{meeting.b} meet twice")
+        met.add(pair)
+        total += weight_of[pair]
+        if meeting.slot not in slot_set:
+            violations.append(f"{meeting.a}-{meeting.b} in unknown slot {meeting.slot}")
+        if not 1 <= meeting.table <= instance.tables:
+            violations.append(f"{meeting.a}-{meeting.b} at table {meeting.table}, outside 1..{instance.tables}")
+        if (meeting.slot, meeting.table) in tables_used:
+            violations.append(f"table {meeting.table} holds two meetings in {meeting.slot}")
+        tables_used.add((meeting.slot, meeting.table))
+        for pid in (meeting.a, meeting.b):
+            if (pid, meeting.slot) in busy:
+                violations.append(f"{pid} has two meetings in {meeting.slot}")
+            busy.add((pid, meeting.slot))
+            if meeting.slot in instance.participants[pid].unavailable:
+                violations.append(f"{pid} meets in {meeting.slot}, where it is unavailable")
+            count[pid] += 1
+    for pid, number in count.items():
+        if number > instance.maximum(pid):
+            violations.append(f"{pid} has {number} meetings, more than its maximum {instance.maximum(pid)}")
+    if total != schedule.scheduled_weight:
+        violations.append(f"scheduled_weight is {schedule.scheduled_weight}, the meetings weigh {total}")
+    if total > schedule.upper_bound:
+        violations.append(f"the meetings weigh {total}, more than the upper bound {schedule.upper_bound}")
+    left = {frozenset((u["a"], u["b"])) for u in schedule.unscheduled}
+    if left != set(weight_of) - met or len(left) != len(schedule.unscheduled):
+        violations.append("the unscheduled list is not exactly the requests without a meeting")
+    return violations
+
+
+def idle_gaps(instance: Instance, meetings: list[Meeting]) -> int:
+    """Idle gaps: for each participant, the runs of slots without a meeting between two of its
+    meetings (a run of several slots is one gap; a run made only of unavailable slots is not one)."""
+    position = {slot: index for index, slot in enumerate(instance.slots)}
+    busy: dict[str, set[int]] = defaultdict(set)
+    for meeting in meetings:
+        busy[meeting.a].add(position[meeting.slot])
+        busy[meeting.b].add(position[meeting.slot])
+    gaps = 0
+    for pid, indexes in busy.items():
+        blocked = {position[s] for s in instance.participants[pid].unavailable}
+        run_free = False
+        for index in range(min(indexes), max(indexes) + 1):
+            if index in indexes:
+                gaps += run_free
+                run_free = False
+            elif index not in blocked:
+                run_free = True
+    return gaps
+
+
+# --- building schedules -----------------------------------------------------------------------------
+
+def _assemble(instance: Instance, chosen: dict[int, int], *, upper_bound: int, status: str,
+              started: float) -> Schedule:
+    """A schedule from ``{request index: slot index}``: tables numbered per slot, in request order,
+    and the reason each other request was left out."""
+    next_table = [0] * len(instance.slots)
+    meetings = []
+    count: dict[str, int] = defaultdict(int)
+    busy: set[tuple[str, int]] = set()
+    for r_index in sorted(chosen, key=lambda r: (chosen[r], r)):
+        request, s_index = instance.requests[r_index], chosen[r_index]
+        next_table[s_index] += 1
+        meetings.append(Meeting(request.a, request.b, instance.slots[s_index], next_table[s_index], request.weight))
+        for pid in (request.a, request.b):
+            count[pid] += 1
+            busy.add((pid, s_index))
+    unscheduled = []
+    for r_index, request in enumerate(instance.requests):
+        if r_index in chosen:
+            continue
+        common = instance.common_slots(request)
+        if not common or instance.maximum(request.a) == 0 or instance.maximum(request.b) == 0:
+            reason = REASON_NOT_AVAILABLE_TOGETHER if not common else REASON_MAXIMUM_REACHED
+        elif count[request.a] >= instance.maximum(request.a) or count[request.b] >= instance.maximum(request.b):
+            reason = REASON_MAXIMUM_REACHED
+        else:
+            reason = REASON_NO_FREE_SLOT
+        unscheduled.append({"a": request.a, "b": request.b, "reason": reason})
+    weight = sum(m.weight for m in meetings)
+    return Schedule(meetings, unscheduled, weight, max(upper_bound, weight), status,
+                    idle_gaps(instance, meetings), time.perf_counter() - started)
+
+
+def _greedy_choice(instance: Instance, order: list[int]) -> dict[int, int]:
+    """Each request of ``order`` in turn, in the earliest slot where both are available and free,
+    a table is free and neither has reached its maximum."""
+    free_tables = [instance.tables] * len(instance.slots)
+    busy: set[tuple[str, int]] = set()
+    count: dict[str, int] = defaultdict(int)
+    chosen: dict[int, int] = {}
+    for r_index in order:
+        request = instance.requests[r_index]
+        if count[request.a] >= instance.maximum(request.a) or count[request.b] >= instance.maximum(request.b):
+            continue
+        for s_index in instance.common_slots(request):
+            if free_tables[s_index] and (request.a, s_index) not in busy and (request.b, s_index) not in busy:
+                chosen[r_index] = s_index
+                free_tables[s_index] -= 1
+                busy.update({(request.a, s_index), (request.b, s_index)})
+                count[request.a] += 1
+                count[request.b] += 1
+                break
+    return chosen
+
+
+def trivial_upper_bound(instance: Instance) -> int:
+    """A bound without a solver: all requests that have a common slot, at most ``tables`` meetings a
+    slot, and per participant at most its maximum (each meeting uses two participants' capacity)."""
+    possible = [r for r in instance.requests if instance.common_slots(r)]
+    weights = sorted((r.weight for r in possible), reverse=True)
+    table_cap = instance.tables * len(instance.slots)
+    half_capacity = sum(instance.maximum(pid) for pid in instance.participants) // 2
+    return sum(weights[:min(len(weights), table_cap, half_capacity)])
+
+
+def greedy_schedule(instance: Instance) -> Schedule:
+    """First come, first served: the requests in their given order (b2match's default)."""
+    started = time.perf_counter()
+    chosen = _greedy_choice(instance, list(range(len(instance.requests))))
+    return _assemble(instance, chosen, upper_bound=trivial_upper_bound(instance), status="feasible",
+                     started=started)
+
+
+def solve(instance: Instance, *, time_limit: float = 30.0, workers: int = 2, gap_share: float = 0.25,
+          fixed: dict[int, int] | None = None, seed: int = 0) -> Schedule:
+    """Maximise the total weight with CP-SAT, then the idle gaps at that weight.
+
+    ``time_limit`` (seconds) is shared: the weight phase gets ``1 - gap_share`` of it, the gap phase
+    what is left. ``fixed`` maps request indexes to the slot index they must keep (meetings already
+    published when re-planning). The upper bound is the weight phase's proven bound.
+    """
+    from ortools.sat.python import cp_model
+
+    started = time.perf_counter()
+    fixed = dict(fixed or {})
+    for r_index, s_index in fixed.items():
+        if s_index not in instance.common_slots(instance.requests[r_index]):
+            request = instance.requests[r_index]
+            raise InstanceError([f"the kept meeting {request.a}-{request.b} is in slot {instance.slots[s_index]}, "
+                                 f"where one of them is not available"])
+
+    # starting points: first come first served, and heaviest first; the fixed meetings placed first
+    candidates = []
+    for order in (list(range(len(instance.requests))),
+                  sorted(range(len(instance.requests)), key=lambda r: -instance.requests[r].weight)):
+        rest = [r for r in order if r not in fixed]
+        chosen = _place_fixed_then_greedy(instance, fixed, rest)
+        if chosen is not None:
+            candidates.append(chosen)
+    hint = max(candidates, key=lambda c: sum(instance.requests[r].weight for r in c), default=None)
+
+    model = cp_model.CpModel()
+    x: dict[tuple[int, int], Any] = {}
+    by_participant_slot: dict[tuple[str, int], list] = defaultdict(list)
+    by_participant: dict[str, list] = defaultdict(list)
+    by_slot: dict[int, list] = defaultdict(list)
+    objective = []
+    for r_index, request in enumerate(instance.requests):
+        common = instance.common_slots(request)
+        if not common or instance.maximum(request.a) == 0 or instance.maximum(request.b) == 0:
+            continue
+        variables = []
+        for s_index in common:
+            var = model.new_bool_var(f"x{r_index}_{s_index}")
+            x[r_index, s_index] = var
+            variables.append(var)
+            by_participant_slot[request.a, s_index].append(var)
+            by_participant_slot[request.b, s_index].append(var)
+            by_slot[s_index].append(var)
+            by_participant[request.a].append(var)
+            by_participant[request.b].append(var)
+            objective.append(request.weight * var)
+        model.add_at_most_one(variables)  # no pair twice
+        if r_index in fixed:
+            model.add(x[r_index, fixed[r_index]] == 1)
+    for variables in by_participant_slot.values():
+        if len(variables) > 1:
+            model.add_at_most_one(variables)
+    for pid, variables in by_participant.items():
+        if len(variables) > instance.maximum(pid):
+            model.add(sum(variables) <= instance.maximum(pid))
+    for variables in by_slot.values():
+        if len(variables) > instance.tables:
+            model.add(sum(variables) <= instance.tables)
+    weight = sum(objective)
+    model.maximize(weight)
+    if hint is not None:
+        for (r_index, s_index), var in x.items():
+            model.add_hint(var, 1 if hint.get(r_index) == s_index else 0)
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, time_limit * (1 - gap_share))
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if hint is None:  # the kept meetings cannot all be honoured together
+            raise InstanceError(["the meetings to keep cannot all be scheduled together (a participant, "
+                                 "a table or a maximum is used twice)"])
+        return _assemble(instance, hint, upper_bound=trivial_upper_bound(instance), status="feasible",
+                         started=started)
+    best_weight = round(solver.objective_value)
+    upper_bound = math.floor(solver.best_objective_bound + 1e-6)
+    weight_status = "optimal" if status == cp_model.OPTIMAL else "feasible"
+    chosen = {r: s for (r, s), var in x.items() if solver.boolean_value(var)}
+    hint_weight = sum(instance.requests[r].weight for r in hint) if hint is not None else -1
+    if hint_weight > best_weight:  # cannot happen with a hint, but a time limit is a time limit
+        chosen, best_weight = hint, hint_weight
+
+    # second phase: the same weight, fewest idle gaps. A participant's gaps are its runs of
+    # meetings minus one; an unavailable slot neither ends nor starts a run (it is not idle time).
+    # runs = (a meeting in its first available slot) + (each meeting right after a free slot).
+    remaining = time_limit - (time.perf_counter() - started)
+    if remaining > 0.2 and len(instance.slots) > 2:
+        model.add(weight >= best_weight)
+        cost = []
+        for pid in instance.participants:
+            if not by_participant.get(pid):
+                continue
+            blocked = {instance.slots.index(s) for s in instance.participants[pid].unavailable}
+            available = [s for s in range(len(instance.slots)) if s not in blocked]
+            previous: list = []
+            for position, s_index in enumerate(available):
+                busy = by_participant_slot.get((pid, s_index), [])
+                if busy and position == 0:
+                    cost.append(sum(busy))
+                elif busy:
+                    start = model.new_bool_var(f"start_{pid}_{s_index}")
+                    model.add(start >= sum(busy) - sum(previous))
+                    cost.append(start)
+                previous = busy
+            has_meeting = model.new_bool_var(f"any_{pid}")
+            model.add(has_meeting <= sum(by_participant[pid]))
+            cost.append(-has_meeting)
+        model.minimize(sum(cost))
+        model.clear_hints()
+        for (r_index, s_index), var in x.items():
+            model.add_hint(var, 1 if chosen.get(r_index) == s_index else 0)
+        solver.parameters.max_time_in_seconds = remaining
+        second = solver.solve(model)
+        if second in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            improved = {r: s for (r, s), var in x.items() if solver.boolean_value(var)}
+            if idle_gaps(instance, _meetings_of(instance, improved)) <= idle_gaps(instance, _meetings_of(instance, chosen)):
+                chosen = improved
+    schedule = _assemble(instance, chosen, upper_bound=upper_bound, status=weight_status, started=started)
+    schedule.extra["greedy_weight"] = hint_weight
+    return schedule
+
+
+def _meetings_of(instance: Instance, chosen: dict[int, int]) -> list[Meeting]:
+    return [Meeting(instance.requests[r].a, instance.requests[r].b, instance.slots[s], 0) for r, s in chosen.items()]
+
+
+def _place_fixed_then_greedy(instance: Instance, fixed: dict[int, int], rest: list[int]) -> dict[int, int] | None:
+    """The fixed meetings in their slots, then the other requests greedily; None if the fixed ones
+    clash with each other."""
+    free_tables = [instance.tables] * len(instance.slots)
+    busy: set[tuple[str, int]] = set()
+    count: dict[str, int] = defaultdict(int)
+    chosen: dict[int, int] = {}
+
+    def fits(request, s_index):
+        return (free_tables[s_index] > 0 and (request.a, s_index) not in busy and (request.b, s_index) not in busy
+                and count[request.a] < instance.maximum(request.a) and count[request.b] < instance.maximum(request.b))
+
+    def place(r_index, request, s_index):
+        chosen[r_index] = s_index
+        free_tables[s_index] -= 1
+        busy.update({(request.a, s_index), (request.b, s_index)})
+        count[request.a] += 1
+        count[request.b] += 1
+
+    for r_index, s_index in fixed.items():
+        request = instance.requests[r_index]
+        if not fits(request, s_index):
+            return None
+        place(r_index, request, s_index)
+    for r_index in rest:
+        request = instance.requests[r_index]
+        for s_index in instance.common_slots(request):
+            if fits(request, s_index):
+                place(r_index, request, s_index)
+                break
+    return chosen
