@@ -26,15 +26,21 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = env_bool("VISD_DEBUG", True)
+# Served over HTTPS behind a TLS proxy (production): secure cookies, HSTS, SSL redirect, and a secret key
+# from the environment. On by default without DEBUG; `make demo` turns it off, as it serves plain HTTP
+# on 127.0.0.1 without Django's debug pages (docs/operations.md).
+HTTPS = env_bool("VISD_HTTPS", not DEBUG)
 
 
 def _secret_key() -> str:
     key = os.environ.get("VISD_SECRET_KEY")
     if key:
         return key
-    if not DEBUG:
-        raise ImproperlyConfigured("VISD_SECRET_KEY must be set when VISD_DEBUG is off.")
-    # Development only: a random key kept outside the repository, so no secret is ever committed.
+    if HTTPS:
+        raise ImproperlyConfigured("VISD_SECRET_KEY must be set when the site is served over HTTPS "
+                                   "(VISD_HTTPS, on by default when VISD_DEBUG is off).")
+    # Development and the local demo only: a random key kept outside the repository, so no secret is
+    # ever committed.
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -79,15 +85,21 @@ INSTALLED_APPS = [
     "visd.screening",
     "visd.onboarding",
     "visd.profiles",
+    "visd.consortia",
     "visd.meetings",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # static files from the application server itself, compressed and with far-future caching for the
+    # hashed names collectstatic writes (docs/operations.md)
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "visd.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # a 413 for a body larger than the endpoint accepts, before anything reads it (VISD_REQUEST_BODY_*)
+    "visd.core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -151,6 +163,24 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"
+# Without DEBUG, `visd collectstatic` writes compressed files with content-hashed names into STATIC_ROOT
+# and WhiteNoise serves them with far-future cache headers; with DEBUG (development, the tests) the
+# files are served from the apps' static folders as they are.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
+                    else "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# The matching pages' and the strength map's results, computed once per persisted matching index
+# (visd.matchmaking.page_cache) and shared by every server process through files under VAR_DIR/cache.
+# The default cache (the login and onboarding throttles) stays per process unless configured.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "matching": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                 "LOCATION": os.environ.get("VISD_MATCHING_CACHE_DIR") or str(VAR_DIR / "cache" / "matching"),
+                 "TIMEOUT": None, "OPTIONS": {"MAX_ENTRIES": 5000}},
+}
 
 # Imports run one at a time (visd.imports.lock): a command waits this many seconds for another import
 # to finish before giving up; the upload pages refuse at once. VISD_IMPORT_LOCK_FILE may name the lock
@@ -212,9 +242,16 @@ VISD_REGISTRATION_RETENTION_DAYS = (int(os.environ["VISD_REGISTRATION_RETENTION_
 VISD_CONTACT_RETENTION_DAYS = (int(os.environ["VISD_CONTACT_RETENTION_DAYS"])
                                if os.environ.get("VISD_CONTACT_RETENTION_DAYS") else None)
 
-# Uploads for the importer page: the CORDIS exports are a few MB.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# Request bodies (visd.core.middleware.RequestBodyLimitMiddleware answers 413 before reading one that is
+# larger): every endpoint accepts VISD_REQUEST_BODY_LIMIT bytes (1 MiB: forms, API writes, long texts),
+# the two upload pages of management (the CORDIS exports are a few MB) VISD_UPLOAD_BODY_LIMIT (50 MiB).
+VISD_REQUEST_BODY_LIMIT = int(os.environ.get("VISD_REQUEST_BODY_LIMIT") or 1024 * 1024)
+VISD_UPLOAD_BODY_LIMIT = int(os.environ.get("VISD_UPLOAD_BODY_LIMIT") or 50 * 1024 * 1024)
+VISD_REQUEST_BODY_LIMITS = {"imports:index": VISD_UPLOAD_BODY_LIMIT, "facilities:import": VISD_UPLOAD_BODY_LIMIT}
+# Django's own check on the form fields and JSON it reads into memory (uploaded files are not counted):
+# the same small limit. Uploaded files above 2.5 MB are spooled to a temporary file, not held in memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = VISD_REQUEST_BODY_LIMIT
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -232,7 +269,7 @@ VISD_CONTENT_SECURITY_POLICY = os.environ.get("VISD_CONTENT_SECURITY_POLICY", ";
 VISD_PERMISSIONS_POLICY = os.environ.get("VISD_PERMISSIONS_POLICY", ", ".join(
     f"{feature}=()" for feature in ["accelerometer", "camera", "display-capture", "geolocation", "gyroscope",
                                     "magnetometer", "microphone", "payment", "usb"]))
-if not DEBUG:
+if HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("VISD_SSL_REDIRECT", True)
