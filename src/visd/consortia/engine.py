@@ -589,3 +589,13 @@ def check(data: Any, language: str = "en") -> dict[str, Any]:
     eligible = False if "fail" in statuses else None if "unknown" in statuses else True
     return {"eligible": eligible, "rules": results, "suggestions": suggestions,
             "programme": consortium.programme, "rule_set_version": consortium.rules.version}
+
+
+CONTRACT_RULE_KEYS = ("rule", "status", "members", "explanation", "source")
+
+
+def contract_output(result: dict[str, Any]) -> dict[str, Any]:
+    """Exactly the command contract's keys (issue 15): other tooling parses this shape."""
+    return {"eligible": result["eligible"],
+            "rules": [{key: rule[key] for key in CONTRACT_RULE_KEYS} for rule in result["rules"]],
+            "suggestions": result["suggestions"]}

@@ -10,7 +10,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from visd.consortia.engine import ConsortiumInputError, check
+from visd.consortia.engine import ConsortiumInputError, check, contract_output
 
 SYMBOL = {"pass": "PASS", "fail": "FAIL", "unknown": "UNKNOWN"}
 
@@ -36,7 +36,7 @@ class Command(BaseCommand):
         except ConsortiumInputError as error:
             raise CommandError("consortium refused: " + "; ".join(error.problems))
         if options["json"]:
-            self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps(contract_output(result), ensure_ascii=False, indent=2))
             return
         verdict = {True: "ELIGIBLE", False: "NOT ELIGIBLE", None: "UNKNOWN (data missing)"}[result["eligible"]]
         self.stdout.write(f"{verdict} (rule set {result['programme']} {result['rule_set_version']})")
