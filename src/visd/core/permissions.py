@@ -24,6 +24,11 @@ their portfolio's domains, or no domain yet; any programme manager for a new org
 see the queue of claims; the applicant is anonymous until the claim is approved and then becomes an
 actor user of that one organisation.
 
+Facility providers (``visd.facilities.actions``, docs/onboarding.md) propose, a person decides: an actor
+user claims an unvalidated imported facility of their organisation (or of no identified operator),
+adds one or changes one of their own (``can_propose_facility_change``); the proposal is decided as a
+claim is (``can_decide_facility_change``) and seen by its deciders and its organisation only.
+
 Capability profiles (``visd.profiles``, docs/onboarding.md): each item (a profile field, an offer,
 something sought) has a tier, decided by ``can_view_profile_item``:
 
@@ -227,6 +232,51 @@ def decidable_claims(user, queryset=None):
     return queryset.filter(Q(actor__isnull=True) | Exists(in_portfolio) | ~Exists(claimed))
 
 
+def can_propose_facility_change(user, facility=None) -> bool:
+    """A facility provider's proposal (``visd.facilities.actions``): an organisation's representative
+    (actor user) may add a facility (``facility`` None), change one their organisation operates, or claim
+    an unvalidated imported one that their organisation operates or whose operator no import identified.
+    A person decides every proposal (``can_decide_facility_change``)."""
+    own = own_actor_id(user)
+    if own is None:
+        return False
+    if facility is None or facility.operator_id == own:
+        return True
+    return facility.operator_id is None and not facility.is_validated
+
+
+def can_decide_facility_change(user, change) -> bool:
+    """Approving or rejecting a provider's facility proposal: as a claim to represent its organisation
+    (``can_decide_claim``): management every one, a programme manager those of organisations in scope."""
+    if is_management(user):
+        return True
+    return is_programme_manager(user) and actor_in_manager_scope(user, change.actor)
+
+
+def can_view_facility_change(user, change) -> bool:
+    """Those who may decide it, and the proposing organisation's representatives."""
+    own = own_actor_id(user)
+    return can_decide_facility_change(user, change) or (own is not None and change.actor_id == own)
+
+
+def decidable_facility_changes(user, queryset=None):
+    """The facility proposals ``can_decide_facility_change`` allows, as a queryset."""
+    from django.db.models import Exists, OuterRef
+
+    from visd.actors.models import ActorTag
+    from visd.facilities.models import FacilityChange
+    from visd.taxonomy.models import Scheme
+
+    queryset = FacilityChange.objects.all() if queryset is None else queryset
+    if is_management(user):
+        return queryset
+    if not is_programme_manager(user):
+        return queryset.none()
+    claimed = ActorTag.objects.filter(actor=OuterRef("actor"), concept__scheme=Scheme.FOCUS_DOMAIN)
+    in_portfolio = ActorTag.objects.filter(actor=OuterRef("actor"), concept_id__in=portfolio_domain_ids(user))
+    return queryset.filter(Exists(in_portfolio) | ~Exists(claimed))
+
+
 def can_create_actor(user) -> bool:
     return is_management(user) or is_programme_manager(user)
 
@@ -344,12 +394,25 @@ def can_change(user, obj) -> bool:
 
     if isinstance(obj, Claim):
         return False  # claims change only through visd.onboarding.actions (approve, reject)
+    from visd.facilities.models import FacilityChange
+
+    if isinstance(obj, FacilityChange):
+        return False  # proposals change only through visd.facilities.actions (approve, reject)
     if type(obj)._meta.app_label == "profiles":
         return can_edit_profile(user, obj.owner_actor_id)
     programme = _programme_record_domain(obj)
     if programme is not None:
         return can_edit_programme_domain(user, programme[1])
     return can_manage_reference_data(user)
+
+
+def can_view_history(user, obj) -> bool:
+    """A record's history (every saved version): whoever may see the record, except for capability
+    profiles, whose history holds changes not yet validated: the organisation's own representatives and
+    VISD staff only (``sees_unpublished_profile``)."""
+    if type(obj)._meta.app_label == "profiles":
+        return sees_unpublished_profile(user, obj.owner_actor_id)
+    return can_view(user, obj)
 
 
 def can_view(user, obj) -> bool:
@@ -371,6 +434,10 @@ def can_view(user, obj) -> bool:
 
     if isinstance(obj, Claim):
         return can_decide_claim(user, obj)
+    from visd.facilities.models import FacilityChange
+
+    if isinstance(obj, FacilityChange):
+        return can_view_facility_change(user, obj)
     if type(obj)._meta.app_label == "profiles":
         if hasattr(obj, "visibility"):
             return can_view_profile_item(user, obj)
@@ -534,12 +601,23 @@ def can_view_full_profile(user, actor_id: int) -> bool:
     return Tier.RESTRICTED in profile_tiers(user, actor_id)
 
 
+def sees_unpublished_profile(user, actor_id: int | None) -> bool:
+    """The organisation's own representatives and VISD staff see a profile's changes at once; everyone
+    else (members, Defence, the public) sees the version a programme manager validated
+    (``visd.profiles.review``)."""
+    return is_visd_staff(user) or (actor_id is not None and own_actor_id(user) == actor_id)
+
+
 def can_view_profile_item(user, item) -> bool:
     """A profile item (a ``ProfileStatement``, an ``Offer``, a ``Seek``): public to everyone; members
     to logged-in users with a VISD role; restricted to VISD staff, the defence role and the
-    organisation's own representatives. The profile record itself is visible to all; its fields are
-    shown item by item."""
-    return item.visibility in profile_tiers(user, item.owner_actor_id)
+    organisation's own representatives. Those who do not see unpublished changes
+    (``sees_unpublished_profile``) see an item only once it is published, in the tier it was published
+    with. The profile record itself is visible to all; its fields are shown item by item."""
+    tiers = profile_tiers(user, item.owner_actor_id)
+    if sees_unpublished_profile(user, item.owner_actor_id):
+        return item.visibility in tiers
+    return item.published_visibility in tiers
 
 
 def visible_profile_items(user, queryset):
@@ -547,20 +625,70 @@ def visible_profile_items(user, queryset):
     id) that ``can_view_profile_item`` allows."""
     from django.db.models import Q
 
-    from visd.profiles.models import Tier
-
-    tiers = profile_tiers(user)
-    if Tier.RESTRICTED in tiers:
+    if is_visd_staff(user):
         return queryset
-    condition = Q(visibility__in=tiers)
+    condition = Q(published_visibility__in=profile_tiers(user))
     own = own_actor_id(user)
     if own is not None:
         condition |= Q(profile_id=own)
     return queryset.filter(condition)
 
 
+def can_review_profile(user, actor_id: int) -> bool:
+    """Approving or rejecting a profile change (issue 14 item 4): management for every organisation;
+    a programme manager for the organisations in their scope (``actor_in_manager_scope``)."""
+    if is_management(user):
+        return True
+    if not is_programme_manager(user):
+        return False
+    from visd.actors.models import Actor
+
+    actor = Actor.objects.filter(pk=actor_id).first()
+    return actor is not None and actor_in_manager_scope(user, actor)
+
+
+def can_view_review_queue(user) -> bool:
+    return is_management(user) or is_programme_manager(user)
+
+
+def reviewable_profile_items(user, queryset):
+    """The items of ``queryset`` whose changes ``user`` may decide (``can_review_profile``), as a queryset."""
+    from django.db.models import Exists, OuterRef
+
+    from visd.actors.models import ActorTag
+    from visd.taxonomy.models import Scheme
+
+    if is_management(user):
+        return queryset
+    if not is_programme_manager(user):
+        return queryset.none()
+    claimed = ActorTag.objects.filter(actor=OuterRef("profile_id"), concept__scheme=Scheme.FOCUS_DOMAIN)
+    in_portfolio = ActorTag.objects.filter(actor=OuterRef("profile_id"), concept_id__in=portfolio_domain_ids(user))
+    return queryset.filter(Exists(in_portfolio) | ~Exists(claimed))
+
+
+def can_mark_trusted(user) -> bool:
+    """Marking an organisation as trusted (its profile changes publish at once): the coordinator and the
+    rest of management."""
+    return is_management(user)
+
+
 def can_edit_profile(user, actor) -> bool:
-    """The organisation's own representative (actor user) only; validation by programme managers
-    comes later (issue 14 item 4)."""
+    """The organisation's own representative (actor user) only; programme managers validate what it
+    publishes (``can_review_profile``)."""
     own = own_actor_id(user)
     return own is not None and getattr(actor, "pk", actor) == own
+
+
+# --- consortium workspaces (visd.consortia, docs/consortia.md) ------------------------------------
+# The programme office builds consortia around Flemish strengths: programme managers and management
+# create, edit, export and approve them; turning an approved consortium into a VISD project follows
+# the right to create programme records. Control relations between actors are kept by the same people.
+
+
+def can_use_consortia(user) -> bool:
+    return is_visd_staff(user)
+
+
+def can_keep_control_relations(user) -> bool:
+    return is_visd_staff(user)
