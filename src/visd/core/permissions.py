@@ -438,6 +438,9 @@ def can_view(user, obj) -> bool:
 
     if isinstance(obj, FacilityChange):
         return can_view_facility_change(user, obj)
+    if type(obj)._meta.app_label == "consortia":
+        # consortium workspaces and control relations are the programme office's working material
+        return can_use_consortia(user)
     if type(obj)._meta.app_label == "profiles":
         if hasattr(obj, "visibility"):
             return can_view_profile_item(user, obj)
