@@ -29,6 +29,7 @@ urlpatterns = [
     path("needs/", include("visd.capabilities.urls")),
     path("guidance/", include("visd.guidance.urls")),
     path("screening/", include("visd.screening.urls")),
+    path("consortia/", include("visd.consortia.urls")),
     path("sources/", include("visd.sources.urls")),
     path("facilities/", include("visd.facilities.urls")),
     path("roadmaps/", include("visd.roadmaps.urls")),
