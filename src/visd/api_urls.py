@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from visd.actors.api.views import ActorTagViewSet, ActorViewSet
 from visd.capabilities.api.views import CapabilityNeedViewSet
+from visd.consortia.api.views import ConsortiumViewSet, ControlRelationViewSet
 from visd.core.api.views import ObtainTokenView
 from visd.facilities.api.views import InfrastructureViewSet
 from visd.funding.api.views import CallViewSet, InstrumentViewSet
@@ -38,6 +39,8 @@ router.register("dossiers", DossierViewSet, basename="dossier")
 router.register("concepts", ConceptViewSet, basename="concept")
 router.register("portfolios", PortfolioViewSet, basename="portfolio")
 router.register("capability-needs", CapabilityNeedViewSet, basename="capabilityneed")
+router.register("consortia", ConsortiumViewSet, basename="consortium")
+router.register("control-relations", ControlRelationViewSet, basename="controlrelation")
 router.register("calls", CallViewSet, basename="call")
 router.register("instruments", InstrumentViewSet, basename="instrument")
 router.register("projects", ProjectViewSet, basename="project")
