@@ -184,3 +184,15 @@ def test_command_exits_non_zero_on_bad_input(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode != 0 and result.stdout == ""
     assert "max_meetings must be a whole number of 0 or more, not -3" in result.stderr
+
+
+def test_forced_meetings_are_scheduled_even_when_lighter():
+    data = {"slots": ["S1"], "tables": 1, "participants": [{"id": "p0"}, {"id": "p1"}, {"id": "p2"}],
+            "requests": [{"a": "p0", "b": "p1", "weight": 3}, {"a": "p0", "b": "p2", "weight": 1}]}
+    instance = parse_instance(data)
+    assert {(m.a, m.b) for m in solve(instance, time_limit=5).meetings} == {("p0", "p1")}
+    solved = solve(instance, time_limit=5, required={1})
+    assert {(m.a, m.b) for m in solved.meetings} == {("p0", "p2")}
+    assert check_schedule(instance, solved) == []
+    with pytest.raises(InstanceError, match="cannot all be scheduled together"):
+        solve(instance, time_limit=5, required={0, 1})

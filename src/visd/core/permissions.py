@@ -695,3 +695,35 @@ def can_use_consortia(user) -> bool:
 
 def can_keep_control_relations(user) -> bool:
     return is_visd_staff(user)
+
+
+# --- B2B matchmaking at events (visd.meetings, docs/meetings.md) ------------------------------------
+# The organiser is whoever may change the event (``can_change``): they open matchmaking, add or force
+# meetings, compute and publish the schedule, check in and record outcomes. An organisation's
+# representative (actor user) joins as their organisation and acts for its participant (profile,
+# requests, answers, agenda). Participants and VISD staff see the participant list; nobody else.
+
+
+def can_organise_matchmaking(user, event) -> bool:
+    return can_change(user, event)
+
+
+def can_join_matchmaking(user) -> bool:
+    return own_actor_id(user) is not None
+
+
+def can_act_for_participant(user, participant) -> bool:
+    """The participant's own organisation (its representatives, or the account that joined) or the organiser."""
+    if can_organise_matchmaking(user, participant.matchmaking.event):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    own = own_actor_id(user)
+    return participant.user_id == user.pk or (own is not None and participant.registration.organisation_id == own)
+
+
+def can_view_matchmaking_participants(user, matchmaking) -> bool:
+    if is_visd_staff(user) or can_organise_matchmaking(user, matchmaking.event):
+        return True
+    own = own_actor_id(user)
+    return own is not None and matchmaking.participants.filter(registration__organisation_id=own).exists()

@@ -385,98 +385,173 @@ def greedy_schedule(instance: Instance) -> Schedule:
                      started=started)
 
 
-def solve(instance: Instance, *, time_limit: float = 30.0, workers: int = 2, gap_share: float = 0.25,
-          fixed: dict[int, int] | None = None, seed: int = 0) -> Schedule:
-    """Maximise the total weight with CP-SAT, then the idle gaps at that weight.
+def _variables(instance: Instance) -> list[tuple[int, int]]:
+    """The (request, slot) pairs a schedule may use: both available, neither with a maximum of 0."""
+    return [(r_index, s_index) for r_index, request in enumerate(instance.requests)
+            if instance.maximum(request.a) and instance.maximum(request.b)
+            for s_index in instance.common_slots(request)]
 
-    ``time_limit`` (seconds) is shared: the weight phase gets ``1 - gap_share`` of it, the gap phase
-    what is left. ``fixed`` maps request indexes to the slot index they must keep (meetings already
-    published when re-planning). The upper bound is the weight phase's proven bound.
+
+def lp_relaxation(instance: Instance, variables: list[tuple[int, int]], fixed: dict[int, int],
+                  time_limit: float) -> tuple[float | None, list[float]]:
+    """The linear relaxation of the weight problem, solved with HiGHS (through SciPy): its optimum is
+    an upper bound on every schedule's weight, and on these instances it is nearly integral, so its
+    values are also a good place to start. Returns ``(bound or None when not solved, values)``."""
+    import numpy as np
+    import scipy.sparse as sparse
+    from scipy.optimize import linprog
+
+    rows: dict[tuple, int] = {}
+    row_index, col_index = [], []
+    for column, (r_index, s_index) in enumerate(variables):
+        request = instance.requests[r_index]
+        for key in (("r", r_index), ("ps", request.a, s_index), ("ps", request.b, s_index),
+                    ("p", request.a), ("p", request.b), ("s", s_index)):
+            row_index.append(rows.setdefault(key, len(rows)))
+            col_index.append(column)
+    if not variables:
+        return 0.0, []
+    limits = np.empty(len(rows))
+    for key, row in rows.items():
+        limits[row] = (1 if key[0] in ("r", "ps") else instance.maximum(key[1]) if key[0] == "p"
+                       else instance.tables)
+    matrix = sparse.csr_matrix((np.ones(len(row_index)), (row_index, col_index)), shape=(len(rows), len(variables)))
+    weights = np.array([instance.requests[r].weight for r, _ in variables], dtype=float)
+    bounds = [(1, 1) if fixed.get(r) == s else (0, 0) if r in fixed else (0, 1) for r, s in variables]
+    result = linprog(-weights, A_ub=matrix, b_ub=limits, bounds=bounds, method="highs",
+                     options={"time_limit": max(0.5, time_limit)})
+    if result.status != 0:  # time limit or an infeasible set of kept meetings: no bound from here
+        return None, []
+    return -result.fun, list(result.x)
+
+
+def solve(instance: Instance, *, time_limit: float = 30.0, workers: int = 2, gap_share: float = 0.2,
+          fixed: dict[int, int] | None = None, required: set[int] | frozenset[int] = frozenset(),
+          seed: int = 0) -> Schedule:
+    """Maximise the total weight, then the idle gaps at that weight.
+
+    1. The linear relaxation (HiGHS) gives an upper bound and, rounded, a first schedule; the two
+       greedy orders (first come first served, heaviest first) give two more; the best is the start.
+    2. CP-SAT maximises the weight from that start; the reported upper bound is the lower of its
+       proven bound and the relaxation's.
+    3. At that weight, CP-SAT minimises the idle gaps, then single moves of a meeting to another slot
+       remove the gaps it left (a local search that never changes the weight).
+
+    ``time_limit`` (seconds) covers everything: the weight phase ends at ``1 - gap_share`` of it.
+    ``fixed`` maps request indexes to the slot index they must keep (meetings already published,
+    when re-planning); the requests of ``required`` must be scheduled, in any slot (meetings the
+    organiser forces). Either that cannot be honoured raises :class:`InstanceError`.
     """
     from ortools.sat.python import cp_model
 
     started = time.perf_counter()
+    deadline = started + time_limit
     fixed = dict(fixed or {})
     for r_index, s_index in fixed.items():
         if s_index not in instance.common_slots(instance.requests[r_index]):
             request = instance.requests[r_index]
             raise InstanceError([f"the kept meeting {request.a}-{request.b} is in slot {instance.slots[s_index]}, "
                                  f"where one of them is not available"])
+    weight_of = [request.weight for request in instance.requests]
 
-    # starting points: first come first served, and heaviest first; the fixed meetings placed first
-    candidates = []
-    for order in (list(range(len(instance.requests))),
-                  sorted(range(len(instance.requests)), key=lambda r: -instance.requests[r].weight)):
-        rest = [r for r in order if r not in fixed]
-        chosen = _place_fixed_then_greedy(instance, fixed, rest)
-        if chosen is not None:
-            candidates.append(chosen)
-    hint = max(candidates, key=lambda c: sum(instance.requests[r].weight for r in c), default=None)
+    def total(chosen):
+        return sum(weight_of[r] for r in chosen)
+
+    variables = _variables(instance)
+    relaxed, values = lp_relaxation(instance, variables, fixed, time_limit * 0.3)
+    upper_bound = trivial_upper_bound(instance) if relaxed is None else math.floor(relaxed + 1e-6)
+
+    # starting points; the kept meetings are placed first in each
+    first_come = _place_fixed_then_greedy(instance, fixed, [r for r in range(len(instance.requests)) if r not in fixed])
+    must = sorted(set(required) - set(fixed))
+    if first_come is None:
+        raise InstanceError(["the meetings to keep cannot all be scheduled together (a participant, "
+                             "a table or a maximum is used twice)"])
+    heaviest = sorted((r for r in range(len(instance.requests)) if r not in fixed), key=lambda r: -weight_of[r])
+    candidates = [first_come, _place_fixed_then_greedy(instance, fixed, heaviest)]
+    if must:  # a start that schedules the forced meetings first
+        candidates.append(_place_fixed_then_greedy(instance, fixed, must + [r for r in heaviest if r not in set(must)]))
+    if values:
+        by_value = sorted(range(len(variables)), key=lambda c: -values[c])
+        candidates.append(_place_fixed_then_greedy(
+            instance, fixed, heaviest, preferred=[variables[c] for c in by_value if values[c] > 1e-6]))
+    valid = [c for c in candidates if set(must) <= set(c)]
+    chosen = max(valid or candidates, key=total)
+    greedy_weight = total(first_come)
+    weight_status = "optimal" if total(chosen) >= upper_bound and valid else "feasible"
 
     model = cp_model.CpModel()
     x: dict[tuple[int, int], Any] = {}
     by_participant_slot: dict[tuple[str, int], list] = defaultdict(list)
     by_participant: dict[str, list] = defaultdict(list)
+    by_request: dict[int, list] = defaultdict(list)
     by_slot: dict[int, list] = defaultdict(list)
-    objective = []
-    for r_index, request in enumerate(instance.requests):
-        common = instance.common_slots(request)
-        if not common or instance.maximum(request.a) == 0 or instance.maximum(request.b) == 0:
+    for r_index, s_index in variables:
+        request = instance.requests[r_index]
+        var = model.new_bool_var(f"x{r_index}_{s_index}")
+        x[r_index, s_index] = var
+        by_request[r_index].append(var)
+        by_participant_slot[request.a, s_index].append(var)
+        by_participant_slot[request.b, s_index].append(var)
+        by_slot[s_index].append(var)
+        by_participant[request.a].append(var)
+        by_participant[request.b].append(var)
+    unplaceable = [r for r in must if r not in by_request]
+    if unplaceable:
+        raise InstanceError([f"the forced meeting {instance.requests[r].a}-{instance.requests[r].b} has no slot in "
+                             f"which both are available" for r in unplaceable])
+    for r_index, row in by_request.items():
+        if r_index in required:
+            model.add_exactly_one(row)
             continue
-        variables = []
-        for s_index in common:
-            var = model.new_bool_var(f"x{r_index}_{s_index}")
-            x[r_index, s_index] = var
-            variables.append(var)
-            by_participant_slot[request.a, s_index].append(var)
-            by_participant_slot[request.b, s_index].append(var)
-            by_slot[s_index].append(var)
-            by_participant[request.a].append(var)
-            by_participant[request.b].append(var)
-            objective.append(request.weight * var)
-        model.add_at_most_one(variables)  # no pair twice
+        model.add_at_most_one(row)  # no pair twice
         if r_index in fixed:
             model.add(x[r_index, fixed[r_index]] == 1)
-    for variables in by_participant_slot.values():
-        if len(variables) > 1:
-            model.add_at_most_one(variables)
-    for pid, variables in by_participant.items():
-        if len(variables) > instance.maximum(pid):
-            model.add(sum(variables) <= instance.maximum(pid))
-    for variables in by_slot.values():
-        if len(variables) > instance.tables:
-            model.add(sum(variables) <= instance.tables)
-    weight = sum(objective)
-    model.maximize(weight)
-    if hint is not None:
-        for (r_index, s_index), var in x.items():
-            model.add_hint(var, 1 if hint.get(r_index) == s_index else 0)
-
+    for row in by_participant_slot.values():
+        if len(row) > 1:
+            model.add_at_most_one(row)  # one meeting per participant and slot
+    for pid, row in by_participant.items():
+        if len(row) > instance.maximum(pid):
+            model.add(sum(row) <= instance.maximum(pid))
+    for row in by_slot.values():
+        if len(row) > instance.tables:
+            model.add(sum(row) <= instance.tables)
+    weight = sum(weight_of[r] * var for (r, _), var in x.items())
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, time_limit * (1 - gap_share))
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
-    status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        if hint is None:  # the kept meetings cannot all be honoured together
-            raise InstanceError(["the meetings to keep cannot all be scheduled together (a participant, "
-                                 "a table or a maximum is used twice)"])
-        return _assemble(instance, hint, upper_bound=trivial_upper_bound(instance), status="feasible",
-                         started=started)
-    best_weight = round(solver.objective_value)
-    upper_bound = math.floor(solver.best_objective_bound + 1e-6)
-    weight_status = "optimal" if status == cp_model.OPTIMAL else "feasible"
-    chosen = {r: s for (r, s), var in x.items() if solver.boolean_value(var)}
-    hint_weight = sum(instance.requests[r].weight for r in hint) if hint is not None else -1
-    if hint_weight > best_weight:  # cannot happen with a hint, but a time limit is a time limit
-        chosen, best_weight = hint, hint_weight
 
-    # second phase: the same weight, fewest idle gaps. A participant's gaps are its runs of
-    # meetings minus one; an unavailable slot neither ends nor starts a run (it is not idle time).
+    def use_hint(schedule):
+        model.clear_hints()
+        for (r_index, s_index), var in x.items():
+            model.add_hint(var, 1 if schedule.get(r_index) == s_index else 0)
+
+    remaining = deadline - time.perf_counter()
+    if weight_status != "optimal" and remaining * (1 - gap_share) > 0.1:
+        model.maximize(weight)
+        use_hint(chosen)
+        solver.parameters.max_time_in_seconds = remaining * (1 - gap_share)
+        status = solver.solve(model)
+        if status == cp_model.INFEASIBLE:
+            raise InstanceError(["the forced and kept meetings cannot all be scheduled together (a participant, "
+                                 "a table or a maximum would be used twice)"])
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            found = {r: s for (r, s), var in x.items() if solver.boolean_value(var)}
+            if total(found) > total(chosen) or not set(must) <= set(chosen):
+                chosen = found
+            upper_bound = min(upper_bound, math.floor(solver.best_objective_bound + 1e-6))
+            if status == cp_model.OPTIMAL or total(chosen) >= upper_bound:
+                weight_status = "optimal"
+
+    if not set(must) <= set(chosen):
+        raise InstanceError(["no schedule with every forced meeting was found within the time limit"])
+
+    # the gap phase: the same weight, fewest idle gaps. A participant's gaps are its runs of meetings
+    # minus one; an unavailable slot neither ends nor starts a run (it is not idle time).
     # runs = (a meeting in its first available slot) + (each meeting right after a free slot).
-    remaining = time_limit - (time.perf_counter() - started)
-    if remaining > 0.2 and len(instance.slots) > 2:
-        model.add(weight >= best_weight)
+    remaining = deadline - time.perf_counter()
+    if remaining > 0.2 and len(instance.slots) > 2 and _gaps_of(instance, chosen):
+        model.add(weight >= total(chosen))
         cost = []
         for pid in instance.participants:
             if not by_participant.get(pid):
@@ -497,27 +572,115 @@ def solve(instance: Instance, *, time_limit: float = 30.0, workers: int = 2, gap
             model.add(has_meeting <= sum(by_participant[pid]))
             cost.append(-has_meeting)
         model.minimize(sum(cost))
-        model.clear_hints()
-        for (r_index, s_index), var in x.items():
-            model.add_hint(var, 1 if chosen.get(r_index) == s_index else 0)
-        solver.parameters.max_time_in_seconds = remaining
-        second = solver.solve(model)
-        if second in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        use_hint(chosen)
+        remaining = deadline - time.perf_counter()  # building the gap model took some of it
+        solver.parameters.max_time_in_seconds = max(0.05, remaining * 0.9)  # the rest: the moves below
+        if solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             improved = {r: s for (r, s), var in x.items() if solver.boolean_value(var)}
-            if idle_gaps(instance, _meetings_of(instance, improved)) <= idle_gaps(instance, _meetings_of(instance, chosen)):
+            if total(improved) >= total(chosen) and _gaps_of(instance, improved) <= _gaps_of(instance, chosen):
                 chosen = improved
+    chosen = _repack(instance, chosen, fixed, seed)
+    chosen = _remove_gaps_by_moves(instance, chosen, fixed, deadline)
     schedule = _assemble(instance, chosen, upper_bound=upper_bound, status=weight_status, started=started)
-    schedule.extra["greedy_weight"] = hint_weight
+    schedule.extra["greedy_weight"] = greedy_weight
+    schedule.extra["relaxation"] = relaxed
     return schedule
+
+
+def _gaps_of(instance: Instance, chosen: dict[int, int]) -> int:
+    return idle_gaps(instance, _meetings_of(instance, chosen))
+
+
+def _repack(instance: Instance, chosen: dict[int, int], fixed: dict[int, int], seed: int) -> dict[int, int]:
+    """The same meetings placed again, each in the earliest slot free for both: the busiest
+    participants' meetings first, then in a few random orders. Packing from the start of the day
+    leaves fewer idle gaps than the slots a weight-only solution happens to use; a repacking that
+    cannot place every meeting is dropped. Returns the placement with the fewest gaps."""
+    import random
+
+    degree: dict[str, int] = defaultdict(int)
+    for r_index in chosen:
+        degree[instance.requests[r_index].a] += 1
+        degree[instance.requests[r_index].b] += 1
+    movable = [r for r in chosen if r not in fixed]
+    orders = [sorted(movable, key=lambda r: (-max(degree[instance.requests[r].a], degree[instance.requests[r].b]),
+                                             -(degree[instance.requests[r].a] + degree[instance.requests[r].b]), r))]
+    generator = random.Random(seed)
+    for _ in range(3):
+        order = list(orders[0])
+        generator.shuffle(order)
+        orders.append(order)
+    best, best_gaps = chosen, _gaps_of(instance, chosen)
+    for order in orders:
+        placed = _place_fixed_then_greedy(instance, fixed, [], preferred=[], only=order)
+        if placed is not None and len(placed) == len(chosen):
+            gaps = _gaps_of(instance, placed)
+            if gaps < best_gaps:
+                best, best_gaps = placed, gaps
+    return best
+
+
+def _remove_gaps_by_moves(instance: Instance, chosen: dict[int, int], fixed: dict[int, int],
+                          deadline: float) -> dict[int, int]:
+    """Move single meetings (not the kept ones) to another slot where both are available and free and
+    a table is free, whenever that lowers the idle gaps of the two participants; until no move helps."""
+    chosen = dict(chosen)
+    slots_of: dict[str, set[int]] = defaultdict(set)
+    per_slot = [0] * len(instance.slots)
+    for r_index, s_index in chosen.items():
+        request = instance.requests[r_index]
+        slots_of[request.a].add(s_index)
+        slots_of[request.b].add(s_index)
+        per_slot[s_index] += 1
+    blocked = {pid: {instance.slots.index(s) for s in p.unavailable} for pid, p in instance.participants.items()}
+
+    def gaps(pid, busy):
+        if not busy:
+            return 0
+        count, run_free = 0, False
+        for index in range(min(busy), max(busy) + 1):
+            if index in busy:
+                count += run_free
+                run_free = False
+            elif index not in blocked[pid]:
+                run_free = True
+        return count
+
+    improved = True
+    while improved and time.perf_counter() < deadline:
+        improved = False
+        for r_index in list(chosen):
+            if r_index in fixed:
+                continue
+            request, current = instance.requests[r_index], chosen[r_index]
+            a_busy, b_busy = slots_of[request.a], slots_of[request.b]
+            before = gaps(request.a, a_busy) + gaps(request.b, b_busy)
+            if before == 0:
+                continue
+            for s_index in instance.common_slots(request):
+                if s_index == current or s_index in a_busy or s_index in b_busy or per_slot[s_index] >= instance.tables:
+                    continue
+                a_new, b_new = (a_busy - {current}) | {s_index}, (b_busy - {current}) | {s_index}
+                if gaps(request.a, a_new) + gaps(request.b, b_new) < before:
+                    slots_of[request.a], slots_of[request.b] = a_new, b_new
+                    per_slot[current] -= 1
+                    per_slot[s_index] += 1
+                    chosen[r_index] = s_index
+                    improved = True
+                    break
+    return chosen
 
 
 def _meetings_of(instance: Instance, chosen: dict[int, int]) -> list[Meeting]:
     return [Meeting(instance.requests[r].a, instance.requests[r].b, instance.slots[s], 0) for r, s in chosen.items()]
 
 
-def _place_fixed_then_greedy(instance: Instance, fixed: dict[int, int], rest: list[int]) -> dict[int, int] | None:
-    """The fixed meetings in their slots, then the other requests greedily; None if the fixed ones
-    clash with each other."""
+def _place_fixed_then_greedy(instance: Instance, fixed: dict[int, int], rest: list[int], *,
+                             preferred: list[tuple[int, int]] = (),
+                             only: list[int] | None = None) -> dict[int, int] | None:
+    """The fixed meetings in their slots, then the ``preferred`` (request, slot) pairs in order where
+    they fit, then every other request (``rest`` first; ``only``: just these, in this order) greedily
+    in its earliest free slot; None if the fixed ones clash with each other."""
     free_tables = [instance.tables] * len(instance.slots)
     busy: set[tuple[str, int]] = set()
     count: dict[str, int] = defaultdict(int)
@@ -539,7 +702,15 @@ def _place_fixed_then_greedy(instance: Instance, fixed: dict[int, int], rest: li
         if not fits(request, s_index):
             return None
         place(r_index, request, s_index)
-    for r_index in rest:
+    for r_index, s_index in preferred:
+        request = instance.requests[r_index]
+        if r_index not in chosen and fits(request, s_index):
+            place(r_index, request, s_index)
+    listed = set(rest)
+    order = only if only is not None else [*rest, *(r for r in range(len(instance.requests)) if r not in listed)]
+    for r_index in order:
+        if r_index in chosen:
+            continue
         request = instance.requests[r_index]
         for s_index in instance.common_slots(request):
             if fits(request, s_index):
