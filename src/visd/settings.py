@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "visd.profiles",
     "visd.consortia",
     "visd.meetings",
+    "visd.sources",
 ]
 
 MIDDLEWARE = [
