@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from visd.funding.models import Call
@@ -24,14 +25,16 @@ class ConsortiumForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         rules = load_rules("EDF")
+        language = (get_language() or "nl")[:2]
+        language = language if language in ("nl", "en") else "en"
         self.fields["call"].queryset = Call.objects.filter(topic_id__startswith="EDF").order_by("-deadline", "topic_id")
         self.fields["call"].label_from_instance = lambda call: f"{call.topic_id}: {call.title}"[:160]
         self.fields["derogation"] = forms.ChoiceField(
             label=_("Derogation"), required=False,
-            choices=[("", _("None"))] + [(code, d["title"]["en"]) for code, d in rules.derogations.items()])
+            choices=[("", _("None"))] + [(code, d["title"][language]) for code, d in rules.derogations.items()])
         self.fields["funding_base"] = forms.ChoiceField(
             label=_("Kind of activities (funding rate)"),
-            choices=[(b["code"], f"{b['title']['en']}: {b['rate']} %") for b in rules.funding["base"]])
+            choices=[(b["code"], f"{b['title'][language]}: {b['rate']} %") for b in rules.funding["base"]])
         self.fields["action"].choices = Action.choices
 
 
