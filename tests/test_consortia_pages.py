@@ -180,3 +180,25 @@ def test_a_draft_that_is_not_eligible_cannot_be_approved(client, call, actors, p
     client.post(reverse("consortia:approve", args=[consortium.pk]))
     consortium.refresh_from_db()
     assert consortium.status == ConsortiumStatus.DRAFT
+
+
+def test_candidates_are_ranked_by_the_partner_search_when_the_index_exists(call, actors, pm):
+    from visd.matchmaking import lifecycle
+
+    actors["optics"].description_en = "Passive radar receivers and multi-static sensing for air defence."
+    actors["optics"].save()
+    actors["nordic"].description_en = "Underwater acoustics and sonar arrays."
+    actors["nordic"].save()
+    lifecycle.build()
+    consortium = _consortium(call, pm)
+    consortium.description = "Passive radar, multi-static sensing and sensor fusion for air defence."
+    consortium.save()
+    _add(consortium, actors["sonar"], pm, role="coordinator")
+    _add(consortium, actors["radar"], pm)
+    adding = next(s for s in actions.evaluate(consortium)["suggestions"] if s["kind"] == "add_member")
+    found = actions.candidates(consortium, adding)
+    assert found["ranked"] is True
+    names = [row["actor"].name for row in found["rows"]]
+    assert names and names[0] == "Lyon Optique"
+    assert all(row["score"] is not None for row in found["rows"])
+    assert "Scheldt Sonar Systems" not in names and "Kempen Radar Works" not in names
