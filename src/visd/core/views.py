@@ -84,7 +84,7 @@ def record_history(request, app_label, model_name, pk):
     if not history.has_history(model):
         raise Http404
     record = get_object_or_404(model, pk=pk)
-    if not permissions.can_view(request.user, record):
+    if not permissions.can_view_history(request.user, record):
         raise Http404
     page = Paginator(record.history.all(), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "core/record_history.html", {

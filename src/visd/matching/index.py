@@ -1080,8 +1080,22 @@ class MatchingIndex:
                                                    for cid in concepts]})
             contrib.update({tid: v for _, tid, v in own_terms})
         desc_row = c["desc_row"][i]
+        evidence_own = None
         if desc_row >= 0 and comp["own"][i] >= self.params.evidence_min:
-            contrib.update({tid: v for _, tid, v in self._specific_terms(self._term_contributions(int(desc_row), q), q)})
+            own_terms = self._specific_terms(self._term_contributions(int(desc_row), q), q)
+            contrib.update({tid: v for _, tid, v in own_terms})
+            concepts = [t.concept_id for t in merge_tags(self._derived.get("a:" + aid, []),
+                                                         self._curated.get("a:" + aid, []))
+                        if t.concept_id in query_concepts]
+            if own_terms or concepts:
+                # the actor's own text is evidence on its own, like a past project: with its words, its
+                # concepts and, when it states offers (a validated profile), the offers that carry them
+                evidence_own = {"similarity": round(float(comp["own"][i]), 4),
+                                "matched_terms": [w for w, _, _ in own_terms[:5]],
+                                "concepts": [{"concept_id": cid, "label": self._concept_label(cid)}
+                                             for cid in concepts],
+                                "offers": self._offers_carrying(aid, {tid for _, tid, _ in own_terms},
+                                                                set(concepts))}
         terms = [q["surfaces"].get(tid, self._surface[tid]) for tid, _ in contrib.most_common(8)]
         # shared concepts: the query's tags that the actor's profile also carries
         shared = []
@@ -1120,7 +1134,34 @@ class MatchingIndex:
             "shared_concepts": shared,
             "matched_terms": terms,
             "evidence_projects": evidence_projects,
+            "evidence_own": evidence_own,
         }
+
+    def _offers_carrying(self, aid: str, term_ids: set[int], concepts: set[str], limit: int = 3) -> list[dict]:
+        """The offers of an actor (``extra["offers"]``: id and text, from its validated public profile)
+        that contain one of the evidence words ``term_ids`` or carry one of ``concepts``, with those
+        words: the offer a programme manager can read as the reason."""
+        offers = self.actors[aid].extra.get("offers") or ()
+        lang = self._lang.get("a:" + aid)
+        out = []
+        for offer in offers:
+            text = offer.get("text", "")
+            an = self.analyzer.analyze(text, lang, words(text))
+            shared = [(s, self._vocab[t]) for t, s in zip(an.terms, an.surfaces)
+                      if t in self._vocab and self._vocab[t] in term_ids]
+            tagged = {t.concept_id for t in self.tagger.tag_analyses([(an, 1.0)])} & concepts
+            if not shared and not tagged:
+                continue
+            seen, shown = set(), []
+            for surface, tid in shared:
+                if tid not in seen:
+                    seen.add(tid)
+                    shown.append(surface)
+            out.append({"id": str(offer.get("id", "")), "text": text, "matched_terms": shown[:5],
+                        "concepts": [{"concept_id": cid, "label": self._concept_label(cid)} for cid in sorted(tagged)]})
+            if len(out) == limit:
+                break
+        return out
 
     def _evidence_concepts(self, q: dict) -> set[str]:
         """The query's concepts that can be evidence: those it carries with at least

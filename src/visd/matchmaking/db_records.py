@@ -74,10 +74,14 @@ def need_names() -> dict:
 def actor_records(qs=None) -> list[dict]:
     from visd.actors.models import Actor
 
+    from visd.profiles.review import public_voice
+
+    everything = qs is None
     qs = Actor.objects.all() if qs is None else qs
-    return [rec.actor_record(a) for a in qs.only(
-        "pk", "name", "description_nl", "description_en", "country", "region", "postcode", "kind",
-        "size_class", "defence_profile").order_by("pk")]
+    actors = list(qs.only("pk", "name", "description_nl", "description_en", "country", "region", "postcode",
+                          "kind", "size_class", "defence_profile").order_by("pk"))
+    voices = public_voice(None if everything else [a.pk for a in actors])
+    return [rec.actor_record(a, voices.get(a.pk)) for a in actors]
 
 
 def project_records(qs=None) -> list[dict]:

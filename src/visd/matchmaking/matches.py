@@ -126,6 +126,9 @@ def _with_project_links(expl: dict, labels: dict | None = None) -> dict:
         p["project_id"] = int(p["project_id"]) if str(p.get("project_id", "")).isdigit() else p.get("project_id")
         for c in p.get("concepts", []):
             c["label"] = labels.get(c.get("concept_id"), c.get("label"))
+    own = expl.get("evidence_own") or {}
+    for c in own.get("concepts", []) + [c for o in own.get("offers", []) for c in o.get("concepts", [])]:
+        c["label"] = labels.get(c.get("concept_id"), c.get("label"))
     for p in expl.get("past_projects_with_members", []):
         p["project_id"] = int(p["project_id"]) if str(p.get("project_id", "")).isdigit() else p.get("project_id")
     return expl

@@ -56,17 +56,28 @@ def concepts_signature(concepts: list[dict]) -> str:
     return hashlib.sha256(json.dumps(concepts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
-def actor_text(actor) -> str:
-    return "\n".join(t for t in (actor.description_nl, actor.description_en) if t)
+def actor_text(actor, voice: dict | None = None) -> str:
+    """The actor's own text: the registry's description and, with ``voice``
+    (``visd.profiles.review.public_voice``), what its validated public profile says: its description
+    and its offers, one per line."""
+    parts = [actor.description_nl, actor.description_en]
+    if voice:
+        parts += [voice.get("text", "")] + [text for _pk, text in voice.get("offers", ())]
+    return "\n".join(t for t in parts if t)
 
 
-def actor_record(actor) -> dict:
-    return {
-        "id": str(actor.pk), "name": actor.name, "description": actor_text(actor),
+def actor_record(actor, voice: dict | None = None) -> dict:
+    """The engine's record of an actor; ``voice``: its published public profile (see ``actor_text``),
+    whose offers also go into ``extra`` so that an explanation can name the offer that matched."""
+    record = {
+        "id": str(actor.pk), "name": actor.name, "description": actor_text(actor, voice),
         "country": actor.country or "", "region": REGION_CODES.get(actor.region, ""),
         "post_code": actor.postcode or "", "kind": ENGINE_KINDS.get(actor.kind, "other"),
         "size": actor.size_class or "", "defence": actor.defence_profile in ("defence", "dual_use"),
     }
+    if voice and voice.get("offers"):
+        record["extra"] = {"offers": [{"id": str(pk), "text": text} for pk, text in voice["offers"]]}
+    return record
 
 
 def project_record(project, participants) -> dict:

@@ -16,6 +16,7 @@ from visd.actors.models import Actor
 from visd.capabilities.models import CapabilityNeed
 from visd.funding.models import Call
 from visd.imports.models import ImportRun
+from visd.profiles.signals import public_voice_changed
 from visd.projects.models import Project
 
 from . import lifecycle, tagging
@@ -50,3 +51,12 @@ def _after_import(sender, instance, created=False, raw=False, **kwargs):
 
 
 post_save.connect(_after_import, sender=ImportRun, dispatch_uid="matchmaking-index-after-import")
+
+
+def _after_profile_published(sender, actor_id, **kwargs):
+    """What an organisation's validated profile says in public changed (sent after the commit): its
+    own voice in matching changed, so re-tag the actor and update the persisted index."""
+    tagging.record_changed(Actor, actor_id)
+
+
+public_voice_changed.connect(_after_profile_published, dispatch_uid="matchmaking-profile-published")

@@ -79,7 +79,9 @@ def retag_record(model, pk) -> int:
 
 def _text_tags(index: MatchingIndex, actor) -> list:
     """The engine's derived tags of one actor's own text (the scratch index is left as it was)."""
-    record = rec.actor_record(actor)
+    from visd.profiles.review import public_voice
+
+    record = rec.actor_record(actor, public_voice([actor.pk]).get(actor.pk))
     index.upsert_actor(record)
     try:
         return index.derived_tags("actor", record["id"])

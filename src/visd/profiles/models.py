@@ -41,6 +41,16 @@ class Provenance(models.TextChoices):
     VALIDATED = "validated", _("Validated by a programme manager")
 
 
+class Review(models.TextChoices):
+    """Where an item stands in validation (issue 14 item 4): what the organisation wrote shows at once to
+    itself and to VISD staff; everyone else sees the version last published."""
+
+    PENDING = "pending", _("Awaiting validation")
+    PUBLISHED = "published", _("Validated and published")
+    TRUSTED = "trusted", _("Published at once (trusted organisation)")
+    REJECTED = "rejected", _("Not published")
+
+
 class Use(models.TextChoices):
     CIVIL = "civil", _("Civil")
     DUAL_USE = "dual_use", _("Dual-use")
@@ -142,9 +152,27 @@ class Stated(models.Model):
     stated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+", verbose_name=_("stated by"))
     stated_at = models.DateTimeField(_("stated at"), null=True, blank=True)
+    # Validation (issue 14 item 4, ``visd.profiles.review``). ``published_values`` and
+    # ``published_visibility`` are the version others see; '' / None while nothing has been published.
+    review = models.CharField(_("validation"), max_length=16, choices=Review.choices, default=Review.PENDING)
+    published_values = models.JSONField(_("published values"), null=True, blank=True, editable=False)
+    published_visibility = models.CharField(_("published visible to"), max_length=16, blank=True, default="",
+                                            choices=Tier.choices, editable=False)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("reviewed by"))
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_reason = models.TextField(_("reason"), blank=True, max_length=MAX_SHORT_TEXT)
 
     class Meta:
         abstract = True
+
+    @property
+    def is_published(self) -> bool:
+        return bool(self.published_visibility)
+
+    @property
+    def has_unpublished_change(self) -> bool:
+        return self.review in (Review.PENDING, Review.REJECTED)
 
 
 class ProfileItem(models.TextChoices):
@@ -201,6 +229,8 @@ class CapabilityProfile(RegistryModel):
     contact_email = models.EmailField(_("contact point"), blank=True,
                                       help_text=_("A role address such as info@ or sales@, not a person's own."))
     languages = models.JSONField(_("languages"), default=list, blank=True, validators=[validate_languages])
+    trusted = models.BooleanField(_("trusted organisation"), default=False, editable=False, help_text=_(
+        "Marked by the coordinator: the organisation's changes are published at once, without validation."))
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
     history_hidden_fields = ("version",)  # the lost-update counter, raised on every save

@@ -90,6 +90,18 @@ def _fris_reminders(user, until) -> list[Reminder]:
     return items
 
 
+def _profile_review_reminders(user, today) -> list[Reminder]:
+    """Profile changes waiting for this reviewer's validation longer than the configured days."""
+    from visd.profiles.reminders import overdue_reviews
+
+    if not (permissions.is_management(user) or permissions.is_programme_manager(user)):
+        return []
+    return [Reminder(f"profile-review:{type(item)._meta.model_name}:{item.pk}:{item.stated_at:%Y-%m-%dT%H:%M:%S}",
+                     due, _("Profile change of %(actor)s waits for validation: %(item)s")
+                     % {"actor": item.profile.actor.name, "item": item},
+                     reverse("profiles:review")) for item, due in overdue_reviews(user, today)]
+
+
 def reminders_for(user, today: datetime.date, horizon_days: int = DEFAULT_HORIZON_DAYS) -> list[Reminder]:
     """Everything due for ``user`` from ``today`` to ``today + horizon_days`` (follow-ups and
     programme deadlines also when overdue), soonest first. Nothing for anyone outside VISD staff."""
@@ -97,7 +109,8 @@ def reminders_for(user, today: datetime.date, horizon_days: int = DEFAULT_HORIZO
         return []
     until = today + datetime.timedelta(days=horizon_days)
     items = (_call_reminders(today, until) + _follow_up_reminders(user, until)
-             + _deadline_reminders(user, today, until) + _fris_reminders(user, until))
+             + _deadline_reminders(user, today, until) + _fris_reminders(user, until)
+             + _profile_review_reminders(user, today))
     return sorted(items, key=lambda r: (r.due, r.key))
 
 

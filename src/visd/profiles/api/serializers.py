@@ -4,6 +4,7 @@ from rest_framework import serializers
 from visd.core import permissions
 from visd.taxonomy.models import Concept, Scheme
 
+from .. import review
 from ..models import ITEM_FIELDS, CapabilityProfile, Language, Offer, ProfileItem, Seek, Tier
 
 
@@ -16,6 +17,20 @@ class StatedFields(serializers.Serializer):
     stated_at = serializers.DateTimeField(read_only=True, allow_null=True)
     version = serializers.IntegerField(required=False, help_text=_(
         "The version you read; required to change. A stale one is a 409 and nothing is written."))
+    review = serializers.SerializerMethodField(help_text=_(
+        "pending, published, trusted or rejected: for the organisation's representatives and VISD staff; "
+        "null for everyone else, who see the published version."))
+    review_reason = serializers.SerializerMethodField(help_text=_("Why a change was rejected (same readers)."))
+
+    def _sees_review(self, obj) -> bool:
+        request = self.context.get("request")
+        return request is not None and permissions.sees_unpublished_profile(request.user, obj.profile_id)
+
+    def get_review(self, obj) -> str | None:
+        return obj.review if self._sees_review(obj) else None
+
+    def get_review_reason(self, obj) -> str | None:
+        return obj.review_reason if self._sees_review(obj) else None
 
     def get_stated_by(self, obj) -> str | None:
         request = self.context.get("request")
@@ -33,7 +48,7 @@ class OfferSerializer(StatedFields, serializers.ModelSerializer):
     class Meta:
         model = Offer
         fields = ["id", "actor", "text", "domains", "captechs", "trl", "use", "ml_category",
-                  "visibility", "provenance", "stated_by", "stated_at", "version"]
+                  "visibility", "provenance", "stated_by", "stated_at", "version", "review", "review_reason"]
 
     actor = serializers.IntegerField(source="profile_id", read_only=True, help_text=_("The actor's id."))
 
@@ -43,7 +58,8 @@ class SeekSerializer(StatedFields, serializers.ModelSerializer):
 
     class Meta:
         model = Seek
-        fields = ["id", "actor", "kind", "text", "visibility", "provenance", "stated_by", "stated_at", "version"]
+        fields = ["id", "actor", "kind", "text", "visibility", "provenance", "stated_by", "stated_at", "version",
+                  "review", "review_reason"]
 
 
 class ProfileItemSerializer(serializers.Serializer):
@@ -55,6 +71,8 @@ class ProfileItemSerializer(serializers.Serializer):
     provenance = serializers.CharField()
     stated_by = serializers.CharField(allow_null=True, help_text=_("VISD staff only; null for everyone else."))
     stated_at = serializers.DateTimeField(allow_null=True)
+    review = serializers.CharField(allow_null=True, help_text=_(
+        "Where the item stands in validation; for the representatives and VISD staff only."))
 
 
 class CapabilityProfileSerializer(serializers.Serializer):
@@ -73,21 +91,24 @@ def profile_data(profile: CapabilityProfile, request) -> dict:
     user = request.user
     staff = permissions.is_visd_staff(user)
     items, size_class = [], None
-    for statement in sorted(profile.statements.all(), key=lambda s: list(ProfileItem.values).index(s.item)):
-        if not permissions.can_view_profile_item(user, statement):
-            continue
+    statements = [s for s in profile.statements.all() if permissions.can_view_profile_item(user, s)]
+    sees_review = permissions.sees_unpublished_profile(user, profile.actor_id)
+    for statement in sorted(review.shown(user, statements), key=lambda s: list(ProfileItem.values).index(s.item)):
+        shown_profile = statement.profile_view
         if statement.item == ProfileItem.SIZE:
-            size_class = profile.size_class
+            size_class = shown_profile.size_class
         items.append({
             "item": statement.item,
-            "values": {name: getattr(profile, name) for name in ITEM_FIELDS[statement.item]},
+            "values": {name: getattr(shown_profile, name) for name in ITEM_FIELDS[statement.item]},
             "visibility": statement.visibility, "provenance": statement.provenance,
             "stated_by": statement.stated_by.get_username() if staff and statement.stated_by else None,
             "stated_at": statement.stated_at,
+            "review": statement.review if sees_review else None,
         })
     context = {"request": request}
-    offers = permissions.visible_profile_items(user, profile.offers.prefetch_related("domains", "captechs"))
-    seeks = permissions.visible_profile_items(user, profile.seeks.all())
+    offers = review.shown(user, permissions.visible_profile_items(
+        user, profile.offers.prefetch_related("domains", "captechs")))
+    seeks = review.shown(user, permissions.visible_profile_items(user, profile.seeks.all()))
     return {"actor": profile.actor_id, "version": profile.version, "size_class": size_class, "items": items,
             "offers": OfferSerializer(offers, many=True, context=context).data,
             "seeks": SeekSerializer(seeks, many=True, context=context).data}

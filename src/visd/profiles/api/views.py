@@ -1,6 +1,7 @@
 """Capability profiles in the API: everyone reads what their tier allows
 (``permissions.can_view_profile_item``); only the organisation's representative writes."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -11,7 +12,7 @@ from visd.core import permissions
 from visd.core.api.schema import RoleAwareAutoSchema
 from visd.core.api.views import HistoryMixin, LimitOffsetPagination, StaleVersion, action_errors
 
-from .. import actions
+from .. import actions, review
 from ..filtersets import OfferFilterSet, SeekFilterSet
 from ..models import CapabilityProfile, Offer, Seek
 from .serializers import OfferSerializer, CapabilityProfileSerializer, CapabilityProfileWriteSerializer, SeekSerializer, profile_data
@@ -93,6 +94,21 @@ class EntryViewSet(HistoryMixin, viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         raise NotImplementedError
+
+    def list(self, request, *args, **kwargs):
+        """Each entry as the reader may see it: the working version for the organisation's
+        representatives and VISD staff, the published one for everyone else (``review.shown``)."""
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        entries = review.shown(request.user, page if page is not None else queryset)
+        data = self.get_serializer(entries, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    def retrieve(self, request, *args, **kwargs):
+        entries = review.shown(request.user, [self.get_object()])
+        if not entries:
+            raise Http404
+        return Response(self.get_serializer(entries[0]).data)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

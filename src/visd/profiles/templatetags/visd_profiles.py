@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from visd.core import permissions
 
+from .. import review
 from ..models import CapabilityProfile, Language, ProfileItem
 
 register = template.Library()
@@ -50,16 +51,19 @@ def profile_panel(context, actor):
     except CapabilityProfile.DoesNotExist:
         return {"can_edit": can_edit, "actor": actor, "items": [], "offers": [], "seeks": [], "request": request}
     items = []
-    for statement in profile.statements.all():
-        if not permissions.can_view_profile_item(user, statement):
-            continue
-        rows = _rows(profile, statement.item)
+    statements = [s for s in profile.statements.all() if permissions.can_view_profile_item(user, s)]
+    for statement in review.shown(user, statements):
+        rows = _rows(statement.profile_view, statement.item)
         if rows:
             items.append({"label": statement.get_item_display(), "item": statement.item, "rows": rows,
                           "statement": statement})
     order = list(ProfileItem.values)
     items.sort(key=lambda entry: order.index(entry["item"]))
-    offers = permissions.visible_profile_items(user, profile.offers.prefetch_related("domains", "captechs"))
-    seeks = permissions.visible_profile_items(user, profile.seeks.all())
-    return {"can_edit": can_edit, "actor": actor, "items": items, "offers": list(offers), "seeks": list(seeks),
-            "show_tiers": permissions.can_view_full_profile(user, actor.pk), "request": request}
+    offers = review.shown(user, permissions.visible_profile_items(
+        user, profile.offers.prefetch_related("domains", "captechs")))
+    seeks = review.shown(user, permissions.visible_profile_items(user, profile.seeks.all()))
+    return {"can_edit": can_edit, "actor": actor, "items": items, "offers": offers, "seeks": seeks,
+            "show_tiers": permissions.can_view_full_profile(user, actor.pk),
+            "show_review": permissions.sees_unpublished_profile(user, actor.pk),
+            "can_mark_trusted": permissions.can_mark_trusted(user), "trusted": profile.trusted,
+            "request": request}

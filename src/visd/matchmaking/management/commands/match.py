@@ -208,6 +208,10 @@ def reasons(expl: dict) -> list[str]:
         out.append("concepts: " + ", ".join(shared[:5]))
     if expl.get("matched_terms"):
         out.append("terms: " + ", ".join(expl["matched_terms"][:8]))
+    own = expl.get("evidence_own") or {}
+    for o in own.get("offers", [])[:3]:
+        why = ", ".join(o.get("matched_terms", []) + [c["label"] for c in o.get("concepts", [])])
+        out.append(f"offer: {o.get('text', '')[:70]}" + (f": {why}" if why else ""))
     for p in expl.get("evidence_projects", [])[:3]:
         why = ", ".join(p.get("matched_terms", []) + [c["label"] for c in p.get("concepts", [])])
         out.append(f"project: {p.get('title', '')[:70]} ({p.get('year') or '-'})" + (f": {why}" if why else ""))
