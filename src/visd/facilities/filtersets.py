@@ -8,7 +8,7 @@ from visd.actors.models import Actor
 from visd.core.filters import FilterSet
 from visd.taxonomy.models import Concept, Scheme
 
-from .models import FacilityPhase, Infrastructure
+from .models import FacilityPhase, Infrastructure, Origin, ValidationStatus
 
 
 class InfrastructureFilterSet(FilterSet):
@@ -20,10 +20,13 @@ class InfrastructureFilterSet(FilterSet):
     )
     city = django_filters.CharFilter(lookup_expr="iexact", label=_("City"))
     phase = django_filters.ChoiceFilter(choices=FacilityPhase.choices, method="filter_phase", label=_("Phase"))
+    country = django_filters.CharFilter(lookup_expr="iexact", label=_("Country (ISO code, e.g. BE)"), max_length=2)
+    origin = django_filters.ChoiceFilter(choices=Origin.choices, label=_("Origin"))
+    validation = django_filters.ChoiceFilter(choices=ValidationStatus.choices, label=_("Validation"))
 
     class Meta:
         model = Infrastructure
-        fields = ["q", "domain", "phase", "operator", "city"]
+        fields = ["q", "domain", "phase", "operator", "city", "country", "origin", "validation"]
 
     def filter_phase(self, queryset, name, value):
         # A JSON list of codes: match the quoted code, which works on SQLite and PostgreSQL alike.
@@ -35,7 +38,8 @@ class InfrastructureFilterSet(FilterSet):
             return queryset
         return queryset.filter(
             Q(name__icontains=value) | Q(description_nl__icontains=value) | Q(description_en__icontains=value)
-            | Q(city__icontains=value) | Q(operator__name__icontains=value)
+            | Q(city__icontains=value) | Q(operator__name__icontains=value) | Q(acronym__icontains=value)
+            | Q(testable__icontains=value)
         )
 
 
@@ -47,6 +51,19 @@ class FacilityFinderFilterSet(InfrastructureFilterSet):
         queryset=Concept.objects.filter(scheme=Scheme.FOCUS_DOMAIN).order_by("order"), field_name="domains",
         to_field_name="code", label=_("Focus domain"), distinct=True,
     )
+    # A text field, not a list of every registry organisation (thousands of options, issue 17 item 5):
+    # part of the operator's name or short name; an id (a link from an actor's page) selects that one.
+    operator = django_filters.CharFilter(method="filter_operator", label=_("Operator (part of the name)"),
+                                         max_length=200)
+
+    def filter_operator(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        if value.isdigit() and len(value) <= 18:
+            return queryset.filter(operator_id=int(value))
+        return queryset.filter(Q(operator__name__icontains=value) | Q(operator__short_name__icontains=value)
+                               | Q(operator__preferred_name__icontains=value))
 
 
 class InfrastructureApiFilterSet(InfrastructureFilterSet):

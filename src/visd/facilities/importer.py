@@ -25,7 +25,7 @@ from visd.imports.lock import import_lock
 from visd.imports.models import ImportRun
 from visd.taxonomy.models import Concept, Scheme
 
-from .models import FacilityPhase, Infrastructure
+from .models import FacilityPhase, Infrastructure, OperatorMatch
 
 IMPORT_KIND = "facilities"
 CHANGE_REASON = "visd import-facilities"
@@ -257,7 +257,7 @@ def _import_facilities(text: str, user, file_name: str) -> FacilityImportReport:
             facility = Infrastructure.objects.filter(operator=operator, name__iexact=row["fields"]["name"]).first()
             domain_ids = {d.pk for d in row["domains"]}
             if facility is None:
-                facility = Infrastructure(operator=operator, **row["fields"])
+                facility = Infrastructure(operator=operator, operator_match=OperatorMatch.INVENTORY, **row["fields"])
                 outcome = "created"
             else:
                 changed = [k for k, v in row["fields"].items() if getattr(facility, k) != v]

@@ -2,7 +2,10 @@
 
 Imports the CORDIS H2020 "Secure societies" and FP7 "Security" projects with their participants,
 the European Defence Fund results (calls 2021-2022, and calls 2023 with ASAP and EDIRPA) and the
-Funding & Tenders topics, through the same import actions as ``visd import`` and the upload page.
+Funding & Tenders topics, through the same import actions as ``visd import`` and the upload page;
+then the facilities: the MERIL European research infrastructures (``visd import-meril``) and the
+facilities the VISD document names (DronePort and Thor Park, ``visd import-facilities`` with the example
+inventory; their focus domains need ``visd load-reference`` first), each with its source.
 Idempotent: a second run changes nothing. Each dataset is one import: it waits for another import
 that is running (docs/data.md, "Concurrent imports").
 It does not need the reference data (``visd load-reference``).
@@ -55,3 +58,19 @@ class Command(BaseCommand):
             run = actions.import_topics([InputFile.from_path(data_dir / name) for name in TOPIC_FILES],
                                         source_label=TOPICS_LABEL)
         report(self, run)
+        self._load_facilities(data_dir)
+
+    def _load_facilities(self, data_dir: Path):
+        from django.core.management import CommandError, call_command
+
+        from visd.facilities.importer import EXAMPLE_FILE
+
+        self.stdout.write(self.style.MIGRATE_HEADING("MERIL"))
+        call_command("import_meril", data_dir / "facilities" / "meril_2018_research_infrastructures.geojson",
+                     stdout=self.stdout, stderr=self.stderr)
+        self.stdout.write(self.style.MIGRATE_HEADING("VISD annex 2 (DronePort, Thor Park)"))
+        try:
+            call_command("import_facilities", EXAMPLE_FILE, stdout=self.stdout, stderr=self.stderr)
+        except CommandError as error:
+            # Without the focus domains (visd load-reference) the rows cannot be checked: say so, go on.
+            self.stderr.write(f"{error} Run visd load-reference first, then visd load-demo again.")
