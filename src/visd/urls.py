@@ -34,6 +34,7 @@ urlpatterns = [
     path("facilities/", include("visd.facilities.urls")),
     path("roadmaps/", include("visd.roadmaps.urls")),
     path("events/", include("visd.events.urls")),
+    path("meetings/", include("visd.meetings.urls")),
     path("imports/", include("visd.imports.urls")),
     path("matching/", include("visd.matchmaking.urls")),
     path("programme/", include("visd.programme.urls")),

@@ -398,6 +398,8 @@ def can_change(user, obj) -> bool:
 
     if isinstance(obj, FacilityChange):
         return False  # proposals change only through visd.facilities.actions (approve, reject)
+    if type(obj)._meta.app_label == "meetings":  # B2B matchmaking: its organiser (the pages act for participants)
+        return can_organise_matchmaking(user, _matchmaking_of(obj).event)
     if type(obj)._meta.app_label == "profiles":
         return can_edit_profile(user, obj.owner_actor_id)
     programme = _programme_record_domain(obj)
@@ -441,6 +443,8 @@ def can_view(user, obj) -> bool:
     if type(obj)._meta.app_label == "consortia":
         # consortium workspaces and control relations are the programme office's working material
         return can_use_consortia(user)
+    if type(obj)._meta.app_label == "meetings":
+        return can_view_meetings_record(user, obj)
     if type(obj)._meta.app_label == "profiles":
         if hasattr(obj, "visibility"):
             return can_view_profile_item(user, obj)
@@ -727,3 +731,24 @@ def can_view_matchmaking_participants(user, matchmaking) -> bool:
         return True
     own = own_actor_id(user)
     return own is not None and matchmaking.participants.filter(registration__organisation_id=own).exists()
+
+
+def _matchmaking_of(obj):
+    return obj if type(obj).__name__ == "Matchmaking" else obj.matchmaking
+
+
+def can_view_meetings_record(user, obj) -> bool:
+    """A record of B2B matchmaking (and its history): the organiser; a participant's own record, request
+    or meeting: also the participant; the matchmaking and its slots: also every participant."""
+    matchmaking = _matchmaking_of(obj)
+    if can_organise_matchmaking(user, matchmaking.event) or is_visd_staff(user):
+        return True
+    kind = type(obj).__name__
+    if kind == "Participant":
+        return can_act_for_participant(user, obj)
+    if kind == "MeetingRequest":
+        return can_act_for_participant(user, obj.requester) or can_act_for_participant(user, obj.recipient)
+    if kind == "Meeting":
+        return (can_act_for_participant(user, obj.request.requester)
+                or can_act_for_participant(user, obj.request.recipient))
+    return can_view_matchmaking_participants(user, matchmaking)

@@ -298,14 +298,20 @@ def request_meeting(requester: Participant, recipient: Participant, *, priority:
 
 
 def answer_request(request: MeetingRequest, *, accept: bool, acting_user) -> MeetingRequest:
+    expired = False
     with transaction.atomic():
         request = MeetingRequest.objects.select_for_update().get(pk=request.pk)
         status = effective_status(request)
         if status == RequestStatus.EXPIRED:
-            if request.status != RequestStatus.EXPIRED:
+            if request.status != RequestStatus.EXPIRED:  # recorded, then refused (outside the transaction)
                 request.status = RequestStatus.EXPIRED
                 _save(request, acting_user, "expired")
-            raise ValidationError({"__all__": [_("This request has expired: it was not answered in time.")]})
+            expired = True
+    if expired:
+        raise ValidationError({"__all__": [_("This request has expired: it was not answered in time.")]})
+    with transaction.atomic():
+        request = MeetingRequest.objects.select_for_update().get(pk=request.pk)
+        status = effective_status(request)
         if status != RequestStatus.PENDING:
             raise ValidationError({"__all__": [_("This request was already answered (%(status)s).")
                                                % {"status": request.get_status_display()}]})
