@@ -321,3 +321,21 @@ def test_permissions_of_the_provider_path(client, world):
     assert not permissions.can_propose_facility_change(world["rep"], orphan)
     assert not permissions.can_change(world["coordinator"], claim)
     assert permissions.can_view(world["other_rep"], claim) and not permissions.can_view(world["rep"], claim)
+
+
+def test_the_demo_loads_meril_and_the_document_named_facilities_each_with_its_source(db):
+    from visd.imports.management.commands.load_demo import DEFAULT_DATA_DIR, Command
+
+    for order, code in enumerate(("luchtvaart-uav", "counter-uav", "energie")):
+        Concept.objects.create(scheme=Scheme.FOCUS_DOMAIN, code=code, label_nl=code, label_en=code, order=order,
+                               source="test")
+    command = Command(stdout=io.StringIO(), stderr=io.StringIO())
+    command._load_facilities(DEFAULT_DATA_DIR)
+    assert Infrastructure.objects.filter(origin=Origin.MERIL).count() == 529
+    named = Infrastructure.objects.filter(origin=Origin.INVENTORY)
+    assert sorted(named.values_list("name", flat=True)) == ["DronePort", "Thor Park"]
+    for facility in Infrastructure.objects.all():
+        assert facility.data_source, facility
+        assert "003_" not in facility.data_source and "line" not in facility.data_source  # readable sources
+    assert all("VISD" in f.data_source and "annex 2" in f.data_source for f in named)
+    assert not Infrastructure.objects.filter(origin=Origin.MERIL).exclude(data_source__contains=MERIL_CREDIT).exists()
