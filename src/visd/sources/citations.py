@@ -45,7 +45,8 @@ INTERNAL_FILE = re.compile(r"\(?\s*\b(?:REFERENCE|README|GUIDE)\.md\b\s*\)?")
 URL_WORD = re.compile(r"\burls?\b:?", re.IGNORECASE)
 # What a shown note must never contain (the test of user pages uses the same patterns).
 FILE_NAME = re.compile(r"\b\d{3}_[0-9a-f]{16}\.txt\b|\b(?:REFERENCE|README|GUIDE)\.md\b|data/(?:sources|public)/")
-LINE_NUMBER = re.compile(r"\b(?:lines?|regels?)\s+~?\d+", re.IGNORECASE)
+# ("Budget line" followed by a year column is a table header, not a line number.)
+LINE_NUMBER = re.compile(r"(?<!budget )(?<!Budget )\b(?:lines?|regels?)\s+~?\d+", re.IGNORECASE)
 
 DATA_SETS = (  # what a path under data/public is, for people
     ("calls/", "EU Funding & Tenders portal"),
