@@ -84,11 +84,21 @@ def restrictions_in_force(restrictions: Iterable[dict], country: str, goods_kind
     return found
 
 
+def _checked(restrictions: list[dict], on_date: datetime.date) -> dict:
+    """How many restrictions on how many countries, imposed by whom, were in force on ``on_date``:
+    what a screening without flags checked against."""
+    in_force = [r for r in restrictions if r["effective_from"] <= on_date
+                and not (r.get("effective_to") and r["effective_to"] < on_date)]
+    return {"count": len(in_force), "countries": len({r["country"] for r in in_force}),
+            "regimes": sorted({r.get("regime") or "" for r in in_force} - {""})}
+
+
 def export_path(goods_kind: str, destination: str, on_date: datetime.date,
                 restrictions: Iterable[dict] = (), data: dict | None = None) -> dict:
     """The path for goods of ``goods_kind`` (military, dual_use, dual_use_annex_iv, civil or unknown)
     to ``destination`` (ISO code) on ``on_date``. ``restrictions``: the administrator's list as dicts."""
     data = data or rules()
+    restrictions = list(restrictions)
     destination = (destination or "").upper()
     problems: dict[str, list] = {}
     if goods_kind not in GOODS_KINDS:
@@ -124,7 +134,10 @@ def export_path(goods_kind: str, destination: str, on_date: datetime.date,
                    "effective_from": f["effective_from"].isoformat(),
                    "effective_to": f["effective_to"].isoformat() if f.get("effective_to") else None,
                    "review_date": f["review_date"].isoformat() if f.get("review_date") else None,
+                   "regime": f.get("regime", ""), "legal_act_url": f.get("legal_act_url", ""),
                    "source": f["source"]} for f in flags],
+        # What was checked, so that an empty list of flags is never read as a clearance.
+        "restrictions_checked": _checked(restrictions, on_date),
         "criteria": [{"code": c["code"], "number": c["number"], "label": _texts(c, "label"), "source": c["source"]}
                      for c in data["criteria"]] if licence else [],
         "competent_service": {"name": _texts(data["competent_service"], "name"),
@@ -222,6 +235,6 @@ def screen(answers: dict, restrictions: Iterable[dict] = (), data: dict | None =
 
 def restriction_as_dict(record: Any) -> dict:
     """A model instance (or anything with the same attributes) as the plain dict the engine reads."""
-    fields = ("code", "country", "kind", "goods", "title_nl", "title_en", "note_nl", "note_en",
-              "effective_from", "effective_to", "review_date", "source")
+    fields = ("code", "country", "kind", "regime", "goods", "title_nl", "title_en", "note_nl", "note_en",
+              "effective_from", "effective_to", "review_date", "source", "legal_act_url")
     return {f: getattr(record, f) for f in fields}

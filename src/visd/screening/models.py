@@ -74,6 +74,17 @@ class RestrictionKind(models.TextChoices):
     OTHER = "other", _("Other restriction")
 
 
+class Regime(models.TextChoices):
+    """Who imposed a restriction: criterion 1 of Common Position 2008/944/CFSP names the EU's, the
+    UN Security Council's and the OSCE's arms embargoes; national and Flemish bans come on top."""
+
+    EU = "eu", _("European Union")
+    UN = "un", _("United Nations Security Council")
+    OSCE = "osce", _("OSCE")
+    FLANDERS = "flanders", _("Flemish Government")
+    BELGIUM = "belgium", _("Belgium")
+
+
 class GoodsScope(models.TextChoices):
     MILITARY = "military", _("Military goods")
     DUAL_USE = "dual_use", _("Dual-use goods")
@@ -84,6 +95,9 @@ class ExportRestriction(DatedSourcedRecord):
     """An embargo or ban on exports to a country, as an administrator records it from its source."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=RestrictionKind.choices)
+    regime = models.CharField(_("imposed by"), max_length=12, choices=Regime.choices, default=Regime.EU)
+    legal_act_url = models.URLField(_("address of the legal act"), max_length=300, blank=True,
+                                    help_text=_("Where the act is published (EUR-Lex, UN documents), if known."))
     goods = models.CharField(_("goods"), max_length=12, choices=GoodsScope.choices, default=GoodsScope.MILITARY)
     title_nl = models.CharField(_("title (Dutch)"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300)

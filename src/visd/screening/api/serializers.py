@@ -10,8 +10,9 @@ from ..models import CountryNote, ExportRestriction, Screening, ScreeningKind
 class ExportRestrictionSerializer(RegistrySerializer):
     class Meta:
         model = ExportRestriction
-        fields = ["id", "code", "country", "kind", "goods", "title_nl", "title_en", "note_nl", "note_en",
-                  "effective_from", "effective_to", "review_date", "source", "created_at", "updated_at"]
+        fields = ["id", "code", "country", "kind", "regime", "goods", "title_nl", "title_en", "note_nl", "note_en",
+                  "effective_from", "effective_to", "review_date", "source", "legal_act_url",
+                  "created_at", "updated_at"]
 
 
 class CountryNoteSerializer(RegistrySerializer):

@@ -37,6 +37,22 @@ def local(record, field):
     return getattr(record, f"{field}_{_language()}", "") or getattr(record, f"{field}_en", "")
 
 
+@register.filter
+def restriction_kind(code):
+    """An export restriction's kind ("arms_embargo") in words."""
+    from ..models import RestrictionKind
+
+    return dict(RestrictionKind.choices).get(code, code)
+
+
+@register.filter
+def restriction_regime(code):
+    """Who imposed a restriction ("eu") in words."""
+    from ..models import Regime
+
+    return dict(Regime.choices).get(code, code)
+
+
 EXPORT_OUTCOMES = {
     "restricted": _("Embargo or ban flagged"),
     "licence_required": _("Licence needed"),
