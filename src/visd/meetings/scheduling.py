@@ -385,6 +385,11 @@ def greedy_schedule(instance: Instance) -> Schedule:
                      started=started)
 
 
+#: Above this many (request, slot) variables the gap phase is left to the chain swaps: CP-SAT's gap
+#: model then takes longer to build than it gives back within the usual time limits (benchmark).
+GAP_MODEL_LIMIT = 20_000
+
+
 def _variables(instance: Instance) -> list[tuple[int, int]]:
     """The (request, slot) pairs a schedule may use: both available, neither with a maximum of 0."""
     return [(r_index, s_index) for r_index, request in enumerate(instance.requests)
@@ -458,7 +463,7 @@ def solve(instance: Instance, *, time_limit: float = 30.0, workers: int = 2, gap
         return sum(weight_of[r] for r in chosen)
 
     variables = _variables(instance)
-    relaxed, values = lp_relaxation(instance, variables, fixed, time_limit * 0.3)
+    relaxed, values = lp_relaxation(instance, variables, fixed, time_limit * 0.5)
     upper_bound = trivial_upper_bound(instance) if relaxed is None else math.floor(relaxed + 1e-6)
 
     # starting points; the kept meetings are placed first in each
@@ -550,7 +555,8 @@ def solve(instance: Instance, *, time_limit: float = 30.0, workers: int = 2, gap
     # minus one; an unavailable slot neither ends nor starts a run (it is not idle time).
     # runs = (a meeting in its first available slot) + (each meeting right after a free slot).
     remaining = deadline - time.perf_counter()
-    if remaining > 0.2 and len(instance.slots) > 2 and _gaps_of(instance, chosen):
+    # CP-SAT only where it can do better than the swaps below in the time left: small models
+    if remaining > 0.2 and len(instance.slots) > 2 and len(x) <= GAP_MODEL_LIMIT and _gaps_of(instance, chosen):
         model.add(weight >= total(chosen))
         cost = []
         for pid in instance.participants:
@@ -580,7 +586,7 @@ def solve(instance: Instance, *, time_limit: float = 30.0, workers: int = 2, gap
             if total(improved) >= total(chosen) and _gaps_of(instance, improved) <= _gaps_of(instance, chosen):
                 chosen = improved
     chosen = _repack(instance, chosen, fixed, seed)
-    chosen = _remove_gaps_by_moves(instance, chosen, fixed, deadline)
+    chosen = _swap_chains(instance, chosen, fixed, deadline)
     schedule = _assemble(instance, chosen, upper_bound=upper_bound, status=weight_status, started=started)
     schedule.extra["greedy_weight"] = greedy_weight
     schedule.extra["relaxation"] = relaxed
@@ -618,6 +624,102 @@ def _repack(instance: Instance, chosen: dict[int, int], fixed: dict[int, int], s
             if gaps < best_gaps:
                 best, best_gaps = placed, gaps
     return best
+
+
+def _swap_chains(instance: Instance, chosen: dict[int, int], fixed: dict[int, int],
+                 deadline: float) -> dict[int, int]:
+    """Lower the idle gaps by Kempe-chain swaps: for two slots s and t, the meetings in them form paths
+    and cycles (each participant has at most one meeting in each); moving every meeting of one such
+    chain from s to t and from t to s keeps each participant in one meeting per slot, the weight and
+    the maxima. A chain is swapped when all its participants are available in their new slots, the
+    tables suffice, no kept meeting is on it, and the gaps of its participants go down. Moving a
+    single meeting to a free slot is the chain of one meeting. Repeats until no swap helps."""
+    slot_count = len(instance.slots)
+    blocked = {pid: {instance.slots.index(s) for s in p.unavailable} for pid, p in instance.participants.items()}
+    busy: dict[str, dict[int, int]] = defaultdict(dict)  # participant -> slot -> request
+    per_slot = [0] * slot_count
+    chosen = dict(chosen)
+    for r_index, s_index in chosen.items():
+        request = instance.requests[r_index]
+        busy[request.a][s_index] = r_index
+        busy[request.b][s_index] = r_index
+        per_slot[s_index] += 1
+
+    def gaps(pid, slots) -> int:
+        if not slots:
+            return 0
+        count, run_free = 0, False
+        for index in range(min(slots), max(slots) + 1):
+            if index in slots:
+                count += run_free
+                run_free = False
+            elif index not in blocked[pid]:
+                run_free = True
+        return count
+
+    improved = True
+    while improved and time.perf_counter() < deadline:
+        improved = False
+        for first in range(slot_count):
+            for second in range(first + 1, slot_count):
+                if time.perf_counter() >= deadline:
+                    return chosen
+                seen: set[int] = set()
+                starts = [r for r, s in chosen.items() if s in (first, second)]
+                for start in starts:
+                    if start in seen or chosen.get(start) not in (first, second):
+                        continue
+                    # the chain through ``start``: follow each participant to its meeting in the other slot
+                    chain, people, stack = set(), set(), [start]
+                    while stack:
+                        r_index = stack.pop()
+                        if r_index in chain:
+                            continue
+                        chain.add(r_index)
+                        other_slot = second if chosen[r_index] == first else first
+                        for pid in (instance.requests[r_index].a, instance.requests[r_index].b):
+                            people.add(pid)
+                            nxt = busy[pid].get(other_slot)
+                            if nxt is not None and nxt not in chain:
+                                stack.append(nxt)
+                    seen |= chain
+                    if any(r in fixed for r in chain):
+                        continue
+                    moving_to_second = sum(1 for r in chain if chosen[r] == first)
+                    moving_to_first = len(chain) - moving_to_second
+                    if (per_slot[second] - moving_to_first + moving_to_second > instance.tables
+                            or per_slot[first] - moving_to_second + moving_to_first > instance.tables):
+                        continue
+                    if any((second if chosen[r] == first else first) in blocked[pid]
+                           for r in chain for pid in (instance.requests[r].a, instance.requests[r].b)):
+                        continue
+                    before = sum(gaps(pid, busy[pid].keys()) for pid in people)
+                    after_slots = {}
+                    for pid in people:
+                        slots = set(busy[pid])
+                        in_first, in_second = busy[pid].get(first) in chain, busy[pid].get(second) in chain
+                        if in_first and not in_second:
+                            slots = (slots - {first}) | {second}
+                        elif in_second and not in_first:
+                            slots = (slots - {second}) | {first}
+                        after_slots[pid] = slots
+                    if sum(gaps(pid, after_slots[pid]) for pid in people) >= before:
+                        continue
+                    for pid in people:  # apply the swap
+                        a_meeting, b_meeting = busy[pid].pop(first, None), busy[pid].pop(second, None)
+                        for r_index in (a_meeting, b_meeting):
+                            if r_index is None:
+                                continue
+                            if r_index in chain:
+                                busy[pid][second if chosen[r_index] == first else first] = r_index
+                            else:
+                                busy[pid][chosen[r_index]] = r_index
+                    for r_index in chain:
+                        chosen[r_index] = second if chosen[r_index] == first else first
+                    per_slot[first] += moving_to_first - moving_to_second
+                    per_slot[second] += moving_to_second - moving_to_first
+                    improved = True
+    return chosen
 
 
 def _remove_gaps_by_moves(instance: Instance, chosen: dict[int, int], fixed: dict[int, int],
