@@ -1,5 +1,7 @@
 # VISD Hub: the two commands of the README, and a few helpers.
 #   make demo   set up everything on a fresh clone and serve http://127.0.0.1:8000
+#               (embedded SQLite, Django's development server, no debug pages)
+#   make serve  the production way: gunicorn on the configured database (docs/operations.md)
 #   make test   install and run the whole test suite (SQLite; PostgreSQL too when
 #               VISD_TEST_DATABASE_URL points at a server, as in CI)
 
@@ -21,8 +23,13 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# The demo serves plain HTTP on 127.0.0.1 without Django's debug pages (VISD_DEBUG=0) and without the
+# HTTPS-only settings (VISD_HTTPS=0); `make demo VISD_DEBUG=1` shows them for development.
+demo: export VISD_DEBUG ?= 0
+demo: export VISD_HTTPS ?= 0
 demo: install
 	$(VISD) migrate --noinput
+	$(VISD) collectstatic --noinput --verbosity 0
 	$(VISD) load-reference
 	$(VISD) load-screening-rules
 	$(VISD) load-demo
@@ -31,8 +38,15 @@ demo: install
 	@echo "VISD Hub runs at http://127.0.0.1:8000  (Ctrl+C stops it)"
 	$(VISD) runserver 127.0.0.1:8000
 
+# Production: settings from the environment (DATABASE_URL, VISD_SECRET_KEY, VISD_ALLOWED_HOSTS; DEBUG
+# off), static files collected for WhiteNoise, the database migrated, gunicorn on VISD_BIND
+# (127.0.0.1:8000, behind the TLS proxy). See docs/operations.md.
+serve: export VISD_DEBUG ?= 0
 serve: install
-	$(VISD) runserver 127.0.0.1:8000
+	$(VISD) check --deploy --fail-level ERROR
+	$(VISD) migrate --noinput
+	$(VISD) collectstatic --noinput --verbosity 0
+	$(BIN)/gunicorn -c python:visd.gunicorn_config visd.wsgi:application
 
 test: install
 	$(BIN)/pytest

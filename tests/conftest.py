@@ -64,3 +64,16 @@ def _fresh_throttle_counts():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_matching_cache(tmp_path_factory):
+    """The matching pages' cache (``visd.matchmaking.page_cache``, file based) lives in the session's
+    own directory, not in the ``var/cache`` a developer's server uses."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    caches = {**settings.CACHES, "matching": {**settings.CACHES["matching"],
+                                              "LOCATION": str(tmp_path_factory.mktemp("matching-cache"))}}
+    with override_settings(CACHES=caches):
+        yield

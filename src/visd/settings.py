@@ -92,9 +92,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # static files from the application server itself, compressed and with far-future caching for the
-    # hashed names collectstatic writes (docs/operations.md)
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # without DEBUG, static files from the application server itself (WhiteNoise), compressed and with
+    # far-future caching for the hashed names collectstatic writes (docs/operations.md); with DEBUG the
+    # development server serves them from the apps
+    *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
     "visd.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -4,12 +4,15 @@ matching engine derives from it, which anyone may read (``visd.core.permissions.
 At the end: the tag curation page of one record (see the section's comment)."""
 
 import csv
+import io
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -20,7 +23,7 @@ from visd.core.exports import safe_row
 from visd.core.feedback import report_validation_error
 from visd.funding.models import Call
 
-from . import curation, lifecycle, matches
+from . import curation, lifecycle, matches, page_cache
 from .forms import CurationAction, TagCurationForm
 from .matches import MatchError
 from .models import ConceptTag
@@ -74,8 +77,9 @@ def call_matches(request, topic_id):
     _require_view(request, call)
     filters, values, errors = _filters(request)
     status, notice = _index_status()
-    results = [] if errors or not status.available else \
-        matches.actors_for_call(call, filters, values["top"], index=status.index)
+    results = [] if errors or not status.available else page_cache.cached(
+        "call", status, (call.pk, sorted(filters.items()), values["top"]),
+        lambda: matches.actors_for_call(call, filters, values["top"], index=status.index))
     return render(request, "matchmaking/actor_matches.html", {
         "subject": call, "subject_kind": "call", "title": call.title, "results": results, "errors": errors,
         **notice, **_form_context(values)})
@@ -86,8 +90,9 @@ def need_matches(request, pk):
     _require_view(request, need)
     filters, values, errors = _filters(request)
     status, notice = _index_status()
-    results = [] if errors or not status.available else \
-        matches.actors_for_need(need, filters, values["top"], index=status.index)
+    results = [] if errors or not status.available else page_cache.cached(
+        "need", status, (need.pk, sorted(filters.items()), values["top"]),
+        lambda: matches.actors_for_need(need, filters, values["top"], index=status.index))
     return render(request, "matchmaking/actor_matches.html", {
         "subject": need, "subject_kind": "need", "title": need.name, "results": results, "errors": errors,
         **notice, **_form_context(values)})
@@ -97,15 +102,20 @@ def actor_matches(request, pk):
     actor = get_object_or_404(Actor, pk=pk)
     _require_view(request, actor)
     status, notice = _index_status()
-    calls, needs = [], []
+    found = {"calls": [], "needs": []}
     if status.available:
-        try:
-            calls = matches.opportunities_for_actor(actor, kinds=("call",), top=10, index=status.index)
-            needs = matches.opportunities_for_actor(actor, kinds=("need",), top=10, index=status.index)
-        except MatchError:  # an actor added since the index last saw the database
-            pass
-    return render(request, "matchmaking/opportunity_matches.html",
-                  {"actor": actor, "calls": calls, "needs": needs, **notice})
+        found = page_cache.cached("actor", status, (actor.pk, 10), lambda: opportunities(actor, 10, status.index))
+    return render(request, "matchmaking/opportunity_matches.html", {"actor": actor, **found, **notice})
+
+
+def opportunities(actor, top: int, index) -> dict:
+    """Calls and needs ranked for ``actor`` (none for an actor added since the index last saw the
+    database), for this page and the API."""
+    try:
+        return {"calls": matches.opportunities_for_actor(actor, kinds=("call",), top=top, index=index),
+                "needs": matches.opportunities_for_actor(actor, kinds=("need",), top=top, index=index)}
+    except MatchError:
+        return {"calls": [], "needs": []}
 
 
 def _strength_region(request) -> str:
@@ -141,19 +151,33 @@ def _display_row(row, labels: dict, topics: dict) -> dict:
             "top_actors": row.top_actors}
 
 
-def strength_map(request):
-    region = _strength_region(request)
-    status, notice = _index_status()
-    groups = {"domain": [], "need": [], "call": []}
-    max_able, smap = 1, None
-    if status.available:
+def strength_tables(region: str, status, version: str | None = None) -> dict:
+    """The strength map's three tables as HTML, and its number of actors: computed once per index
+    and database version and language (``page_cache``), then read."""
+
+    def compute():
         smap = matches.strength(region, status)
+        groups = {"domain": [], "need": [], "call": []}
+        max_able = 1
         for row, shown in zip(smap.rows, _display_rows(smap.rows)):
             groups[row.kind].append(shown)
             max_able = max(max_able, row.critical_mass["able_actors"])
+        html = render_to_string("matchmaking/_strength_tables.html", {
+            "domains": groups["domain"], "needs": groups["need"], "calls": groups["call"], "max_able": max_able})
+        return {"n_actors": smap.n_actors, "html": html}
+
+    return page_cache.cached("strength-page", status, (region,), compute, version)
+
+
+def strength_map(request):
+    region = _strength_region(request)
+    status, notice = _index_status()
+    smap, tables = None, ""
+    if status.available:
+        computed = strength_tables(region, status)
+        smap, tables = {"n_actors": computed["n_actors"]}, mark_safe(computed["html"])  # rendered (escaped) above
     return render(request, "matchmaking/strength_map.html", {
-        "smap": smap, "domains": groups["domain"], "needs": groups["need"], "calls": groups["call"],
-        "max_able": max_able, "region": region, "regions": FILTER_REGIONS, **notice})
+        "smap": smap, "strength_tables": tables, "region": region, "regions": FILTER_REGIONS, **notice})
 
 
 CSV_COLUMNS = ["key", "kind", "label", "able_actors", "industry", "knowledge", "strength_sum", "open_calls",
@@ -165,14 +189,20 @@ def strength_map_csv(request):
     status = lifecycle.read_index(check_current=False)
     if not status.available:  # a file download cannot carry a notice: say it as plain text
         return HttpResponse(matches.unavailable_message(status), status=503, content_type="text/plain; charset=utf-8")
-    smap = matches.strength(region, status)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+
+    def compute():
+        smap = matches.strength(region, status)
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(CSV_COLUMNS)
+        for flat, row in zip(smap.table(), smap.rows):
+            flat = dict(flat, top_actors="; ".join(f"{a['name']} ({a['strength']})" for a in row.top_actors))
+            writer.writerow(safe_row(flat.get(c, "") for c in CSV_COLUMNS))
+        return out.getvalue()
+
+    response = HttpResponse(page_cache.cached("strength-csv", status, (region,), compute),
+                            content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="visd-strength-map-{region}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for flat, row in zip(smap.table(), smap.rows):
-        flat = dict(flat, top_actors="; ".join(f"{a['name']} ({a['strength']})" for a in row.top_actors))
-        writer.writerow(safe_row(flat.get(c, "") for c in CSV_COLUMNS))
     return response
 
 
@@ -204,8 +234,10 @@ def partner_search(request):
     status, notice = _index_status()
     if searched and not errors and status.available:
         try:
-            results = matches.partners_for_draft(text, [m.pk for m in members], filters, values["top"],
-                                                 index=status.index)
+            results = page_cache.cached(
+                "partners", status, (text, [m.pk for m in members], sorted(filters.items()), values["top"]),
+                lambda: matches.partners_for_draft(text, [m.pk for m in members], filters, values["top"],
+                                                   index=status.index))
         except MatchError as exc:  # e.g. a text over the length limit
             errors.append(str(exc))
     countries = list(dict.fromkeys(r["country"] for r in results if r["country"]))

@@ -22,7 +22,8 @@ from visd.actors.models import Actor
 from visd.capabilities.models import CapabilityNeed
 from visd.funding.models import Call
 
-from .. import lifecycle, matches
+from .. import lifecycle, matches, page_cache
+from .. import views as pages
 from ..matches import MatchError
 from ..models import ConceptTag
 from .serializers import (ActorMatchSerializer, ActorOpportunitiesSerializer, ConceptTagSerializer,
@@ -94,7 +95,9 @@ class MatchingViewSet(viewsets.ViewSet):
         """Actors ranked for a call (by topic id)."""
         call = get_object_or_404(Call, topic_id=topic_id)
         filters, top = _args(request)
-        return Response(matches.actors_for_call(call, filters, top, index=_index(request)))
+        index = _index(request)
+        return Response(page_cache.cached("call", request._matching_status, (call.pk, sorted(filters.items()), top),
+                                          lambda: matches.actors_for_call(call, filters, top, index=index)))
 
     @extend_schema(parameters=[OpenApiParameter("need_id", int, OpenApiParameter.PATH), *FILTER_PARAMS],
                    responses=_responses(ActorMatchSerializer(many=True)))
@@ -103,7 +106,9 @@ class MatchingViewSet(viewsets.ViewSet):
         """Actors ranked for a capability need."""
         need = get_object_or_404(CapabilityNeed, pk=need_id)
         filters, top = _args(request)
-        return Response(matches.actors_for_need(need, filters, top, index=_index(request)))
+        index = _index(request)
+        return Response(page_cache.cached("need", request._matching_status, (need.pk, sorted(filters.items()), top),
+                                          lambda: matches.actors_for_need(need, filters, top, index=index)))
 
     @extend_schema(parameters=[OpenApiParameter("text", str, required=True), *FILTER_PARAMS],
                    responses=_responses(ActorMatchSerializer(many=True)))
@@ -126,11 +131,8 @@ class MatchingViewSet(viewsets.ViewSet):
         actor = get_object_or_404(Actor, pk=actor_id)
         _, top = _args(request)
         index = _index(request)
-        try:
-            return Response({"calls": matches.opportunities_for_actor(actor, ("call",), top, index=index),
-                             "needs": matches.opportunities_for_actor(actor, ("need",), top, index=index)})
-        except MatchError:
-            return Response({"calls": [], "needs": []})
+        return Response(page_cache.cached("actor", request._matching_status, (actor.pk, top),
+                                          lambda: pages.opportunities(actor, top, index)))
 
     @extend_schema(parameters=[OpenApiParameter("text", str, required=True, description="The draft project's text."),
                                OpenApiParameter("members", str, description="Current members: actor ids, comma-separated."),
@@ -161,12 +163,16 @@ class MatchingViewSet(viewsets.ViewSet):
         """The strength map: focus domains, capability items and open calls against the region's actors."""
         region = request.query_params.get("region", "flanders")
         _index(request)
-        try:
-            smap = matches.strength(region, request._matching_status)
+        status = request._matching_status
+
+        def compute():
+            smap = matches.strength(region, status)
+            return {"region": region, "actors": smap.n_actors, "threshold": smap.threshold, "rows": smap.to_dicts()}
+
+        try:   # an unknown region is refused by matches.strength before anything is cached
+            return Response(page_cache.cached("strength-api", status, (region,), compute))
         except MatchError as exc:
             raise ValidationError({"region": str(exc)}) from None
-        return Response({"region": region, "actors": smap.n_actors, "threshold": smap.threshold,
-                         "rows": smap.to_dicts()})
 
 
 class ConceptTagViewSet(viewsets.ReadOnlyModelViewSet):

@@ -6,7 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from visd.matchmaking import lifecycle
+from visd.matchmaking import lifecycle, page_cache
 
 
 class Command(BaseCommand):
@@ -16,6 +16,7 @@ class Command(BaseCommand):
         t0 = time.perf_counter()
         index = lifecycle.build()
         stats = index.stats()
+        page_cache.warm()   # the strength maps, computed ahead for the pages (visd.matchmaking.page_cache)
         self.stdout.write(f"{lifecycle.index_dir()}: {stats['actors']} actors, {stats['projects']} projects, "
                           f"{stats['opportunities']} calls and needs, {stats['concepts']} concepts "
                           f"({time.perf_counter() - t0:.1f} s)")

@@ -6,7 +6,7 @@ Curated and self-declared tags are never changed."""
 
 from django.core.management.base import BaseCommand
 
-from visd.matchmaking import lifecycle, tagging
+from visd.matchmaking import lifecycle, page_cache, tagging
 
 
 class Command(BaseCommand):
@@ -18,6 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, rebuild, **options):
         result = tagging.tag_all(rebuild=rebuild)
         self.stdout.write(", ".join(f"{k}: {v}" for k, v in result.items()))
+        page_cache.warm()   # the strength maps, computed ahead for the pages (visd.matchmaking.page_cache)
         progress = lifecycle.dense_progress()
         if progress is not None:   # a dense encoder is configured, its embeddings are not all there
             self.stdout.write(f"Semantic matching: {progress[0]:,} of {progress[1]:,} texts embedded; the index "
