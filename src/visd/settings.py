@@ -183,6 +183,8 @@ CACHES = {
                  "LOCATION": os.environ.get("VISD_MATCHING_CACHE_DIR") or str(VAR_DIR / "cache" / "matching"),
                  "TIMEOUT": None, "OPTIONS": {"MAX_ENTRIES": 5000}},
 }
+if os.environ.get("VISD_MATCHING_CACHE") == "off":   # every answer computed anew (benchmarks/load.py's baseline)
+    CACHES["matching"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 
 # Imports run one at a time (visd.imports.lock): a command waits this many seconds for another import
 # to finish before giving up; the upload pages refuse at once. VISD_IMPORT_LOCK_FILE may name the lock
