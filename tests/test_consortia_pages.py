@@ -112,7 +112,7 @@ def test_what_if_edits_recompute_the_verdict_and_candidates_fill_the_gap(client,
     response = client.post(reverse("consortia:member_edit", args=[consortium.pk, sonar.pk]), {
         "name": sonar.name, "role": "coordinator", "country": "BE", "management_country": "BE",
         "control": "member", "controlled_by_member": radar.pk})
-    assert response.status_code == 200 and "control cycle" in response.content.decode()
+    assert response.status_code == 200 and "kring van zeggenschap" in response.content.decode()  # Dutch first
     sonar.refresh_from_db()
     assert sonar.controlled_by_member_id is None
 
@@ -202,3 +202,15 @@ def test_candidates_are_ranked_by_the_partner_search_when_the_index_exists(call,
     assert names and names[0] == "Lyon Optique"
     assert all(row["score"] is not None for row in found["rows"])
     assert "Scheldt Sonar Systems" not in names and "Kempen Radar Works" not in names
+
+
+def test_the_programme_office_keeps_control_relations_in_the_admin(client, actors, pm, make_user):
+    client.force_login(pm)
+    response = client.post(reverse("admin:consortia_controlrelation_add"), {
+        "controlled": actors["us_owned"].pk, "controller_name": "Ohio Sensors Inc.", "controller_country": "US",
+        "source": "Annual report 2025", "as_of": "2025-12-31"})
+    assert response.status_code == 302
+    relation = ControlRelation.objects.get()
+    assert relation.history.first().history_user == pm
+    client.force_login(make_user("actor_user", username="other"))
+    assert client.get(reverse("admin:consortia_controlrelation_changelist")).status_code in (302, 403)
