@@ -246,3 +246,18 @@ def test_the_console_command_exits_non_zero_on_bad_input(tmp_path):
                                capture_output=True, text=True, timeout=60)
     assert completed.returncode != 0
     assert "duplicate member id 'a'" in completed.stderr and completed.stdout == ""
+
+
+@pytest.mark.parametrize("consortium, problem", [
+    ({"programme": "../../settings", "action": "research", "members": []}, "unknown programme '../../settings'"),
+    ({"programme": "EDF", "action": ["research"], "members": []}, "action must be"),
+    ({"programme": "EDF", "action": "research", "derogation": ["x"], "members": []}, "unknown derogation"),
+    ({"programme": "EDF", "action": "research", "members": [{"id": "a", "role": ["coordinator"]}]}, "unknown role"),
+    ({"programme": "EDF", "action": "research", "members": [{"id": "a", "sme": "yes"}]}, "sme must be true, false or null"),
+    ({"programme": "EDF", "action": "research", "members": "a, b"}, "members must be a list"),
+    (["not", "an", "object"], "must be a JSON object"),
+])
+def test_input_of_the_wrong_shape_is_refused_not_crashed(consortium, problem):
+    with pytest.raises(ConsortiumInputError) as caught:
+        parse_consortium(consortium)
+    assert any(problem in text for text in caught.value.problems), caught.value.problems

@@ -30,7 +30,7 @@ from typing import Any
 
 from visd.screening.countries import COUNTRY_CODES, country_name
 
-from .rules import RuleSet, load_rules
+from .rules import RuleSet, available_programmes, load_rules
 
 ACTIONS = ("research", "development")
 UNKNOWN = object()  # a member whose controller is not stated (the key is absent)
@@ -213,16 +213,17 @@ def parse_consortium(data: Any) -> Consortium:
     if not isinstance(data, dict):
         raise ConsortiumInputError(["the consortium must be a JSON object with programme, action and members"])
     problems: list[str] = []
-    programme = str(data.get("programme") or "EDF").upper()
-    try:
-        rules = load_rules(programme)
-    except ValueError:
-        raise ConsortiumInputError([f"unknown programme {data.get('programme')!r}: only EDF has a rule set"])
+    programme = data.get("programme") or "EDF"
+    # only the rule files that exist: the name never becomes a path of its own
+    if not isinstance(programme, str) or programme.upper() not in available_programmes():
+        raise ConsortiumInputError([f"unknown programme {programme!r}: rule sets exist for {', '.join(available_programmes())}"])
+    programme = programme.upper()
+    rules = load_rules(programme)
     action = data.get("action")
-    if action not in ACTIONS:
+    if not isinstance(action, str) or action not in ACTIONS:
         problems.append(f"action must be 'research' or 'development', not {action!r}")
     derogation = data.get("derogation")
-    if derogation is not None and derogation not in rules.derogations:
+    if derogation is not None and (not isinstance(derogation, str) or derogation not in rules.derogations):
         problems.append(f"unknown derogation {derogation!r}; known: {', '.join(sorted(rules.derogations))}")
     raw_members = data.get("members")
     if not isinstance(raw_members, list):
@@ -242,7 +243,7 @@ def parse_consortium(data: Any) -> Consortium:
             continue
         seen.add(member_id)
         role = raw.get("role") or "beneficiary"
-        if role not in rules.roles:
+        if not isinstance(role, str) or role not in rules.roles:
             problems.append(f"member {member_id}: unknown role {role!r}; known: {', '.join(rules.roles)}")
         controlled_by = raw["controlled_by"] if "controlled_by" in raw else UNKNOWN
         if controlled_by is not UNKNOWN and controlled_by is not None:
