@@ -61,7 +61,7 @@ def test_esac_screening_is_stored_with_answers_outcome_version_and_author(client
     assert screening.history.get().history_user == users["actor_user_a"]
     page = client.get(screening.get_absolute_url()).content.decode()
     assert "Bindend advies van het ESAC nodig" in page
-    assert "Vlaams Defensieplan (002) lines 137-142" in page.replace("Flemish Defence Plan", "Vlaams Defensieplan")
+    assert 'href="/sources/vlaams-defensieplan/?passage=137-142#r137"' in page and "(002)" not in page
 
 
 def test_old_dossier_shows_both_rule_versions(client, users):
@@ -90,7 +90,7 @@ def test_export_screening_is_stored_with_its_path(client, users, lists):
     assert screening.kind == "export" and screening.outcome == "licence_required"
     assert screening.rule_version == "export-2025"
     page = client.get(screening.get_absolute_url()).content.decode()
-    assert "ML6" in page and "42" in page and "84" in page and "VARIO (001) lines 1812-1813" in page
+    assert "ML6" in page and "42" in page and "84" in page and 'href="/sources/vario-advies-38/?passage=1812-1813#r1812"' in page
 
 
 def test_export_to_israel_is_flagged_from_the_maintained_list(client, users, lists):
@@ -139,7 +139,7 @@ def test_screening_starts_from_a_project(client, users, project):
 def test_loader_is_idempotent_and_every_record_has_a_source(lists):
     assert check_all() == []
     counts = load_lists()
-    assert counts["restrictions"]["unchanged"] == 1 and counts["notes"]["unchanged"] == 5
+    assert counts["restrictions"]["unchanged"] == 13 and counts["notes"]["unchanged"] == 5
     assert not counts["notes"]["created"] and not counts["notes"]["updated"]
     for record in [*ExportRestriction.objects.all(), *CountryNote.objects.all()]:
         assert record.source.strip() and record.review_date and record.effective_from
@@ -184,13 +184,16 @@ def test_country_notes_function_follows_dates(lists):
 def test_country_pages_search_and_detail(client, users, lists):
     login(client, users["actor_user_a"])
     listing = client.get(reverse("screening:countries"))
-    assert [row["code"] for row in listing.context["rows"]] == ["CN", "IR", "IL", "KP", "RU"]  # by Dutch name
+    rows = listing.context["rows"]
+    assert {row["code"] for row in rows} == {"AM", "AZ", "BY", "CN", "IL", "IR", "KP", "LY", "MM", "RU", "SY", "VE"}
+    assert [row["name"] for row in rows] == sorted(row["name"] for row in rows)
     found = client.get(reverse("screening:countries"), {"q": "spionage"}).context["rows"]
     assert [row["code"] for row in found] == ["CN"]
     by_name = client.get(reverse("screening:countries"), {"q": "noorwegen"}).context["rows"]
     assert [(row["code"], row["notes"]) for row in by_name] == [("NO", 0)]
     page = client.get(reverse("screening:country", args=["il"])).content.decode()
-    assert "Flemish Defence Plan (002) line 196" in page and "2026-03-31" in page
+    assert 'href="/sources/vlaams-defensieplan/?passage=196#r196"' in page and "2026-03-31" in page
+    assert "(002)" not in page and "line 196" not in page
     assert client.get(reverse("screening:country", args=["XX"])).status_code == 404
 
 
@@ -203,7 +206,8 @@ def _render(template, user, **context):
 def test_actor_country_flags_tag(users, world, lists):
     world.actor_b.country = "CN"
     html = _render("{% actor_country_flags actor %}", users["pm_of_a"], actor=world.actor_b)
-    assert "Spionage en hybride operaties" in html and "(004) lines 278-315" in html
+    assert "Spionage en hybride operaties" in html and 'href="/sources/strategische-visie-2025/?passage=278-315%2C391-413' not in html
+    assert 'href="/sources/strategische-visie-2025/?passage=278-315#r278"' in html and "lines 278" not in html
     assert _render("{% actor_country_flags actor %}", users["anonymous"], actor=world.actor_b).strip() == ""
     assert _render("{% actor_country_flags actor %}", users["pm_of_a"], actor=world.actor_a).strip() == ""
 
@@ -217,7 +221,7 @@ def test_country_notes_panel_tag(users, lists):
 # --- admin and API -----------------------------------------------------------------------------
 
 def test_admin_lists_are_changed_by_management_only(client, users, lists):
-    restriction = ExportRestriction.objects.get()
+    restriction = ExportRestriction.objects.get(code="israel-arms-export-ban")
     url = reverse("admin:screening_exportrestriction_change", args=[restriction.pk])
     assert login(client, users["coordinator"]).get(url).status_code == 200
     response = login(client, users["pm_of_a"]).get(url)

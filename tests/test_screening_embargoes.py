@@ -1,0 +1,136 @@
+"""The EU, UN and OSCE arms embargoes that criterion 1 of Common Position 2008/944/CFSP refers to,
+each with its legal act (issue 17, item 4): loaded by the screening rules loader, flagged by the
+export screening for an embargoed destination (China, Russia), and, for a country without any, a
+screening that says what it checked and that it is no clearance and no licence decision."""
+
+import datetime
+import shutil
+
+import pytest
+import yaml
+from django.urls import reverse
+
+from stakeholder_world import users, world  # noqa: F401
+
+from visd.screening import export_control
+from visd.screening.export_control import restriction_as_dict
+from visd.screening.loader import DATA_DIR, load_lists, read_records
+from visd.screening.models import ExportRestriction, Screening
+
+RESTRICTIONS = "export_restrictions.yaml"
+
+
+def records():
+    return read_records(RESTRICTIONS)[0]
+
+
+def test_the_list_holds_eu_un_and_osce_embargoes_each_with_its_act():
+    rows, problems = read_records(RESTRICTIONS)
+    assert problems == []
+    by_code = {r["code"]: r for r in rows}
+    assert {r["regime"] for r in rows} >= {"eu", "un", "osce"}
+    china = by_code["cn-eu-arms-embargo"]
+    assert china["effective_from"] == datetime.date(1989, 6, 27) and "Madrid" in china["source"]
+    russia = by_code["ru-eu-arms-embargo"]
+    assert "Decision 2014/512/CFSP" in russia["source"]
+    assert russia["legal_act_url"] == "https://eur-lex.europa.eu/eli/dec/2014/512/oj"
+    assert "resolution 1718 (2006)" in by_code["kp-un-arms-embargo"]["source"]
+    for row in rows:
+        if row["regime"] in {"eu", "un"}:
+            # every EU and UN act can be opened: its address, or an act the citation links itself
+            assert row["legal_act_url"].startswith(("https://eur-lex.europa.eu/", "https://undocs.org/",
+                                                    "http://aei.pitt.edu/")), row["code"]
+        assert row["note_nl"] and row["note_en"] and row["review_date"], row["code"]
+
+
+def test_an_unknown_regime_is_refused(tmp_path):
+    shutil.copytree(DATA_DIR, tmp_path / "data")
+    path = tmp_path / "data" / RESTRICTIONS
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["restrictions"][1]["regime"] = "nato"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    problems = read_records(RESTRICTIONS, tmp_path / "data")[1]
+    assert problems == ["export_restrictions.yaml, record cn-eu-arms-embargo: regime 'nato' is not one of "
+                        "['belgium', 'eu', 'flanders', 'osce', 'un']"]
+
+
+@pytest.mark.parametrize("destination, code", [("CN", "cn-eu-arms-embargo"), ("RU", "ru-eu-arms-embargo")])
+def test_an_embargoed_destination_is_flagged_with_its_act(destination, code):
+    path = export_control.export_path("military", destination, datetime.date(2026, 6, 1), records())
+    assert [f["code"] for f in path["flags"]] == [code]
+    flag = path["flags"][0]
+    assert flag["regime"] == "eu" and flag["kind"] == "arms_embargo" and flag["source"]
+    assert path["restrictions_checked"]["count"] == len(records())
+
+
+def test_the_embargo_applies_from_its_date():
+    before = export_control.export_path("military", "CN", datetime.date(1989, 6, 1), records())
+    assert before["flags"] == []
+    assert before["restrictions_checked"]["count"] < len(records())
+
+
+def test_a_country_without_an_embargo_is_checked_not_cleared():
+    path = export_control.export_path("military", "NO", datetime.date(2026, 6, 1), records())
+    assert path["flags"] == [] and path["licence_required"] is True
+    assert path["restrictions_checked"] == {"count": len(records()), "countries": 12,
+                                            "regimes": ["eu", "flanders", "osce", "un"]}
+
+
+# --- in the running product ---------------------------------------------------------------------
+
+@pytest.fixture
+def lists(db):
+    return load_lists()
+
+
+def screen(client, user, destination):
+    client.force_login(user)
+    response = client.post(reverse("screening:export"), {
+        "subject": "Sonar", "reference_date": "2026-06-01", "description": "sonar voor onderzeeboten",
+        "goods_kind": "military", "destination": destination}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302
+    screening = Screening.objects.latest("id")
+    return screening, client.get(response.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_the_loader_loads_the_embargoes_once(lists):
+    assert lists["restrictions"]["created"] == 13
+    again = load_lists()
+    assert again["restrictions"]["unchanged"] == 13 and not again["restrictions"]["updated"]
+    china = ExportRestriction.objects.get(code="cn-eu-arms-embargo")
+    assert china.regime == "eu" and china.history.count() == 1
+
+
+def test_the_screening_page_for_china_shows_the_embargo_and_its_act(client, users, lists):  # noqa: F811
+    screening, page = screen(client, users["coordinator"], "CN")
+    assert screening.outcome == "restricted"
+    assert screening.result["path"]["flags"][0]["legal_act_url"] == "http://aei.pitt.edu/1453/1/Madrid_june_1989.pdf"
+    assert "EU arms embargo on China" in page and "European Union" in page
+    assert 'href="http://aei.pitt.edu/1453/1/Madrid_june_1989.pdf"' in page
+    assert "not a licence decision" in page
+
+
+def test_the_screening_page_for_russia_links_the_council_decision(client, users, lists):  # noqa: F811
+    screening, page = screen(client, users["coordinator"], "RU")
+    assert screening.outcome == "restricted"
+    assert '<a href="https://eur-lex.europa.eu/eli/dec/2014/512/oj"' in page
+
+
+def test_a_country_with_none_says_what_was_checked(client, users, lists):  # noqa: F811
+    screening, page = screen(client, users["coordinator"], "NO")
+    assert screening.outcome == "licence_required" and screening.result["path"]["flags"] == []
+    assert "Checked against 13 export restrictions in force on the dossier date, on 12 countries" in page
+    assert "That is not a clearance" in page and "not a licence decision" in page
+    assert "No embargo or ban recorded" not in page
+
+
+def test_the_country_page_lists_the_embargo_with_its_act(client, users, lists):  # noqa: F811
+    client.force_login(users["coordinator"])
+    page = client.get(reverse("screening:country", args=["RU"]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "EU arms embargo on Russia" in page
+    assert 'href="https://eur-lex.europa.eu/eli/dec/2014/512/oj"' in page
+
+
+def test_restriction_as_dict_carries_regime_and_act(lists):
+    as_dict = restriction_as_dict(ExportRestriction.objects.get(code="kp-un-arms-embargo"))
+    assert as_dict["regime"] == "un" and as_dict["legal_act_url"] == "https://undocs.org/S/RES/1718(2006)"
