@@ -23,6 +23,11 @@ from .importer import COLUMNS, EXAMPLE_FILE, IMPORT_KIND, FacilityImportError, d
 from .models import ChangeStatus, FacilityChange, Infrastructure, Origin, ValidationStatus
 
 
+# Where the network's access rules (market terms, training, the provider decides) are written: shown as
+# the document's title and section, linking to the passage (visd.sources).
+ACCESS_RULES_SOURCE = "VISD (003_27119044b2e4ee18.txt), 4.4, lines 1052-1065"
+
+
 def _meril_credit() -> dict:
     return {"credit": meril.MERIL_CREDIT, "licence": meril.MERIL_LICENCE, "licence_url": meril.MERIL_LICENCE_URL,
             "portal_url": meril.MERIL_PORTAL_URL}
@@ -45,6 +50,7 @@ def facility_detail(request, pk):
     can_propose = permissions.can_propose_facility_change(request.user, facility)
     return render(request, "facilities/facility_detail.html", {
         "facility": facility, "meril": _meril_credit() if facility.origin == Origin.MERIL else None,
+        "access_rules_source": ACCESS_RULES_SOURCE,
         "can_propose": can_propose,
         "propose_kind": actions.kind_of(facility, Actor(pk=own)) if can_propose else "",
         "pending": facility.changes.filter(status=ChangeStatus.PENDING).exists() if can_propose else False,
