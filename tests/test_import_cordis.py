@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from visd.actors.models import Actor, ActorKind
+from visd.facilities.models import Infrastructure
 from visd.funding.models import Call
 from visd.imports import actions
 from visd.imports.models import ImportRun
@@ -64,9 +65,11 @@ def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         output = StringIO()
         call_command("load_demo", stdout=output)
-        runs = list(ImportRun.objects.order_by("pk"))
+        # load-demo also imports the facilities (MERIL, the VISD annex): their runs are not this module's
+        runs = list(ImportRun.objects.filter(kind__in=("cordis", "topics")).order_by("pk"))
     yield {"runs": runs, "output": output.getvalue()}
     with django_db_blocker.unblock(), override_settings(SIMPLE_HISTORY_ENABLED=False):
+        Infrastructure.objects.all().delete()  # its operator protects the actor
         Participation.objects.all().delete()
         Project.objects.all().delete()
         Actor.objects.all().delete()
@@ -237,7 +240,7 @@ def test_importing_again_changes_nothing(demo):
     counts_before = (Project.objects.count(), Actor.objects.count(), Participation.objects.count(), Call.objects.count())
     output = StringIO()
     call_command("load_demo", stdout=output)
-    runs = ImportRun.objects.order_by("-pk")[:5]
+    runs = ImportRun.objects.filter(kind__in=("cordis", "topics")).order_by("-pk")[:5]
     for run in runs:
         for record_type, outcomes in run.counts.items():
             if record_type != "notes":

@@ -14,13 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from visd.actors.models import Actor, ActorKind
 from visd.funding.models import Call
 from visd.projects.models import Participation, ParticipationRole, Project, ProjectSource
 
+from . import bulk
 from .cordis import CordisBatch, OrganisationRecord, ParticipationRecord, validate_cordis
 from .lock import import_lock
 from .models import ImportRun
@@ -54,6 +56,7 @@ class _Writer:
 
     user: object
     reason: str
+    now: object = None  # the import's time: created_at / updated_at and history_date of bulk writes
 
     def create(self, model, objects: list) -> list:
         if not objects:
@@ -66,6 +69,25 @@ class _Writer:
         if self.user is not None:
             obj._history_user = self.user
         obj.save(update_fields=[*changed, "updated_at"])
+
+    def bulk_insert(self, model, records: list[dict]) -> None:
+        """New records (attname -> value, complete) through ``visd.imports.bulk``; their history rows
+        follow with :meth:`bulk_history` once their ids are known."""
+        bulk.insert(model, records, self.now)
+
+    def bulk_history(self, model, records: list[dict]) -> None:
+        bulk.insert_history(model, records, self.now, getattr(self.user, "pk", None), self.reason)
+
+    def bulk_update(self, model, objects: list, fields: set[str]) -> None:
+        """Changed records of a model without a lost-update counter, in batches, one history row each
+        ("~"). ``bulk_update`` does not set ``auto_now``: the time stamp is set here, so that the
+        matching index sees the records as changed."""
+        if not objects:
+            return
+        for obj in objects:
+            obj.updated_at = self.now
+        bulk_update_with_history(objects, model, sorted({*fields, "updated_at"}), batch_size=500,
+                                 default_user=self.user, default_change_reason=self.reason, default_date=self.now)
 
 
 def _set_changed(obj, values: dict) -> list[str]:
@@ -136,40 +158,68 @@ def _import_cordis(projects_file, organisations_file, source_label: str, user) -
 def apply_cordis(batch: CordisBatch, source_label: str, user=None) -> dict:
     """Write a validated batch; returns the counts. Call inside a transaction."""
     tally = Tally("projects", "actors", "participations")
-    writer = _Writer(_saved_user(user), _reason("cordis", source_label))
-    projects = _apply_projects(batch, source_label, writer, tally)
+    writer = _Writer(_saved_user(user), _reason("cordis", source_label), timezone.now())
+    project_ids = _apply_projects(batch, source_label, writer, tally)
     actors_by_pic = _apply_actors(batch, source_label, writer, tally)
-    _apply_participations(batch.participations, projects, actors_by_pic, writer, tally)
+    _apply_participations(batch.participations, project_ids, actors_by_pic, writer, tally)
     counts = tally.counts
     counts["notes"] = dict(sorted(batch.notes.items()))
     return counts
 
 
-def _apply_projects(batch: CordisBatch, source_label: str, writer: _Writer, tally: Tally) -> dict[str, Project]:
-    """Create or update the projects of the file; returns every project the participations refer
-    to, by CORDIS id."""
-    referenced = {record.external_id for record in batch.projects} | {p.project_id for p in batch.participations}
-    existing = {
-        project.external_id: project
-        for project in Project.objects.filter(source__in=IMPORTED_PROJECT_SOURCES, external_id__in=referenced)
-    }
-    new = []
+def _compare(existing: dict, values: dict) -> set[str]:
+    """The names of the fields whose new value differs from the stored one."""
+    return {name for name, value in values.items() if existing[name] != value}
+
+
+def _apply_changes(model, changes: dict[int, dict], writer: _Writer, tally: Tally, record_type: str) -> None:
+    """Load the records that changed (by id), set their new values and save them in bulk."""
+    changed_fields: set[str] = set()
+    objects = []
+    for ids in bulk.chunks(sorted(changes)):
+        for obj in model.objects.filter(pk__in=ids):
+            for name, value in changes[obj.pk].items():
+                setattr(obj, name, value)
+            changed_fields |= set(changes[obj.pk])
+            objects.append(obj)
+    writer.bulk_update(model, objects, changed_fields)
+    tally.add(record_type, "updated", len(objects))
+
+
+def _apply_projects(batch: CordisBatch, source_label: str, writer: _Writer, tally: Tally) -> dict[str, int]:
+    """Create or update the projects of the file; returns the id of every project the participations
+    refer to, by CORDIS id. Only the compared fields of the existing projects are read (by CORDIS id,
+    in chunks), and only the changed ones are loaded as records."""
+    referenced = sorted({record.external_id for record in batch.projects} | {p.project_id for p in batch.participations})
+    compared = sorted({"source", "data_source"} | {name for record in batch.projects for name in record.fields})
+    existing: dict[str, dict] = {}
+    for external_ids in bulk.chunks(referenced):
+        for row in Project.objects.filter(source__in=IMPORTED_PROJECT_SOURCES, external_id__in=external_ids).values(
+                "pk", "external_id", *compared):
+            existing[row["external_id"]] = row
+    new, changes = [], {}
     for record in batch.projects:
         values = {**record.fields, "source": record.source, "data_source": source_label}
-        project = existing.get(record.external_id)
-        if project is None:
-            new.append(Project(external_id=record.external_id, **values))
-            continue
-        changed = _set_changed(project, values)
-        if changed:
-            writer.update(project, changed)
-            tally.add("projects", "updated")
+        stored = existing.get(record.external_id)
+        if stored is None:
+            new.append(bulk.complete(Project, {"external_id": record.external_id, **values}, writer.now))
+        elif changed := _compare(stored, values):
+            changes[stored["pk"]] = {name: values[name] for name in changed}
         else:
             tally.add("projects", "unchanged")
-    for project in writer.create(Project, new):
-        existing[project.external_id] = project
+    _apply_changes(Project, changes, writer, tally, "projects")
+    ids = {external_id: row["pk"] for external_id, row in existing.items()}
+    if new:
+        writer.bulk_insert(Project, new)
+        created = [record["external_id"] for record in new]
+        for external_ids in bulk.chunks(created):
+            ids.update(Project.objects.filter(source__in=IMPORTED_PROJECT_SOURCES, external_id__in=external_ids)
+                       .values_list("external_id", "pk"))
+        for record in new:
+            record["id"] = ids[record["external_id"]]
+        writer.bulk_history(Project, new)
     tally.add("projects", "created", len(new))
-    return existing
+    return ids
 
 
 class _ActorIndex:
@@ -280,33 +330,46 @@ def _apply_actors(batch: CordisBatch, source_label: str, writer: _Writer, tally:
     touched = {id(actor): actor for actor in actor_of.values() if actor.pk}
     for key, actor in touched.items():
         if key in changed_fields:
+            # One by one with save(): an actor carries the lost-update counter that people's edits are
+            # checked against, and a newer export completes only a few of them.
             writer.update(actor, sorted(changed_fields[key]))
             tally.add("actors", "updated")
         else:
             tally.add("actors", "unchanged")
-    for actor in new:
-        actor.derive_fields()
-    writer.create(Actor, new)
+    if new:
+        records = []
+        for actor in new:
+            actor.derive_fields()
+            records.append(bulk.complete(Actor, {field.attname: getattr(actor, field.attname)
+                                                 for field in Actor._meta.concrete_fields if not field.primary_key},
+                                         writer.now))
+        writer.bulk_insert(Actor, records)
+        ids = {}
+        for pics in bulk.chunks([actor.pic for actor in new]):
+            ids.update(Actor.objects.filter(pic__in=pics).values_list("pic", "pk"))
+        for actor, record in zip(new, records, strict=True):
+            actor.pk = record["id"] = ids[actor.pic]
+            actor._state.adding = False
+        writer.bulk_history(Actor, records)
     tally.add("actors", "created", len(new))
     return actor_of
 
 
 def _merged_participations(
-    records: list[ParticipationRecord], projects: dict[str, Project], actor_of: dict[str, Actor]
+    records: list[ParticipationRecord], project_ids: dict[str, int], actor_of: dict[str, Actor]
 ) -> dict[tuple[int, int], dict]:
     """The participation values per (project, actor). Two PICs of one organisation in one project
     become one participation: the first role of ROLE_PRIORITY, the sum of the contributions, ended
     only when both ended."""
     merged: dict[tuple[int, int], dict] = {}
     for record in records:
-        project, actor = projects[record.project_id], actor_of[record.pic]
+        key = (project_ids[record.project_id], actor_of[record.pic].pk)
         values = {
             "role": record.role,
             "ec_contribution": record.ec_contribution,
             "name_in_source": record.name_in_source,
             "end_of_participation": record.end_of_participation,
         }
-        key = (project.pk, actor.pk)
         if key not in merged:
             merged[key] = values
             continue
@@ -319,26 +382,39 @@ def _merged_participations(
     return merged
 
 
-def _apply_participations(records, projects, actor_of, writer: _Writer, tally: Tally) -> None:
-    merged = _merged_participations(records, projects, actor_of)
-    project_ids = {project_id for project_id, _actor_id in merged}
-    existing = {
-        (participation.project_id, participation.actor_id): participation
-        for participation in Participation.objects.filter(project_id__in=project_ids)
-    }
-    new = []
+PARTICIPATION_VALUES = ("role", "ec_contribution", "name_in_source", "end_of_participation")
+
+
+def _apply_participations(records, project_ids: dict[str, int], actor_of, writer: _Writer, tally: Tally) -> None:
+    merged = _merged_participations(records, project_ids, actor_of)
+    existing: dict[tuple[int, int], tuple] = {}
+    for projects in bulk.chunks(sorted({project_id for project_id, _actor_id in merged})):
+        for pk, project_id, actor_id, *values in Participation.objects.filter(project_id__in=projects).values_list(
+                "pk", "project_id", "actor_id", *PARTICIPATION_VALUES):
+            existing[(project_id, actor_id)] = (pk, dict(zip(PARTICIPATION_VALUES, values)))
+    new, changes = [], {}
     for (project_id, actor_id), values in merged.items():
-        participation = existing.get((project_id, actor_id))
-        if participation is None:
-            new.append(Participation(project_id=project_id, actor_id=actor_id, **values))
-            continue
-        changed = _set_changed(participation, values)
-        if changed:
-            writer.update(participation, changed)
-            tally.add("participations", "updated")
+        stored = existing.get((project_id, actor_id))
+        if stored is None:
+            new.append(bulk.complete(Participation, {"project_id": project_id, "actor_id": actor_id, **values},
+                                     writer.now))
+        elif changed := _compare(stored[1], values):
+            changes[stored[0]] = {name: values[name] for name in changed}
         else:
             tally.add("participations", "unchanged")
-    writer.create(Participation, new)
+    _apply_changes(Participation, changes, writer, tally, "participations")
+    if new:
+        writer.bulk_insert(Participation, new)
+        created = {(record["project_id"], record["actor_id"]) for record in new}
+        ids = {}
+        for projects in bulk.chunks(sorted({project_id for project_id, _actor_id in created})):
+            for pk, project_id, actor_id in Participation.objects.filter(project_id__in=projects).values_list(
+                    "pk", "project_id", "actor_id"):
+                if (project_id, actor_id) in created:
+                    ids[(project_id, actor_id)] = pk
+        for record in new:
+            record["id"] = ids[(record["project_id"], record["actor_id"])]
+        writer.bulk_history(Participation, new)
     tally.add("participations", "created", len(new))
 
 

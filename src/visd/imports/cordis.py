@@ -8,10 +8,12 @@ outside knowledge it needs, the project ids already in the registry, is passed i
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import date
+from functools import cache, lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -42,6 +44,19 @@ PROJECT_COLUMNS = {
     "keywords": ("keywords", "text"),
     "projectUrl": ("url", "url"),
 }
+# Header-driven layouts: a field the Horizon Europe exports (project.csv, organization.csv of
+# cordis-HORIZONprojects-csv.zip) name otherwise than the older CORDIS and EDF results files is
+# found under either name, the first one a file has winning. Horizon Europe has no 'call' but the
+# call identifier in 'subCall' (and the parent call in 'masterCall'), no 'programme' but the same
+# programme code in 'legalBasis', the PIC in 'organisationID', and 'organizationURL' in capitals.
+PROJECT_ALIASES = {
+    "call": ("call", "subCall", "masterCall"),
+    "programme": ("programme", "legalBasis"),
+}
+ORGANISATION_ALIASES = {
+    "id": ("id", "organisationID"),
+    "organizationUrl": ("organizationUrl", "organizationURL"),
+}
 PROJECT_REQUIRED = {"id", "acronym", "title", "frameworkProgramme", "startDate", "endDate", "totalCost",
                     "ecMaxContribution"}
 PROJECT_REQUIRED_VALUES = {"id", "title"}
@@ -70,16 +85,19 @@ UNIVERSITY_COLLEGE_NAME = re.compile(
 )
 
 ROLES = {role.value: role.value for role in ParticipationRole}
+PIC = re.compile(r"\d{9}")
 
 # A VAT number worth matching on: a two-letter country prefix and then letters and digits, at
 # least one of them a digit. CORDIS also has words such as 'MISSING' or 'VATEXEMPTION' there.
 PLAUSIBLE_VAT = re.compile(r"[A-Z]{2}(?=[A-Z0-9]*\d)[A-Z0-9]{2,18}")
 
 
+@cache
 def _max_length(model, field_name: str) -> int | None:
     return model._meta.get_field(field_name).max_length
 
 
+@lru_cache(maxsize=65536)
 def kind_for(activity_kind: str | None, name: str) -> str | None:
     """Actor.kind for a CORDIS activity type already mapped by ACTIVITY_TYPES, refined by the name."""
     if activity_kind == ActorKind.UNIVERSITY and UNIVERSITY_COLLEGE_NAME.search(name):
@@ -87,6 +105,7 @@ def kind_for(activity_kind: str | None, name: str) -> str | None:
     return activity_kind
 
 
+@lru_cache(maxsize=65536)  # pure; an organisation's VAT number repeats on each of its rows
 def usable_vat(value: str | None) -> str:
     """The VAT number to store and match on, or '' when the cell holds none. Belgian numbers must
     carry a valid enterprise number (check digits); other countries only need a plausible form,
@@ -109,7 +128,7 @@ class ProjectRecord:
     fields: dict  # Project field -> value, only for the columns the file has
 
 
-@dataclass
+@dataclass(slots=True)  # one per participation: 200,000 in a full export
 class ParticipationRecord:
     file: str
     row: int
@@ -153,15 +172,14 @@ class CordisBatch:
 
 
 def parse_projects(file: InputFile, problems: ProblemList) -> list[ProjectRecord]:
-    table = read_csv(file, PROJECT_REQUIRED, problems)
+    table = read_csv(file, PROJECT_REQUIRED, problems, PROJECT_ALIASES)
     if table is None:
         return []
-    header, records = table
-    present = [column for column in PROJECT_COLUMNS if column in header]
+    present = [column for column in PROJECT_COLUMNS if column in table.fields]
     projects: list[ProjectRecord] = []
     first_row_of: dict[str, int] = {}
-    for record in records:
-        cells = CellReader(file.name, record, problems)
+    for record in table.records:
+        cells = CellReader(file.name, record, problems, table.column_of)
         values = {}
         for column in present:
             field_name, how = PROJECT_COLUMNS[column]
@@ -217,24 +235,39 @@ def _organisation_of(cells: CellReader, pic: str, name: str, notes: Counter) -> 
     )
 
 
+def _row_digest(record: Record) -> bytes:
+    """A fingerprint of a row's cells, to recognise a row repeated word for word without keeping every
+    row in memory (128 bits: two different rows that share one are not to be expected)."""
+    return hashlib.blake2b("\x1f".join(record.cells.values()).encode(), digest_size=16).digest()
+
+
+# Per PIC, each distinct description of the organisation with the recency of its most recent row:
+# (start date of the project, order of the row).
+Candidates = dict[str, dict[tuple, tuple[tuple, OrganisationRecord]]]
+
+
 def parse_organisations(
-    file: InputFile, problems: ProblemList, notes: Counter
-) -> list[tuple[ParticipationRecord, OrganisationRecord]]:
-    """Each organisation row as a participation and what it says about the organisation."""
-    table = read_csv(file, ORGANISATION_REQUIRED, problems)
+    file: InputFile, problems: ProblemList, notes: Counter, start_dates: dict[str, date | None] | None = None
+) -> tuple[list[ParticipationRecord], Candidates]:
+    """Each organisation row as a participation, and what the rows say about each organisation
+    (for :func:`consolidate_organisations`; ``start_dates`` are the projects' start dates by id).
+    The rows are read one by one: an organisation's identical rows are kept once."""
+    start_dates = start_dates or {}
+    table = read_csv(file, ORGANISATION_REQUIRED, problems, ORGANISATION_ALIASES)
     if table is None:
-        return []
-    _header, records = table
-    rows = []
-    first_row_of: dict[tuple[str, str], Record] = {}
-    for record in records:
-        cells = CellReader(file.name, record, problems)
+        return [], {}
+    participations: list[ParticipationRecord] = []
+    candidates: Candidates = {}
+    first_row_of: dict[tuple[str, str], tuple[int, bytes]] = {}
+    name_length = _max_length(Actor, "name")
+    for record in table.records:
+        cells = CellReader(file.name, record, problems, table.column_of)
         project_id = cells.text("projectID", required=True)
         pic = cells.raw("id")
-        if not re.fullmatch(r"\d{9}", pic):
+        if not PIC.fullmatch(pic):
             cells.problem("id", "bad_pic", _("'%(value)s' is not a PIC: a Participant Identification Code has "
                                              "exactly 9 digits.") % {"value": pic})
-        name = cells.text("name", _max_length(Actor, "name"), required=True)
+        name = cells.text("name", name_length, required=True)
         participation = ParticipationRecord(
             file=file.name,
             row=record.row,
@@ -247,34 +280,36 @@ def parse_organisations(
         )
         organisation = _organisation_of(cells, pic, name, notes)
         key = (project_id, pic)
+        digest = _row_digest(record)
         if key in first_row_of:
-            if first_row_of[key].cells == record.cells:
+            first_row, first_digest = first_row_of[key]
+            if first_digest == digest:
                 # The EDF results repeat a third party once per beneficiary it is linked to.
                 notes["repeated_rows_ignored"] += 1
             else:
                 cells.problem("id", "duplicate_participation",
                               _("Organisation %(pic)s is already listed for project %(project)s at row %(row)s, "
                                 "with different values.")
-                              % {"pic": pic, "project": project_id, "row": first_row_of[key].row})
+                              % {"pic": pic, "project": project_id, "row": first_row})
             continue
-        first_row_of[key] = record
-        rows.append((participation, organisation))
-    return rows
+        first_row_of[key] = (record.row, digest)
+        recency = (start_dates.get(project_id) or date.min, len(participations))
+        participations.append(participation)
+        described = candidates.setdefault(pic, {})
+        values = astuple(organisation)
+        if values not in described or described[values][0] < recency:
+            described[values] = (recency, organisation)
+    return participations, candidates
 
 
-def consolidate_organisations(
-    rows: list[tuple[ParticipationRecord, OrganisationRecord]], start_dates: dict[str, date | None]
-) -> dict[str, OrganisationRecord]:
+def consolidate_organisations(candidates: Candidates) -> dict[str, OrganisationRecord]:
     """One record per PIC. The row of the most recent project (by start date, then the later row)
     gives name, kind and address; fields it leaves empty are taken from the next most recent row
     that has them. The address (street, postcode, city, country) always comes from one row."""
-    by_pic: dict[str, list[tuple[tuple, OrganisationRecord]]] = {}
-    for order, (participation, organisation) in enumerate(rows):
-        recency = (start_dates.get(participation.project_id) or date.min, order)
-        by_pic.setdefault(organisation.pic, []).append((recency, organisation))
     consolidated = {}
-    for pic, candidates in by_pic.items():
-        ordered = [organisation for _recency, organisation in sorted(candidates, key=lambda c: c[0], reverse=True)]
+    for pic, described in candidates.items():
+        ordered = [organisation for _recency, organisation in sorted(described.values(), key=lambda c: c[0],
+                                                                    reverse=True)]
         primary = ordered[0]
         merged = OrganisationRecord(pic=pic, name=primary.name, kind=primary.kind, country=primary.country,
                                     street=primary.street, postcode=primary.postcode, city=primary.city)
@@ -308,9 +343,11 @@ def validate_cordis(
         batch.projects = parse_projects(projects_file, batch.problems)
     if organisations_file is not None:
         batch.files.append(organisations_file.name)
-        rows = parse_organisations(organisations_file, batch.problems, batch.notes)
+        start_dates = {project.external_id: project.fields.get("start_date") for project in batch.projects}
+        participations, candidates = parse_organisations(organisations_file, batch.problems, batch.notes,
+                                                         start_dates)
         referable = {project.external_id for project in batch.projects} | set(known_project_ids)
-        for participation, _organisation in rows:
+        for participation in participations:
             if participation.project_id and participation.project_id not in referable:
                 batch.problems.add(
                     participation.file, "unknown_project",
@@ -318,7 +355,6 @@ def validate_cordis(
                     % {"id": participation.project_id},
                     row=participation.row, column="projectID",
                 )
-        batch.participations = [participation for participation, _organisation in rows]
-        start_dates = {project.external_id: project.fields.get("start_date") for project in batch.projects}
-        batch.organisations = consolidate_organisations(rows, start_dates)
+        batch.participations = participations
+        batch.organisations = consolidate_organisations(candidates)
     return batch

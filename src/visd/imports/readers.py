@@ -9,10 +9,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import ftfy
@@ -46,6 +47,16 @@ class Record:
 
     row: int
     cells: dict[str, str]
+
+
+@dataclass
+class Table:
+    """A read CSV file: its fields (the header, aliases replaced by their field), its records, and
+    the name each field has in the file, for messages."""
+
+    fields: list[str]
+    records: Iterator[Record]  # read once, as consumed
+    column_of: dict[str, str]
 
 
 @cache
@@ -90,9 +101,37 @@ def detect_delimiter(header_line: str) -> str:
     return ";" if header_line.count(";") >= header_line.count(",") else ","
 
 
-def read_csv(file: InputFile, required: set[str], problems: ProblemList) -> tuple[list[str], list[Record]] | None:
+def resolve_columns(header: list[str], aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Which column of ``header`` holds each field: ``aliases`` gives, per field, the column names
+    it has in the known layouts, in order of preference; the first one the header has wins.
+
+    >>> resolve_columns(["projectID", "organisationID"], {"id": ("id", "organisationID")})
+    {'id': 'organisationID'}
+    >>> resolve_columns(["id"], {"id": ("id", "organisationID")})
+    {'id': 'id'}
+    """
+    present = set(header)
+    resolved = {}
+    for field_name, names in aliases.items():
+        found = next((name for name in names if name in present), None)
+        if found is not None:
+            resolved[field_name] = found
+    return resolved
+
+
+def read_csv(
+    file: InputFile, required: set[str], problems: ProblemList, aliases: dict[str, tuple[str, ...]] | None = None
+) -> Table | None:
     """Header and records of a CSV file. Missing required columns and rows whose number of fields
-    differs from the header are problems; returns None when the file cannot be read at all."""
+    differs from the header are problems; returns None when the file cannot be read at all.
+
+    ``aliases`` makes the reading header-driven: a field (e.g. ``id``) that a layout names otherwise
+    (``organisationID``) is found under any of its names; the records' cells are keyed by the field,
+    and a required field is missing only when none of its names is in the header.
+
+    The records are read as they are consumed, straight from the file's bytes: a full CORDIS export
+    (about 100 MB) is never held as text or as a list of rows. A row that is not valid CSV ends the
+    reading with a problem (the import is then refused, with the problems of the rows before it)."""
     text = decode(file, problems)
     if text is None:
         return None
@@ -100,36 +139,49 @@ def read_csv(file: InputFile, required: set[str], problems: ProblemList) -> tupl
         problems.add(file.name, "empty_file", _("The file is empty."))
         return None
     delimiter = detect_delimiter(text.split("\n", 1)[0])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    del text  # only needed for the checks above: the rows are decoded again as they are read
+    stream = io.TextIOWrapper(io.BytesIO(file.content), encoding="utf-8-sig", newline="")
+    reader = csv.reader(stream, delimiter=delimiter)
     try:
         header = [name.strip() for name in next(reader)]
-        missing = sorted(required - set(header))
-        for column in missing:
-            problems.add(file.name, "missing_column",
-                         _("Required column '%(column)s' is missing (columns found: %(found)s).")
-                         % {"column": column, "found": ", ".join(header)}, row=1, column=column)
-        duplicated = sorted({name for name in header if header.count(name) > 1})
-        for column in duplicated:
-            problems.add(file.name, "duplicate_column", _("Column '%(column)s' appears more than once.")
-                         % {"column": column}, row=1, column=column)
-        if missing or duplicated:
-            return None
-        records = []
-        for row_number, fields in enumerate(reader, start=2):
-            if not any(field.strip() for field in fields):
-                continue  # blank line
-            if len(fields) != len(header):
-                problems.add(file.name, "field_count",
-                             _("The row has %(found)s fields where the header has %(expected)s "
-                               "(a separator or quote too many or too few?).")
-                             % {"found": len(fields), "expected": len(header)}, row=row_number)
-                continue
-            records.append(Record(row=row_number, cells=dict(zip(header, fields))))
     except csv.Error as error:
-        problems.add(file.name, "csv_syntax", _("The file is not valid CSV: %(error)s") % {"error": error},
-                     row=reader.line_num)
+        problems.add(file.name, "csv_syntax", _("The file is not valid CSV: %(error)s") % {"error": error}, row=1)
         return None
-    return header, records
+    aliases = aliases or {}
+    found = resolve_columns(header, aliases)
+    missing = sorted(column for column in required if column not in header and column not in found)
+    for column in missing:
+        names = aliases.get(column, (column,))
+        problems.add(file.name, "missing_column",
+                     _("Required column '%(column)s' is missing (columns found: %(found)s).")
+                     % {"column": "' or '".join(names), "found": ", ".join(header)}, row=1, column=column)
+    duplicated = sorted({name for name in header if header.count(name) > 1})
+    for column in duplicated:
+        problems.add(file.name, "duplicate_column", _("Column '%(column)s' appears more than once.")
+                     % {"column": column}, row=1, column=column)
+    if missing or duplicated:
+        return None
+    # Cells are keyed by field: an alias in the header stands for its field.
+    rename = {column: field_name for field_name, column in found.items() if column != field_name}
+    keys = [rename.get(name, name) for name in header]
+
+    def records():
+        try:
+            for row_number, fields in enumerate(reader, start=2):
+                if not "".join(fields).strip():
+                    continue  # blank line
+                if len(fields) != len(keys):
+                    problems.add(file.name, "field_count",
+                                 _("The row has %(found)s fields where the header has %(expected)s "
+                                   "(a separator or quote too many or too few?).")
+                                 % {"found": len(fields), "expected": len(keys)}, row=row_number)
+                    continue
+                yield Record(row=row_number, cells=dict(zip(keys, fields)))
+        except csv.Error as error:
+            problems.add(file.name, "csv_syntax", _("The file is not valid CSV: %(error)s") % {"error": error},
+                         row=reader.line_num)
+
+    return Table(fields=keys, records=records(), column_of=dict(found))
 
 
 def clean_text(value: str | None) -> str:
@@ -161,13 +213,16 @@ def unescape_double_quoted(value: str) -> str:
 class CellReader:
     """Reads the typed cells of one record, adding a problem for each bad cell."""
 
-    def __init__(self, file_name: str, record: Record, problems: ProblemList):
+    def __init__(self, file_name: str, record: Record, problems: ProblemList, column_of: dict[str, str] | None = None):
         self.file_name = file_name
         self.record = record
         self.problems = problems
+        self.column_of = column_of or {}
 
     def problem(self, column: str, code: str, message: str) -> None:
-        self.problems.add(self.file_name, code, message, row=self.record.row, column=column)
+        """A problem of a cell, named by the column as the file names it."""
+        self.problems.add(self.file_name, code, message, row=self.record.row,
+                          column=self.column_of.get(column, column))
 
     def raw(self, column: str) -> str:
         return (self.record.cells.get(column) or "").strip()
@@ -249,6 +304,7 @@ class CellReader:
         return choices[value]
 
 
+@lru_cache(maxsize=65536)  # a pure function of the cell; an organisation's website repeats on each of its rows
 def normalise_website(value: str) -> str:
     """A website as an absolute URL ('www.x.be' -> 'https://www.x.be'), or '' when it is not a
     valid URL even then: a bad link is dropped rather than stored."""
