@@ -11,8 +11,10 @@ class CallFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     programme = django_filters.CharFilter(lookup_expr="icontains", label=_("Programme"))
     status = django_filters.CharFilter(lookup_expr="iexact", label=_("Status"))
-    deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte", label=_("Deadline on or after"))
-    deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label=_("Deadline on or before"))
+    deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte", label=_("Deadline on or after"),
+                                               help_text=_("A date as YYYY-MM-DD."))
+    deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label=_("Deadline on or before"),
+                                                help_text=_("A date as YYYY-MM-DD."))
 
     class Meta:
         model = Call
