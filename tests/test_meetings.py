@@ -216,3 +216,50 @@ def test_command_schedules_an_event_all_or_nothing(b2b, capsys):
     assert Meeting.objects.filter(status=MeetingStatus.SCHEDULED).count() == 1
     with pytest.raises(CommandError, match="no B2B matchmaking"):
         call_command("meetings", "schedule", "--event", "999999")
+
+
+def test_event_figures_count_requests_meetings_and_follow_ups(b2b):
+    from visd.meetings import kpis
+
+    _accepted(b2b, b2b.a, b2b.b, b2b.user_a)
+    request = actions.request_meeting(b2b.c, b2b.a, acting_user=b2b.user_c)
+    actions.answer_request(request, accept=False, acting_user=b2b.user_a)
+    actions.compute_schedule(b2b.matchmaking, acting_user=b2b.organiser, time_limit=5)
+    meeting = Meeting.objects.get()
+    actions.check_in(meeting, held=True, acting_user=b2b.organiser)
+    actions.record_outcome(meeting, outcome="follow_up", acting_user=b2b.organiser)
+    figures = kpis.event_figures(b2b.matchmaking)
+    assert figures == {"participants": 3, "requested": 2, "accepted": 1, "pending": 0, "declined": 1, "expired": 0,
+                       "scheduled": 1, "published": 0, "held": 1, "no_show": 0, "follow_ups": 1}
+
+
+def test_api_request_answer_schedule_and_agenda(b2b, client):
+    client.force_login(b2b.user_a)
+    response = client.post("/api/meeting-requests/", {"recipient": b2b.b.pk, "priority": 2, "message": "Hi"},
+                           content_type="application/json")
+    assert response.status_code == 201, response.content
+    request_id = response.json()["id"]
+    again = client.post("/api/meeting-requests/", {"recipient": b2b.b.pk}, content_type="application/json")
+    assert again.status_code == 400 and "aangevraagd" in again.json()["recipient"][0]  # Dutch by default
+    # a cannot answer its own request; c does not even see it
+    assert client.post(f"/api/meeting-requests/{request_id}/answer/", {"accept": True},
+                       content_type="application/json").status_code == 403
+    client.force_login(b2b.user_c)
+    assert client.post(f"/api/meeting-requests/{request_id}/answer/", {"accept": True},
+                       content_type="application/json").status_code == 404
+    assert client.post(f"/api/meetings/{b2b.matchmaking.pk}/schedule/", {}, content_type="application/json").status_code == 403
+    client.force_login(b2b.user_b)
+    response = client.post(f"/api/meeting-requests/{request_id}/answer/", {"accept": True}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == "accepted"
+    client.force_login(b2b.organiser)
+    response = client.post(f"/api/meetings/{b2b.matchmaking.pk}/schedule/", {"time_limit": 5},
+                           content_type="application/json")
+    assert response.status_code == 200 and response.json()["scheduled_weight"] == 2 and response.json()["created"] == 1
+    assert client.get(f"/api/meetings/{b2b.matchmaking.pk}/figures/").json()["scheduled"] == 1
+    client.force_login(b2b.user_a)
+    agenda = client.get(f"/api/meeting-agendas/{b2b.a.pk}/").json()
+    assert agenda == []  # not published yet
+    actions.publish_schedule(b2b.matchmaking, acting_user=b2b.organiser)
+    agenda = client.get(f"/api/meeting-agendas/{b2b.a.pk}/").json()
+    assert len(agenda) == 1 and agenda[0]["with"]["participant"] == b2b.b.pk and agenda[0]["table"] == "Booth A"
+    assert client.get(f"/api/meeting-agendas/{b2b.b.pk}/").status_code in (403, 404)

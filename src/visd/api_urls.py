@@ -15,6 +15,7 @@ from visd.funding.api.views import CallViewSet, InstrumentViewSet
 from visd.guidance.api.views import NavigatorView
 from visd.imports.api.views import ImportRunViewSet
 from visd.matchmaking.api.views import ConceptTagViewSet, MatchingViewSet
+from visd.meetings.api.views import AgendaViewSet, MatchmakingViewSet, MeetingRequestViewSet
 from visd.profiles.api.views import OfferViewSet, ProfileViewSet, SeekViewSet
 from visd.programme.api.views import BudgetLineViewSet, KPIViewSet
 from visd.projects.api.views import ParticipationViewSet, ProjectViewSet
@@ -48,6 +49,9 @@ router.register("participations", ParticipationViewSet, basename="participation"
 router.register("visd-projects", VisdProjectViewSet, basename="visdproject")
 router.register("roadmaps", RoadmapViewSet, basename="roadmap")
 router.register("events", EventViewSet, basename="event")
+router.register("meetings", MatchmakingViewSet, basename="matchmaking")
+router.register("meeting-requests", MeetingRequestViewSet, basename="meetingrequest")
+router.register("meeting-agendas", AgendaViewSet, basename="meetingagenda")
 router.register("infrastructure", InfrastructureViewSet, basename="infrastructure")
 router.register("budget-lines", BudgetLineViewSet, basename="budgetline")
 router.register("kpis", KPIViewSet, basename="kpi")

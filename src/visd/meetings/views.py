@@ -5,7 +5,7 @@ agenda (page, PDF, .ics), the table plan and the day's check-in with outcomes. V
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,9 +18,9 @@ from visd.core import permissions
 from visd.core.feedback import report_validation_error
 from visd.events.models import Event
 
-from . import actions, agendas, recommendations
+from . import actions, agendas, kpis, recommendations
 from .forms import MatchmakingForm, OrganiserMeetingForm, OutcomeForm, ProfileForm, RequestForm, ScheduleForm
-from .models import Matchmaking, Meeting, MeetingRequest, MeetingStatus, Participant, RequestStatus
+from .models import Matchmaking, Meeting, MeetingRequest, MeetingStatus, Participant
 
 #: The schedule button's time limit (seconds): a page request should not wait longer; the command
 #: ``visd meetings schedule --event`` takes any limit.
@@ -50,16 +50,6 @@ def _own_participant(user, matchmaking):
     return matchmaking.participants.filter(registration__organisation_id=own).select_related("registration").first()
 
 
-def _request_counts(matchmaking):
-    now = timezone.now()
-    requests = matchmaking.requests.all()
-    expired = Q(status=RequestStatus.EXPIRED) | Q(status=RequestStatus.PENDING, expires_at__lte=now)
-    return {"total": requests.count(), "accepted": requests.filter(status=RequestStatus.ACCEPTED).count(),
-            "pending": requests.filter(status=RequestStatus.PENDING).exclude(expires_at__lte=now).count(),
-            "declined": requests.filter(status=RequestStatus.DECLINED).count(),
-            "expired": requests.filter(expired).count()}
-
-
 def detail(request, event_id):
     event = get_object_or_404(Event, pk=event_id)
     organiser = permissions.can_organise_matchmaking(request.user, event)
@@ -87,13 +77,7 @@ def detail(request, event_id):
     }
     if organiser:
         context.update({
-            "counts": _request_counts(matchmaking),
-            "meeting_counts": matchmaking.meetings.aggregate(
-                scheduled=Count("pk", filter=~Q(status=MeetingStatus.CANCELLED)),
-                published=Count("pk", filter=Q(published=True) & ~Q(status=MeetingStatus.CANCELLED)),
-                held=Count("pk", filter=Q(status=MeetingStatus.HELD)),
-                no_show=Count("pk", filter=Q(status=MeetingStatus.NO_SHOW)),
-                follow_ups=Count("pk", filter=Q(outcome__in=["follow_up", "call", "project"]))),
+            "figures": kpis.event_figures(matchmaking),
             "report": matchmaking.schedule_report,
             "organiser_form": OrganiserMeetingForm(matchmaking=matchmaking),
             "schedule_form": ScheduleForm(),
