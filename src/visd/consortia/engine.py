@@ -142,6 +142,8 @@ MESSAGES = {
     "entity_many": {"en": "entities", "nl": "entiteiten"},
     "where_other": {"en": "another Member State or associated country than {countries}",
                     "nl": "een andere lidstaat of geassocieerd land dan {countries}"},
+    "where_others": {"en": "{count} different Member States or associated countries other than {countries}",
+                     "nl": "{count} verschillende lidstaten of geassocieerde landen buiten {countries}"},
     "where_any": {"en": "a Member State or associated country", "nl": "een lidstaat of geassocieerd land"},
     "not_controlled": {"en": ", not controlled by {controllers}", "nl": ", niet onder zeggenschap van {controllers}"},
     "suggest_replace": {
@@ -488,7 +490,8 @@ def _article_10(consortium: Consortium, status_of: dict[str, dict[str, str]], la
         missing_countries = max(0, min_countries - len(possible_countries))
         missing_entities = max(0, min_entities - len(possible), missing_countries)
         suggestions.append(_add_suggestion("art10_consortium", consortium, possible, missing_entities,
-                                           possible_countries if missing_countries else [], language))
+                                           possible_countries if missing_countries else [], language,
+                                           new_countries=missing_countries))
 
     # independence: entities not controlled by the same entity and not controlling each other
     params = rules.parameters("art10_independence", consortium.derogation)
@@ -564,16 +567,20 @@ def _controllers(consortium: Consortium, members: list[Member]) -> list[str]:
 
 
 def _add_suggestion(rule: str, consortium: Consortium, present: list[Member], count: int, exclude_countries: list[str],
-                    language: str) -> dict[str, Any]:
+                    language: str, new_countries: int = 1) -> dict[str, Any]:
     controllers = _controllers(consortium, present)
-    where = (_m("where_other", language, countries=_countries(exclude_countries, language)) if exclude_countries
-             else _m("where_any", language))
+    if exclude_countries and new_countries > 1:
+        where = _m("where_others", language, count=new_countries, countries=_countries(exclude_countries, language))
+    elif exclude_countries:
+        where = _m("where_other", language, countries=_countries(exclude_countries, language))
+    else:
+        where = _m("where_any", language)
     not_controlled = _m("not_controlled", language, controllers=", ".join(controllers)) if controllers else ""
     text = _m("suggest_add", language, count=count, entity=_m("entity_one" if count == 1 else "entity_many", language),
               where=where, not_controlled=not_controlled)
     allowed = sorted(consortium.rules.member_states | {c for c, e in consortium.rules.associated.items() if e["status"] == "associated"})
     return _suggestion(rule, "add_member", [], text, need={
-        "count": count, "exclude_countries": exclude_countries,
+        "count": count, "new_countries": new_countries if exclude_countries else 0, "exclude_countries": exclude_countries,
         "countries": [c for c in allowed if c not in exclude_countries],
         "not_controlled_by": controllers, "exclude_pics": [m.pic for m in consortium.members if m.pic]})
 
