@@ -245,6 +245,11 @@ VISD_REGISTRATION_RETENTION_DAYS = (int(os.environ["VISD_REGISTRATION_RETENTION_
 # has happened (no change, consent, interaction, open follow-up or event) for this many days. No default.
 VISD_CONTACT_RETENTION_DAYS = (int(os.environ["VISD_CONTACT_RETENTION_DAYS"])
                                if os.environ.get("VISD_CONTACT_RETENTION_DAYS") else None)
+# Rejected and expired claims to join the ecosystem keep the applicant's name and address this many
+# days after their last step, then `visd apply-retention` anonymises them (docs/onboarding.md "GDPR").
+# No default: the VISD documents name no period.
+VISD_CLAIM_RETENTION_DAYS = (int(os.environ["VISD_CLAIM_RETENTION_DAYS"])
+                             if os.environ.get("VISD_CLAIM_RETENTION_DAYS") else None)
 
 # Request bodies (visd.core.middleware.RequestBodyLimitMiddleware answers 413 before reading one that is
 # larger): every endpoint accepts VISD_REQUEST_BODY_LIMIT bytes (1 MiB: forms, API writes, long texts),

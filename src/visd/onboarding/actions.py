@@ -427,3 +427,44 @@ def _mail(language: str, recipients: list[str], template: str, context: dict) ->
         send_mail(subject, body, None, recipients)
     except Exception:  # noqa: BLE001 (any backend error: the claim is stored, the mail is retried by hand)
         log.exception("Could not send the onboarding e-mail %s to %d recipient(s)", template, len(recipients))
+
+
+# --- GDPR: what claims keep of the applicant (docs/onboarding.md "GDPR") ---------------------------
+
+ANONYMISED_EMAIL = "anonymised@invalid"  # the e-mail field cannot be empty; .invalid is never delivered
+CLOSED_STATUSES = (ClaimStatus.REJECTED, ClaimStatus.EXPIRED)
+
+
+def anonymise_claims(claims, *, reason: str) -> int:
+    """Remove the applicant from ``claims``: name, job title, e-mail address and the history rows that
+    hold them. What was decided, when and by whom stays, with one new history row giving ``reason``.
+    Returns how many claims were anonymised."""
+    count = 0
+    with transaction.atomic():
+        for claim in claims.select_for_update():
+            if claim.email == ANONYMISED_EMAIL:
+                continue
+            Claim.history.filter(id=claim.pk).delete()
+            claim.first_name, claim.last_name, claim.job_title = "", "", ""
+            claim.email = ANONYMISED_EMAIL
+            claim._change_reason = reason
+            claim.save()
+            count += 1
+    return count
+
+
+def claims_past_retention(days: int, today: datetime.date | None = None):
+    """Rejected and expired claims whose last step (the decision, else the application) is more than
+    ``days`` days before ``today`` and that still name their applicant."""
+    cutoff = (today or timezone.localdate()) - datetime.timedelta(days=days)
+    last_step = Q(decided_at__date__lt=cutoff) | Q(decided_at__isnull=True, created_at__date__lt=cutoff)
+    return Claim.objects.filter(last_step, status__in=CLOSED_STATUSES).exclude(email=ANONYMISED_EMAIL)
+
+
+def apply_claim_retention(days: int, today: datetime.date | None = None) -> int:
+    """Anonymise every claim of :func:`claims_past_retention` (``visd apply-retention --claim-days``)."""
+    from visd.events.actions import RETENTION_REASON
+
+    if int(days) < 1:
+        raise ValueError(f"the retention period must be at least one day, not {days}")
+    return anonymise_claims(claims_past_retention(int(days), today), reason=RETENTION_REASON)

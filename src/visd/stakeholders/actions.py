@@ -328,6 +328,11 @@ def erase_personal_data(contact: Contact, *, acting_user,
         # history rows holding them go; the registrations themselves stay.
         counts.update(anonymise_registrations(contact.event_registrations.all(), acting_user=acting_user,
                                               reason=reason))
+        # the claim through which the person joined (visd.onboarding) holds their name and address too
+        from visd.onboarding.actions import anonymise_claims
+        from visd.onboarding.models import Claim
+
+        counts["claims_anonymised"] = anonymise_claims(Claim.objects.filter(contact=contact), reason=reason)
         # Deleting the contact also deletes its rows in the interaction-contact link table, without
         # m2m signals, so no new interaction history row is written with the person in it.
         contact.delete()

@@ -6,6 +6,9 @@
 - Contacts of the stakeholder register with whom nothing has happened for more than N days (no
   change to the record, consent, interaction, open follow-up or event) are erased as a request to
   erase would (``--contact-days`` or ``VISD_CONTACT_RETENTION_DAYS``).
+- Rejected and expired claims to join the ecosystem are anonymised N days after their last step
+  (``--claim-days`` or ``VISD_CLAIM_RETENTION_DAYS``); an approved claim is anonymised when its
+  contact is erased.
 
 The VISD documents name no period, so neither has a default: a kind without a period is left alone,
 and without any period the command refuses and changes nothing. Run it daily (cron, systemd timer).
@@ -20,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from visd.events import actions
+from visd.onboarding import actions as onboarding_actions
 from visd.stakeholders import actions as stakeholder_actions
 
 
@@ -37,19 +41,25 @@ class Command(BaseCommand):
         parser.add_argument("--contact-days", type=int, default=None,
                             help="Retention period of contacts, in days since anything last happened with them "
                                  "(default: the setting VISD_CONTACT_RETENTION_DAYS).")
+        parser.add_argument("--claim-days", type=int, default=None,
+                            help="Retention period of rejected and expired claims to join the ecosystem, in days "
+                                 "after their last step (default: the setting VISD_CLAIM_RETENTION_DAYS).")
         parser.add_argument("--dry-run", action="store_true", help="List what would be done; change nothing.")
 
-    def handle(self, *args, days, contact_days, dry_run, **options):
+    def handle(self, *args, days, contact_days, claim_days, dry_run, **options):
         if days is None:
             days = getattr(settings, "VISD_REGISTRATION_RETENTION_DAYS", None)
         if contact_days is None:
             contact_days = getattr(settings, "VISD_CONTACT_RETENTION_DAYS", None)
-        if days is None and contact_days is None:
-            raise CommandError("No retention period is set: pass --days N (event registrations) or --contact-days N "
-                               "(contacts), or set VISD_REGISTRATION_RETENTION_DAYS or VISD_CONTACT_RETENTION_DAYS "
-                               "(the VISD documents name none; choose them with the data protection officer). "
-                               "Nothing was changed.")
-        for name, value in (("retention period", days), ("contact retention period", contact_days)):
+        if claim_days is None:
+            claim_days = getattr(settings, "VISD_CLAIM_RETENTION_DAYS", None)
+        if days is None and contact_days is None and claim_days is None:
+            raise CommandError("No retention period is set: pass --days N (event registrations), --contact-days N "
+                               "(contacts) or --claim-days N (claims to join), or set VISD_REGISTRATION_RETENTION_DAYS, "
+                               "VISD_CONTACT_RETENTION_DAYS or VISD_CLAIM_RETENTION_DAYS (the VISD documents name "
+                               "none; choose them with the data protection officer). Nothing was changed.")
+        for name, value in (("retention period", days), ("contact retention period", contact_days),
+                            ("claim retention period", claim_days)):
             if value is not None and value < 1:
                 raise CommandError(f"The {name} must be at least one day, not {value}. Nothing was changed.")
         today = timezone.localdate()
@@ -62,6 +72,21 @@ class Command(BaseCommand):
             self.stdout.write("Contacts: no retention period set (VISD_CONTACT_RETENTION_DAYS); left alone.")
         else:
             self._contacts(contact_days, today, dry_run)
+        if claim_days is None:
+            self.stdout.write("Claims to join: no retention period set (VISD_CLAIM_RETENTION_DAYS); left alone.")
+        else:
+            self._claims(claim_days, today, dry_run)
+
+    def _claims(self, days, today, dry_run):
+        cutoff = today - datetime.timedelta(days=days)
+        if dry_run:
+            due = list(onboarding_actions.claims_past_retention(days, today))
+            self.stdout.write(f"{len(due)} rejected or expired claim(s) closed before {cutoff:%Y-%m-%d} would be "
+                              f"anonymised (dry run, nothing was changed)" + (f": ids {_ids(due)}." if due else "."))
+            return
+        count = onboarding_actions.apply_claim_retention(days, today)
+        self.stdout.write(self.style.SUCCESS(
+            f"{count} rejected or expired claim(s) closed before {cutoff:%Y-%m-%d} anonymised."))
 
     def _registrations(self, days, today, dry_run):
         cutoff = today - datetime.timedelta(days=days)
