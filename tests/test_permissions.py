@@ -97,7 +97,7 @@ class Probe:
     def contact_edit(self) -> bool:
         contact = self.world.contact_a
         data = {"first_name": contact.first_name, "last_name": contact.last_name, "email": contact.email,
-                "job_title": "Gewijzigd", "legal_basis": contact.legal_basis}
+                "job_title": "Gewijzigd", "legal_basis": contact.legal_basis, "version": contact.version}
         response = self.client.post(reverse("stakeholders:contact_edit", args=[contact.pk]), data)
         contact.refresh_from_db()
         changed = contact.job_title == "Gewijzigd"

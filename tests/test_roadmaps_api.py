@@ -126,7 +126,7 @@ def test_a_stale_revision_is_409_and_writes_nothing(programme, users):
     stale = api.patch(url, {"conclusion": "B", "revision": 1}, format="json")
     assert stale.status_code == 409
     body = stale.json()
-    assert "Someone else changed this roadmap" in body["detail"]
+    assert "Someone else changed this orientation roadmap" in body["detail"]
     assert (body["your_revision"], body["current_revision"]) == (1, 2)
     assert (body["current"]["conclusion"], body["current"]["revision"]) == ("A", 2)
     assert body["yours"] == {"conclusion": "B", "revision": 1}

@@ -101,7 +101,8 @@ def test_editing_a_contact_records_the_change_and_an_unchanged_save_records_noth
     url = reverse("stakeholders:contact_edit", args=[contact.pk])
     data = {key: value for key, value in contact_form().items() if key != "submission_key"}
     data.update(first_name=contact.first_name, last_name=contact.last_name, email=contact.email,
-                job_title="CEO", phone=contact.phone, languages="", legal_basis=contact.legal_basis)
+                job_title="CEO", phone=contact.phone, languages="", legal_basis=contact.legal_basis,
+                version=contact.version)
     assert client.post(url, data).status_code == 302
     contact.refresh_from_db()
     assert contact.job_title == "CEO"
@@ -115,7 +116,7 @@ def test_editing_a_contact_records_the_change_and_an_unchanged_save_records_noth
 def test_the_organisation_of_a_contact_cannot_be_changed_by_the_edit_form(client, world, users):
     client.force_login(users["coordinator"])
     data = {key: value for key, value in contact_form().items() if key != "submission_key"}
-    data["actor"] = world.actor_b.pk
+    data["actor"], data["version"] = world.actor_b.pk, world.contact_a.version
     client.post(reverse("stakeholders:contact_edit", args=[world.contact_a.pk]), data)
     world.contact_a.refresh_from_db()
     assert world.contact_a.actor == world.actor_a
@@ -208,7 +209,7 @@ def test_editing_an_interaction_changes_its_participants(client, world, users):
                                                       "legal_basis": LegalBasis.PUBLIC_TASK}, acting_user=pm)
     url = reverse("stakeholders:interaction_edit", args=[world.interaction_a.pk])
     data = interaction_form(world, pm, date="2025-03-14", follow_up_due="2025-03-28", contacts=[extra.pk],
-                            follow_up_done="on")
+                            follow_up_done="on", version=world.interaction_a.version)
     del data["submission_key"]
     assert client.post(url, data).status_code == 302
     world.interaction_a.refresh_from_db()
@@ -291,7 +292,8 @@ def test_editing_a_dossier_changes_its_status(client, world, users):
     director = users["director"]
     dossier, _ = actions.create_dossier(world.actor_a, {"title": "Haven"}, acting_user=director)
     client.force_login(users["pm_of_a"])
-    data = {"title": "Haven", "domain": "", "status": "closed", "owner": "", "description": "Afgerond."}
+    data = {"title": "Haven", "domain": "", "status": "closed", "owner": "", "description": "Afgerond.",
+            "version": dossier.version}
     assert client.post(reverse("stakeholders:dossier_edit", args=[dossier.pk]), data).status_code == 302
     dossier.refresh_from_db()
     assert dossier.status == "closed"

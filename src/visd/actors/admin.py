@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from visd.core import permissions
 from visd.core.admin import VisdLogAdmin, VisdModelAdmin, VisdTabularInline
+from visd.core.locking import VersionedAdminMixin
 from visd.core.models import Role
 
 from . import identifiers
@@ -74,9 +75,10 @@ class ActorTagInline(VisdTabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(VisdModelAdmin):
+class ActorAdmin(VersionedAdminMixin, VisdModelAdmin):
     """Programme managers see and edit the actors of their portfolio domains, actor users their own
-    organisation, management everything (``permissions.editable_actors``)."""
+    organisation, management everything (``permissions.editable_actors``). The change form carries
+    the actor's version: a second editor's stale form is refused (``visd.core.locking``)."""
 
     form = ActorAdminForm
     list_display = ["name", "display_name", "kind", "city", "country", "region", "size_class", "verification_status", "pic", "kbo"]

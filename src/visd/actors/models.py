@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from visd.core.locking import Versioned
 from visd.core.models import RegistryModel
 
 from . import identifiers, names
@@ -85,7 +86,7 @@ class TagOrigin(models.TextChoices):
     DERIVED = "derived", _("Derived from text")
 
 
-class Actor(RegistryModel):
+class Actor(Versioned, RegistryModel):
     name = models.CharField(_("name"), max_length=300, db_index=True)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
     preferred_name = models.CharField(

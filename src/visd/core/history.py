@@ -13,6 +13,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from simple_history.utils import get_m2m_reverse_field_name
 
+from . import locking
 from .models import RegistryModel
 
 #: Bookkeeping that changes on every save and says nothing a reader needs. A model adds its own
@@ -62,12 +63,22 @@ def display_value(model_field: models.Field, value) -> str:
     return str(value)
 
 
+def hidden_fields(model: type[models.Model]) -> set[str]:
+    """The fields of ``model`` no history shows: its ``history_hidden_fields``, those of every base
+    class too (a submission key and a lost-update counter come from different bases), and the
+    counter of optimistic locking (``visd.core.locking``)."""
+    hidden = {model.lock_field} if locking.is_locked(model) else set()
+    for klass in model.__mro__:
+        hidden.update(vars(klass).get("history_hidden_fields", ()))
+    return hidden
+
+
 def shown_fields(model: type[models.Model], row) -> set[str]:
     """The fields a history shows, of ``row`` (a historical row of ``model``): every tracked field
     and many-to-many link, also those no form edits (a lifecycle status, a publication date, who
     entered a figure), which is where the actions record their decisions; not the primary key, the
     timestamps or the model's ``history_hidden_fields``."""
-    hidden = NOISE_FIELDS | {model._meta.pk.name} | set(getattr(model, "history_hidden_fields", ()))
+    hidden = NOISE_FIELDS | {model._meta.pk.name} | hidden_fields(model)
     names = {f.name for f in row.tracked_fields} | {f.name for f in row._history_m2m_fields}
     return names - hidden
 

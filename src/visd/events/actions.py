@@ -18,22 +18,17 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Value
+from django.db.models import Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from visd.core.locking import EditConflict  # noqa: F401 (raised by update_event; views catch it here)
 
 from .models import ERASED_NAME, Event, Registration, SurveyResponse, ended_before
 
 EVENT_FIELDS = frozenset({"title", "kind", "date", "end_date", "domain", "location", "description", "capacity"})
 MAX_RESPONSES_AT_ONCE = 1000
-
-
-class EditConflict(Exception):
-    def __init__(self, record):
-        super().__init__(_("Someone else changed this event while you were editing it. Your changes were not "
-                           "saved: review the current version and make your change again."))
-        self.record = record
 
 
 def _check_fields(values):
@@ -58,13 +53,9 @@ def update_event(event: Event, values: Mapping[str, Any], *, acting_user, expect
     event.full_clean()
     if event.capacity is not None and event.registrations.count() > event.capacity:
         raise ValidationError({"capacity": [_("More people are registered than this capacity.")]})
-    with transaction.atomic():
-        expected = event.version if expected_version is None else expected_version
-        if not Event.objects.filter(pk=event.pk, version=expected).update(version=F("version") + 1):
-            raise EditConflict(Event.objects.get(pk=event.pk))
-        event.version = expected + 1
-        event._history_user = acting_user
-        event.save()
+    # the save claims the next version: EditConflict if someone else saved since (visd.core.locking)
+    event._history_user = acting_user
+    event.expect_version(expected_version).save()
     return event
 
 

@@ -4,13 +4,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from visd.actors.models import Actor
+from visd.core.locking import VersionedFormMixin
 from visd.projects.forms import DateInput, focus_domains_for
 from visd.stakeholders.models import Contact
 
 from .models import Event
 
 
-class EventForm(forms.ModelForm):
+class EventForm(VersionedFormMixin, forms.ModelForm):
+    """An edit carries the event's version (``visd.core.locking``)."""
+
     class Meta:
         model = Event
         fields = ["title", "kind", "date", "end_date", "domain", "location", "description", "capacity"]
@@ -21,7 +24,7 @@ class EventForm(forms.ModelForm):
         self.fields["domain"].queryset = focus_domains_for(user)
 
     def values(self):
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
+        return {name: self.cleaned_data[name] for name in self._meta.fields}  # not the version
 
 
 def all_contacts():

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from visd.core.locking import OptimisticLock
 from visd.core.models import RegistryModel
 from visd.stakeholders.models import SubmissionKeyed
 
@@ -26,7 +27,7 @@ def ended_before(cutoff, prefix: str = "") -> models.Q:
             | models.Q(**{f"{prefix}end_date__isnull": True, f"{prefix}date__lt": cutoff}))
 
 
-class Event(RegistryModel):
+class Event(OptimisticLock, RegistryModel):
     title = models.CharField(_("title"), max_length=300)
     kind = models.CharField(_("kind"), max_length=16, choices=EventKind.choices)
     date = models.DateField(_("date"))
@@ -40,7 +41,6 @@ class Event(RegistryModel):
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
-    history_hidden_fields = ("version",)  # the lost-update counter, raised on every save
 
     class Meta:
         ordering = ["-date", "title"]

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from visd.core import permissions
 from visd.core.feedback import report_validation_error
+from visd.core.locking import EditConflict, show_conflict
 from visd.stakeholders.forms import ConfirmErasureForm
 
 from . import actions, kpis
@@ -85,7 +86,6 @@ def event_create(request):
 
 def event_edit(request, pk):
     event = _event_for(request, pk, change=True)
-    version = request.POST.get("version", event.version)
     status = 200
     form = EventForm(request.POST or None, instance=Event.objects.get(pk=pk), user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -93,17 +93,16 @@ def event_edit(request, pk):
             raise PermissionDenied
         try:
             actions.update_event(event, form.values(), acting_user=request.user,
-                                 expected_version=int(version) if str(version).isdigit() else 0)
-        except actions.EditConflict as conflict:
-            messages.error(request, str(conflict))
-            version, status = conflict.record.version, 409
+                                 expected_version=form.expected_version)
+        except EditConflict as conflict:
+            status = show_conflict(form, conflict)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("Event saved."))
             return redirect(event)
     return render(request, "events/form.html", {"form": form, "title": _("Edit %(event)s") % {"event": event.title},
-                                                "event": event, "version": version}, status=status)
+                                                "event": event}, status=status)
 
 
 @require_POST

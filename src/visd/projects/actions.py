@@ -9,7 +9,8 @@ rejected; approved → running → closed; a rejected proposal may be reworked (
 or proposal may be dropped (→ closed). Each step has a date with its own rules.
 
 Lost updates: every write takes the ``expected_version`` the user's form was built from. If
-someone else saved the project in between, ``EditConflict`` is raised and nothing is written.
+someone else saved the project in between, ``EditConflict`` is raised and nothing is written
+(``visd.core.locking``: the project's save claims the next version).
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from visd.core.locking import EditConflict
 
 from .models import (
     VisdPartnerRole,
@@ -50,31 +52,12 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-class EditConflict(Exception):
-    """Someone else saved the record after the user's form was built."""
-
-    def __init__(self, record):
-        super().__init__(_("Someone else changed this project while you were editing it. Your changes were "
-                           "not saved: review the current version and make your change again."))
-        self.record = record
-
-
 def allowed_transitions(project: VisdProject) -> tuple[str, ...]:
     return TRANSITIONS[project.status]
 
 
 def _today() -> datetime.date:
     return timezone.localdate()
-
-
-def _claim_version(project: VisdProject, expected_version: int | None) -> None:
-    """Atomically move the stored version from ``expected_version`` to the next; raise
-    ``EditConflict`` if the stored one differs. Call inside a transaction, before writing."""
-    expected = project.version if expected_version is None else expected_version
-    claimed = VisdProject.objects.filter(pk=project.pk, version=expected).update(version=F("version") + 1)
-    if not claimed:
-        raise EditConflict(VisdProject.objects.get(pk=project.pk))
-    project.version = expected + 1
 
 
 def _validate(project: VisdProject) -> None:
@@ -142,9 +125,8 @@ def update_project(project: VisdProject, values: Mapping[str, Any], *, acting_us
         setattr(project, name, value)
     _validate(project)
     with transaction.atomic():
-        _claim_version(project, expected_version)
         project._history_user = acting_user
-        project.save()
+        project.expect_version(expected_version).save()  # EditConflict if someone else saved since
         if eu_projects is not None:
             project.eu_projects.set(eu_projects)
     return project
@@ -191,7 +173,7 @@ def change_status(project: VisdProject, target: str, *, on: datetime.date | None
         # colleague a second ago cannot be approved again.
         current = VisdProject.objects.select_for_update().get(pk=project.pk)
         if expected_version is not None and current.version != expected_version:
-            raise EditConflict(current)
+            raise EditConflict(VisdProject, current, expected_version)
         errors = _transition_errors(current, target, on)
         if errors:
             raise ValidationError(errors)
@@ -210,9 +192,8 @@ def change_status(project: VisdProject, target: str, *, on: datetime.date | None
             current.submitted_on = None
             current.decided_on = None
         current.status = target
-        _claim_version(current, current.version)
         current._history_user = acting_user
-        current.save()
+        current.save()  # claims the next version (the row is locked: nobody saved in between)
     project.refresh_from_db()
     return project
 

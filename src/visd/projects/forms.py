@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from visd.actors.models import Actor
 from visd.core import permissions
+from visd.core.locking import VersionedFormMixin, version_form_field
 from visd.taxonomy.models import Concept, Scheme
 
 from .models import VisdPartnerRole, VisdProject, VisdProjectResult, VisdProjectStatus
@@ -26,7 +27,9 @@ def focus_domains_for(user):
     return domains.filter(pk__in=permissions.portfolio_domain_ids(user))
 
 
-class VisdProjectForm(forms.ModelForm):
+class VisdProjectForm(VersionedFormMixin, forms.ModelForm):
+    """An edit carries the project's version (``visd.core.locking``)."""
+
     class Meta:
         model = VisdProject
         fields = ["acronym", "title", "summary", "kind", "flagship", "domain", "instrument", "programme",
@@ -61,12 +64,8 @@ class VisdProjectForm(forms.ModelForm):
                 if name in self.fields and name != "eu_projects"}
 
 
-class VersionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-
 class StatusForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = version_form_field()  # the version of the project the step is based on
     status = forms.ChoiceField(label=_("New status"), choices=VisdProjectStatus.choices)
     date = forms.DateField(label=_("Date of this step"), required=False, widget=DateInput)
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from visd.core.locking import OptimisticLock
 from visd.core.models import RegistryModel
 
 
@@ -110,9 +111,10 @@ class VisdProjectStatus(models.TextChoices):
 DECIDED_STATUSES = (VisdProjectStatus.APPROVED, VisdProjectStatus.RUNNING, VisdProjectStatus.CLOSED)
 
 
-class VisdProject(RegistryModel):
+class VisdProject(OptimisticLock, RegistryModel):
     """One project of the central project database. The status changes only through
-    ``visd.projects.actions.change_status``; ``version`` guards against lost updates."""
+    ``visd.projects.actions.change_status``; ``version`` guards against lost updates
+    (``visd.core.locking``)."""
 
     acronym = models.CharField(_("acronym"), max_length=100, blank=True)
     title = models.CharField(_("title"), max_length=400)
@@ -147,7 +149,6 @@ class VisdProject(RegistryModel):
                                          help_text=_("Projects imported from CORDIS or the EDF results."))
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords(m2m_fields=[eu_projects])
-    history_hidden_fields = ("version",)  # the lost-update counter, raised on every save
 
     class Meta:
         ordering = ["-created_at", "title"]

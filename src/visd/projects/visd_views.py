@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from visd.core import permissions
 from visd.core.feedback import report_validation_error
+from visd.core.locking import EditConflict, show_conflict
 from visd.taxonomy.models import Concept, Scheme
 
 from . import actions, fris
@@ -84,22 +85,18 @@ def visd_create(request):
 
 def visd_edit(request, pk):
     project = _project_for(request, pk, change=True)
+    status = 200
     if request.method == "POST":
         form = VisdProjectForm(request.POST, instance=VisdProject.objects.get(pk=pk), user=request.user)
-        version = request.POST.get("version", "")
         if form.is_valid():
             if not permissions.can_edit_programme_domain(request.user, form.cleaned_data["domain"]):
                 raise PermissionDenied
             try:
                 actions.update_project(project, form.values(), acting_user=request.user,
-                                       expected_version=int(version) if version.isdigit() else 0,
+                                       expected_version=form.expected_version,
                                        eu_projects=form.cleaned_data["eu_projects"])
-            except actions.EditConflict as conflict:
-                messages.error(request, str(conflict))
-                return render(request, "projects/visd_form.html", {
-                    "form": form, "title": _("Edit %(project)s") % {"project": project},
-                    "version": conflict.record.version, "conflict": conflict.record, "project": project,
-                }, status=409)
+            except EditConflict as conflict:
+                status = show_conflict(form, conflict)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -107,11 +104,9 @@ def visd_edit(request, pk):
                 return redirect(project)
     else:
         form = VisdProjectForm(instance=project, user=request.user)
-        version = project.version
     return render(request, "projects/visd_form.html", {
-        "form": form, "title": _("Edit %(project)s") % {"project": project}, "version": version,
-        "project": project,
-    })
+        "form": form, "title": _("Edit %(project)s") % {"project": project}, "project": project,
+    }, status=status)
 
 
 def visd_detail(request, pk):
@@ -142,7 +137,7 @@ def visd_status(request, pk):
     try:
         actions.change_status(project, form.cleaned_data["status"], on=form.cleaned_data["date"],
                               acting_user=request.user, expected_version=form.cleaned_data["version"])
-    except actions.EditConflict as conflict:
+    except EditConflict as conflict:
         messages.error(request, str(conflict))
     except ValidationError as error:
         report_validation_error(request, error)

@@ -4,7 +4,8 @@
 Versions: a domain has roadmap versions 1, 2, ...; one draft at a time. Publishing a draft makes it
 the domain's public roadmap and marks the previously published version superseded. A new version
 starts as a copy of the latest one, items included. Published versions are not edited: start a
-new version instead. ``revision`` guards a draft against lost updates by two editors."""
+new version instead. ``revision`` guards a draft against lost updates by two editors
+(``visd.core.locking``: every save of a roadmap claims the next revision)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from visd.core.locking import EditConflict  # noqa: F401 (raised by the saves below; views catch it here)
 
 from .models import Roadmap, RoadmapItem, RoadmapStatus
 
@@ -23,23 +26,9 @@ TEXT_FIELDS = frozenset({"introduction", "mapping_text", "roadmap_text", "conclu
 ITEM_FIELDS = frozenset({"kind", "title", "description", "start_year", "end_year", "order"})
 
 
-class EditConflict(Exception):
-    def __init__(self, record):
-        super().__init__(_("Someone else changed this roadmap while you were editing it. Your changes were not "
-                           "saved: review the current version and make your change again."))
-        self.record = record
-
-
 def _require_draft(roadmap: Roadmap) -> None:
     if roadmap.status != RoadmapStatus.DRAFT:
         raise ValidationError({"status": [_("A published roadmap is not changed; start a new version.")]})
-
-
-def _claim_revision(roadmap: Roadmap, expected: int | None) -> None:
-    expected = roadmap.revision if expected is None else expected
-    if not Roadmap.objects.filter(pk=roadmap.pk, revision=expected).update(revision=F("revision") + 1):
-        raise EditConflict(Roadmap.objects.get(pk=roadmap.pk))
-    roadmap.revision = expected + 1
 
 
 def start_version(domain, *, acting_user) -> Roadmap:
@@ -79,9 +68,8 @@ def update_roadmap(roadmap: Roadmap, values: Mapping[str, Any], *, acting_user, 
     for name, value in values.items():
         setattr(roadmap, name, value)
     with transaction.atomic():
-        _claim_revision(roadmap, expected_revision)
         roadmap._history_user = acting_user
-        roadmap.save()
+        roadmap.expect_version(expected_revision).save()  # EditConflict if someone else saved since
         if calls is not None:
             roadmap.calls.set(calls)
         if needs is not None:
@@ -96,7 +84,6 @@ def publish(roadmap: Roadmap, *, acting_user, expected_revision: int | None = No
         raise ValidationError({"status": [_("A roadmap is published with at least an introduction and one "
                                             "roadmap item.")]})
     with transaction.atomic():
-        _claim_revision(roadmap, expected_revision)
         for old in Roadmap.objects.filter(domain=roadmap.domain, status=RoadmapStatus.PUBLISHED):
             old.status = RoadmapStatus.SUPERSEDED
             old._history_user = acting_user
@@ -104,7 +91,8 @@ def publish(roadmap: Roadmap, *, acting_user, expected_revision: int | None = No
         roadmap.status = RoadmapStatus.PUBLISHED
         roadmap.published_on = timezone.localdate()
         roadmap._history_user = acting_user
-        roadmap.save()
+        # EditConflict if someone else saved the draft since: the superseded versions roll back too
+        roadmap.expect_version(expected_revision).save()
     return roadmap
 
 

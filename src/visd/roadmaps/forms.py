@@ -2,13 +2,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from visd.capabilities.models import CapabilityNeed
+from visd.core.locking import VersionedFormMixin
 from visd.funding.models import Call
 from visd.taxonomy.models import Concept, Scheme
 
 from .models import Roadmap, RoadmapItem
 
 
-class RoadmapForm(forms.ModelForm):
+class RoadmapForm(VersionedFormMixin, forms.ModelForm):
+    """An edit carries the draft's ``revision`` (``visd.core.locking``)."""
+
     calls = forms.CharField(label=_("Linked calls"), required=False,
                             help_text=_("Topic ids of calls, separated by commas."))
     needs = forms.CharField(label=_("Linked capability needs"), required=False,

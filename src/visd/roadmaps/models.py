@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from visd.core.locking import OptimisticLock
 from visd.core.models import RegistryModel
 
 #: Years a roadmap item may span: VISD plans to 2035 and beyond; anything outside is a typo.
@@ -19,7 +20,9 @@ class RoadmapStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("Superseded")
 
 
-class Roadmap(RegistryModel):
+class Roadmap(OptimisticLock, RegistryModel):
+    lock_field = "revision"  # ``version`` is the roadmap's version number 1, 2, ... (visd.core.locking)
+
     domain = models.ForeignKey("taxonomy.Concept", on_delete=models.PROTECT, related_name="roadmaps",
                                verbose_name=_("focus domain"), limit_choices_to={"scheme": "focus_domain"})
     version = models.PositiveIntegerField(_("version"), editable=False)
@@ -37,7 +40,6 @@ class Roadmap(RegistryModel):
     revision = models.PositiveIntegerField(_("revision"), default=1, editable=False,
                                            help_text=_("Raised on every save; guards against lost updates."))
     history = HistoricalRecords(m2m_fields=[calls, needs])
-    history_hidden_fields = ("revision",)  # the lost-update counter, raised on every save
 
     class Meta:
         ordering = ["domain__order", "-version"]

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from visd.core import permissions
 from visd.core.exports import safe_row
 from visd.core.feedback import report_validation_error
+from visd.core.locking import EditConflict, show_conflict
 from visd.projects.forms import focus_domains_for
 from visd.taxonomy.models import Concept, Scheme
 
@@ -85,25 +86,21 @@ def roadmap_edit(request, pk):
         messages.error(request, _("A published roadmap is not changed; start a new version."))
         return redirect(roadmap)
     form = RoadmapForm(request.POST or None, instance=Roadmap.objects.get(pk=pk))
-    revision = request.POST.get("revision", roadmap.revision)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_roadmap(
                 roadmap, {name: form.cleaned_data[name] for name in actions.TEXT_FIELDS},
-                acting_user=request.user,
-                expected_revision=int(revision) if str(revision).isdigit() else 0,
+                acting_user=request.user, expected_revision=form.expected_version,
                 calls=form.cleaned_data["calls"], needs=form.cleaned_data["needs"])
-        except actions.EditConflict as conflict:
-            messages.error(request, str(conflict))
-            revision, status = conflict.record.revision, 409
+        except EditConflict as conflict:
+            status = show_conflict(form, conflict)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("Roadmap saved."))
             return redirect(roadmap)
-    return render(request, "roadmaps/form.html", {"form": form, "roadmap": roadmap, "revision": revision},
-                  status=status)
+    return render(request, "roadmaps/form.html", {"form": form, "roadmap": roadmap}, status=status)
 
 
 @require_POST
@@ -111,6 +108,8 @@ def roadmap_publish(request, pk):
     roadmap = _roadmap_for(request, pk, change=True)
     try:
         actions.publish(roadmap, acting_user=request.user)
+    except EditConflict as conflict:
+        messages.error(request, str(conflict))
     except ValidationError as error:
         report_validation_error(request, error)
     else:

@@ -6,7 +6,10 @@ Each function validates completely before it writes: bad input raises ``Validati
 messages keyed by field, and nothing is stored. Each records ``acting_user`` as the author of the
 history rows it causes. Functions that create a record take the one-time ``submission_key`` of the
 form that asked for it and return ``(record, created)``: the same key sent twice returns the first
-record instead of creating a second one.
+record instead of creating a second one. Functions that change a record take the
+``expected_version`` the editor read (``visd.core.locking``): if someone else saved the record
+since, ``EditConflict`` is raised and nothing is written; None checks against the version the
+record was loaded with.
 """
 
 from __future__ import annotations
@@ -105,14 +108,15 @@ def create_contact(actor, values: Mapping[str, Any], *, acting_user,
     return _save_new(contact, acting_user)
 
 
-def update_contact(contact: Contact, values: Mapping[str, Any], *, acting_user) -> Contact:
+def update_contact(contact: Contact, values: Mapping[str, Any], *, acting_user,
+                   expected_version: int | None = None) -> Contact:
     """Change a contact's details; the organisation stays (a person who moves is a new contact,
     with its own legal basis). Saving nothing new writes no history row."""
     if not _assign(contact, values, CONTACT_FIELDS):
         return contact
     _full_clean(contact)
     contact._history_user = acting_user
-    contact.save()
+    contact.expect_version(expected_version).save()
     return contact
 
 
@@ -162,15 +166,23 @@ def log_interaction(actor, values: Mapping[str, Any], *, contacts: Iterable[Cont
 
 
 def update_interaction(interaction: Interaction, values: Mapping[str, Any], *,
-                       contacts: Iterable[Contact], staff: Iterable, acting_user) -> Interaction:
-    """Correct an interaction; its organisation stays."""
+                       contacts: Iterable[Contact], staff: Iterable, acting_user,
+                       expected_version: int | None = None) -> Interaction:
+    """Correct an interaction; its organisation stays. A change of the participants alone claims
+    the next version too, so it cannot be overwritten by an editor who read the old list."""
     contacts, staff = list(contacts), list(staff)
     changed = _assign(interaction, values, INTERACTION_FIELDS)
     _full_clean(interaction, _participant_errors(interaction.actor, contacts, staff, interaction.dossier))
     interaction._history_user = acting_user
+    interaction.expect_version(expected_version)
+    participants_changed = (
+        {c.pk for c in contacts} != set(interaction.contacts.values_list("pk", flat=True))
+        or {u.pk for u in staff} != set(interaction.staff.values_list("pk", flat=True)))
     with transaction.atomic():
         if changed:
             interaction.save()
+        elif participants_changed:
+            interaction.claim_version()  # no field to save: the links' history rows record the change
         # set() only touches the rows that differ, so an unchanged list writes no history.
         interaction.contacts.set(contacts)
         interaction.staff.set(staff)
@@ -202,12 +214,13 @@ def create_dossier(actor, values: Mapping[str, Any], *, acting_user,
     return _save_new(dossier, acting_user)
 
 
-def update_dossier(dossier: Dossier, values: Mapping[str, Any], *, acting_user) -> Dossier:
+def update_dossier(dossier: Dossier, values: Mapping[str, Any], *, acting_user,
+                   expected_version: int | None = None) -> Dossier:
     if not _assign(dossier, values, DOSSIER_FIELDS):
         return dossier
     _full_clean(dossier)
     dossier._history_user = acting_user
-    dossier.save()
+    dossier.expect_version(expected_version).save()
     return dossier
 
 
@@ -241,8 +254,9 @@ def interactions_mentioning(contact: Contact):
 def personal_data_of(contact: Contact) -> dict[str, Any]:
     """Everything VISD Hub holds about one person, as plain JSON-ready data (GDPR art. 15 and 20).
     Other people's data is left out: interactions list the staff but not the other contacts."""
+    bookkeeping = {"actor", "submission_key", Contact.lock_field}  # no data about the person
     record = {field.name: _plain(field.value_from_object(contact))
-              for field in Contact._meta.concrete_fields if field.name not in {"actor", "submission_key"}}
+              for field in Contact._meta.concrete_fields if field.name not in bookkeeping}
     record["organisation"] = {"id": contact.actor_id, "name": contact.actor.name}
 
     def interaction_data(interaction: Interaction) -> dict[str, Any]:
@@ -263,7 +277,7 @@ def personal_data_of(contact: Contact) -> dict[str, Any]:
     took_part = contact.interactions.select_related("actor", "dossier").prefetch_related("staff")
     mentioned = interactions_mentioning(contact).exclude(pk__in=took_part.values("pk")).select_related(
         "dossier").prefetch_related("staff")
-    history_fields = [f.name for f in Contact._meta.concrete_fields if f.name not in {"actor", "submission_key"}]
+    history_fields = [f.name for f in Contact._meta.concrete_fields if f.name not in bookkeeping]
     history = [
         {
             "recorded_at": _plain(row.history_date),

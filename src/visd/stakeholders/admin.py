@@ -7,12 +7,15 @@ from django.contrib import admin
 
 from visd.core import permissions
 from visd.core.admin import VisdLogAdmin, VisdModelAdmin
+from visd.core.locking import VersionedAdminMixin
 
 from . import actions
 from .models import Contact, Dossier, GdprAuditEntry, Interaction
 
 
-class PersonalDataAdmin(VisdModelAdmin):
+class PersonalDataAdmin(VersionedAdminMixin, VisdModelAdmin):
+    """The change forms carry the record's version: a stale one is refused (``visd.core.locking``)."""
+
     def may_view_any(self, user) -> bool:
         return permissions.can_view_interactions(user)
 

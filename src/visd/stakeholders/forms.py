@@ -9,6 +9,7 @@ from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
 from visd.core import permissions
+from visd.core.locking import VersionedFormMixin
 from visd.taxonomy.models import Concept, Scheme
 
 from .models import Contact, Dossier, Interaction
@@ -23,9 +24,10 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class RegisterForm(forms.ModelForm):
+class RegisterForm(VersionedFormMixin, forms.ModelForm):
     """A create form carries a one-time ``submission_key`` (hidden, made when the empty form is
-    shown) so that sending it twice creates one record; an edit form carries none.
+    shown) so that sending it twice creates one record; an edit form carries none, but the
+    ``version`` of the record it was opened with (``visd.core.locking``).
 
     Edit forms are built from the record's values (``for_record``), not bound to the record itself:
     the form must not change the record in memory before the action compares and saves it."""
@@ -46,7 +48,9 @@ class RegisterForm(forms.ModelForm):
 
     @classmethod
     def for_record(cls, record, data=None, **kwargs):
-        return cls(data, initial=model_to_dict(record, fields=cls._meta.fields), creating=False, **kwargs)
+        form = cls(data, initial=model_to_dict(record, fields=cls._meta.fields), creating=False, **kwargs)
+        form.carry_version(record)
+        return form
 
     def values(self) -> dict:
         """The cleaned values of the model's own (non many-to-many) fields, as the actions take them."""

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from visd.core.locking import Versioned
 from visd.core.models import RegistryModel
 
 
@@ -33,7 +34,7 @@ class SubmissionKeyed(models.Model):
         abstract = True
 
 
-class Contact(SubmissionKeyed, RegistryModel):
+class Contact(SubmissionKeyed, Versioned, RegistryModel):
     actor = models.ForeignKey("actors.Actor", on_delete=models.CASCADE, related_name="contacts",
                               verbose_name=_("organisation"))
     first_name = models.CharField(_("first name"), max_length=100)
@@ -78,7 +79,7 @@ class Contact(SubmissionKeyed, RegistryModel):
             raise ValidationError(errors)
 
 
-class Dossier(SubmissionKeyed, RegistryModel):
+class Dossier(SubmissionKeyed, Versioned, RegistryModel):
     """A thread of interactions, documents and decisions about one subject."""
 
     class Status(models.TextChoices):
@@ -123,7 +124,7 @@ class InteractionQuerySet(models.QuerySet):
         )
 
 
-class Interaction(SubmissionKeyed, RegistryModel):
+class Interaction(SubmissionKeyed, Versioned, RegistryModel):
     """Something that happened between VISD staff and an actor. It is a log of the past: a
     future meeting is planned as the follow-up of an earlier interaction, so an interaction may not
     be dated after today."""

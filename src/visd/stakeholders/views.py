@@ -2,6 +2,10 @@
 ecosystem's people and contacts). Views check access with ``visd.core.permissions``, parse the form
 and call ``visd.stakeholders.actions``; every write is a POST followed by a redirect.
 
+Edits carry the version of the record they were opened with (``visd.core.locking``): a form sent
+after someone else saved the record is shown again with the user's input, what is stored now, and
+status 409.
+
 Access: anyone not logged in is sent to the login page. A logged-in user who may not see a person's
 record gets 404, so whether it exists does not leak; one who may see but not change it gets 403."""
 
@@ -20,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from visd.actors.models import Actor
 from visd.core import permissions
+from visd.core.locking import EditConflict, show_conflict
 
 from . import actions
 from .forms import ConfirmErasureForm, ContactForm, DossierForm, InteractionForm
@@ -98,9 +103,13 @@ def contact_edit(request, pk):
     contact = _visible_or_404(request.user, get_object_or_404(Contact.objects.select_related("actor"), pk=pk))
     _require(permissions.can_edit_stakeholder_records(request.user, contact.actor))
     form = ContactForm.for_record(contact, _posted(request))
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            actions.update_contact(contact, form.values(), acting_user=request.user)
+            actions.update_contact(contact, form.values(), acting_user=request.user,
+                                   expected_version=form.expected_version)
+        except EditConflict as conflict:
+            status = show_conflict(form, conflict)
         except ValidationError as error:
             _apply_action_errors(form, error)
         else:
@@ -109,7 +118,7 @@ def contact_edit(request, pk):
     return render(request, "stakeholders/form.html", {
         "form": form, "actor": contact.actor, "title": _("Edit contact %(name)s") % {"name": contact},
         "cancel_url": contact.get_absolute_url(),
-    })
+    }, status=status)
 
 
 # --- GDPR --------------------------------------------------------------------------------------
@@ -223,11 +232,14 @@ def interaction_edit(request, pk):
     interaction = get_object_or_404(Interaction.objects.select_related("actor"), pk=pk)
     _require(permissions.can_edit_stakeholder_records(request.user, interaction.actor))
     form = InteractionForm.for_record(interaction, _posted(request), actor=interaction.actor)
+    status = 200
     if request.method == "POST" and form.is_valid():
         contacts, staff = _interaction_participants(form)
         try:
             actions.update_interaction(interaction, form.values(), contacts=contacts, staff=staff,
-                                       acting_user=request.user)
+                                       acting_user=request.user, expected_version=form.expected_version)
+        except EditConflict as conflict:
+            status = show_conflict(form, conflict)
         except ValidationError as error:
             _apply_action_errors(form, error)
         else:
@@ -236,7 +248,7 @@ def interaction_edit(request, pk):
     return render(request, "stakeholders/form.html", {
         "form": form, "actor": interaction.actor, "title": _("Edit interaction"),
         "cancel_url": interaction.get_absolute_url(),
-    })
+    }, status=status)
 
 
 @login_required
@@ -318,9 +330,13 @@ def dossier_edit(request, pk):
     dossier = get_object_or_404(Dossier.objects.select_related("actor"), pk=pk)
     _require(permissions.can_change(request.user, dossier))
     form = DossierForm.for_record(dossier, _posted(request))
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            actions.update_dossier(dossier, form.values(), acting_user=request.user)
+            actions.update_dossier(dossier, form.values(), acting_user=request.user,
+                                   expected_version=form.expected_version)
+        except EditConflict as conflict:
+            status = show_conflict(form, conflict)
         except ValidationError as error:
             _apply_action_errors(form, error)
         else:
@@ -329,4 +345,4 @@ def dossier_edit(request, pk):
     return render(request, "stakeholders/form.html", {
         "form": form, "actor": dossier.actor, "title": _("Edit dossier %(title)s") % {"title": dossier},
         "cancel_url": dossier.get_absolute_url(),
-    })
+    }, status=status)

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
-from visd.core import history, permissions, throttle
+from visd.core import history, locking, permissions, throttle
 
 from .pagination import LimitOffsetPagination  # noqa: F401 (the apps' viewsets import it from here)
 from .schema import RoleAwareAutoSchema
@@ -68,6 +68,13 @@ class StaleVersion(exceptions.APIException):
         self.detail = {"detail": str(message), f"your_{field}": your_version, f"current_{field}": current_version,
                        "current": current, "yours": submitted}
 
+    @classmethod
+    def of(cls, conflict: locking.EditConflict, your_version, current, submitted) -> "StaleVersion":
+        """The 409 of an ``EditConflict`` (``visd.core.locking``): ``current`` is the stored record as
+        the endpoint shows it (None once deleted), ``submitted`` the request's data."""
+        return cls(conflict, your_version, conflict.current_version, current, submitted,
+                   field=conflict.model.lock_field)
+
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
@@ -97,8 +104,16 @@ class RegistryViewSet(viewsets.ModelViewSet):
 
     def perform_update(self, serializer):
         self.check_object_permissions(self.request, serializer.candidate(serializer.validated_data))
-        with transaction.atomic():
-            serializer.save()
+        your_version = serializer.validated_data.get(serializer.lock_field) if serializer.lock_field else None
+        try:
+            with transaction.atomic():
+                serializer.save()
+        except locking.EditConflict as conflict:
+            # someone else saved since the client read the record: nothing of this request is kept
+            stored = None if conflict.record is None else (
+                self.get_queryset().filter(pk=conflict.record.pk).first() or conflict.record)
+            current = None if stored is None else type(serializer)(stored, context=self.get_serializer_context()).data
+            raise StaleVersion.of(conflict, your_version, current, self.request.data) from conflict
 
     def perform_destroy(self, instance):
         try:

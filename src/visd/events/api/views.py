@@ -153,8 +153,8 @@ class EventViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
             raise exceptions.PermissionDenied(_("You may not file an event under this focus domain."))
 
     def _stale(self, conflict, your_version, submitted) -> StaleVersion:
-        current = EventSerializer(self.get_queryset().get(pk=conflict.record.pk)).data
-        return StaleVersion(conflict, your_version, conflict.record.version, current, submitted)
+        current = EventSerializer(self.get_queryset().get(pk=conflict.record.pk)).data if conflict.record else None
+        return StaleVersion.of(conflict, your_version, current, submitted)
 
     def _output(self, event, status_code=status.HTTP_200_OK):
         return Response(EventSerializer(self.get_queryset().get(pk=event.pk)).data, status=status_code)

@@ -164,8 +164,9 @@ class VisdProjectViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
             raise exceptions.PermissionDenied(_("You may not file a project under this focus domain."))
 
     def _stale(self, conflict, your_version, submitted) -> StaleVersion:
-        current = VisdProjectSerializer(conflict.record, context=self.get_serializer_context()).data
-        return StaleVersion(conflict, your_version, conflict.record.version, current, submitted)
+        current = VisdProjectSerializer(conflict.record, context=self.get_serializer_context()).data \
+            if conflict.record else None
+        return StaleVersion.of(conflict, your_version, current, submitted)
 
     def _output(self, project, status_code=status.HTTP_200_OK):
         project = self.get_queryset().get(pk=project.pk) if permissions.can_view_visd_project(

@@ -173,8 +173,8 @@ class RoadmapViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         return Response(RoadmapSerializer(self.get_queryset().get(pk=roadmap.pk)).data, status=status_code)
 
     def _stale(self, conflict, your_revision, submitted) -> StaleVersion:
-        current = RoadmapSerializer(self.get_queryset().get(pk=conflict.record.pk)).data
-        return StaleVersion(conflict, your_revision, conflict.record.revision, current, submitted, field="revision")
+        current = RoadmapSerializer(self.get_queryset().get(pk=conflict.record.pk)).data if conflict.record else None
+        return StaleVersion.of(conflict, your_revision, current, submitted)
 
     @extend_schema(request=RoadmapStartSerializer,
                    responses={201: RoadmapSerializer, **{k: v for k, v in ERRORS.items() if k != 404}},

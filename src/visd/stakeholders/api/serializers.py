@@ -18,7 +18,8 @@ FIXED_ORGANISATION_MESSAGE = _("The organisation of an existing record cannot be
 
 class ActionSerializer(RegistrySerializer):
     """Writes through the stakeholders actions. The organisation (``actor``) is chosen when a record
-    is created and fixed afterwards, as the actions require."""
+    is created and fixed afterwards, as the actions require. A change passes the ``version`` the
+    client read to the action (``RegistrySerializer``; a stale one is a 409)."""
 
     def validate_actor(self, actor):
         if self.instance is not None and actor != self.instance.actor:
@@ -56,7 +57,9 @@ class ContactSerializer(ActionSerializer):
 
     def update(self, instance, validated_data):
         validated_data.pop("actor", None)
-        return self.run(actions.update_contact, instance, validated_data, acting_user=self.acting_user)
+        version = self.expected_version(validated_data)
+        return self.run(actions.update_contact, instance, validated_data, acting_user=self.acting_user,
+                        expected_version=version)
 
 
 class InteractionSerializer(ActionSerializer):
@@ -86,11 +89,12 @@ class InteractionSerializer(ActionSerializer):
 
     def update(self, instance, validated_data):
         validated_data.pop("actor", None)
+        version = self.expected_version(validated_data)
         contacts = validated_data.pop("contacts", instance.contacts.all())
         staff = validated_data.pop("staff", instance.staff.all())
         return self.run(
             actions.update_interaction, instance, validated_data, contacts=contacts, staff=staff,
-            acting_user=self.acting_user,
+            acting_user=self.acting_user, expected_version=version,
         )
 
 
@@ -118,4 +122,6 @@ class DossierSerializer(ActionSerializer):
 
     def update(self, instance, validated_data):
         validated_data.pop("actor", None)
-        return self.run(actions.update_dossier, instance, validated_data, acting_user=self.acting_user)
+        version = self.expected_version(validated_data)
+        return self.run(actions.update_dossier, instance, validated_data, acting_user=self.acting_user,
+                        expected_version=version)
