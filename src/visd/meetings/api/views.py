@@ -71,6 +71,7 @@ class MatchmakingViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = MatchmakingSerializer
     pagination_class = LimitOffsetPagination
+    lookup_value_regex = "[0-9]{1,18}"  # longer numbers overflow the database's integers: 404
     read_permission = staticmethod(_signed_in)
     # the schedule action (a POST) decides itself: the organiser only
     create_permission = staticmethod(_signed_in)
@@ -121,6 +122,7 @@ class MeetingRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
 
     serializer_class = MeetingRequestSerializer
     pagination_class = LimitOffsetPagination
+    lookup_value_regex = "[0-9]{1,18}"
     read_permission = staticmethod(_signed_in)
     create_permission = staticmethod(_signed_in)  # the action decides: a participant's representative
     change_permission = staticmethod(permissions.can_view)  # answer decides: the participant asked
@@ -173,6 +175,7 @@ class AgendaViewSet(viewsets.GenericViewSet):
     """A participant's agenda (published meetings; the organiser sees unpublished ones too)."""
 
     queryset = Participant.objects.select_related("matchmaking__event", "registration")
+    lookup_value_regex = "[0-9]{1,18}"
     read_permission = staticmethod(_signed_in)
 
     @extend_schema(responses={200: OpenApiResponse(description="The meetings: slot times, table, the other participant.")},
