@@ -9,6 +9,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from matchmaking_world import build_world
+
 from visd.capabilities.models import CapabilityNeed
 from visd.funding.models import Call
 
@@ -75,3 +77,31 @@ def test_budget_table_has_one_column_per_year(client, make_user):
     assert header.count("<th ") == len(YEARS) + 2 and "colspan" not in table
     first_row = table[table.index("<tbody>"):table.index("</tr>", table.index("<tbody>"))]
     assert first_row.count("<td") == len(YEARS) + 1
+
+
+@pytest.fixture
+def matching_world(settings, tmp_path):
+    from visd.matchmaking import service
+
+    settings.VISD_MATCHING_DIR = tmp_path / "matching"
+    service.forget()
+    world = build_world()
+    service.build()  # what `visd tag` does: pages only read the persisted index
+    yield world
+    service.forget()
+
+
+def test_strength_map_is_a_compact_heat_map_with_the_numbers_on_demand(client, matching_world):
+    html = page(client, reverse("matchmaking:strength"))
+    grid = html[html.index('<table class="heat-grid">'):]
+    grid = grid[:grid.index("</table>")]
+    header = grid[grid.index("<thead>"):grid.index("</thead>")]
+    assert header.count("<th ") == 4   # domain and the three criteria
+    rows = re.findall(r'<th scope="row"><a href="#(n-domains-\d+)">', grid)
+    assert rows and len(rows) == grid.count("<tr>") - 1
+    assert all(f'id="{anchor}"' in html for anchor in rows)   # each domain drills down to its numbers
+    assert grid.count('style="background:') == 3 * len(rows)
+    # the long tables wait, closed, below the map
+    before_numbers = html[:html.index('id="numbers"')]
+    assert 'id="needs"' not in before_numbers and 'id="calls"' not in before_numbers
+    assert html.count('<details class="strength-numbers">') == 3 and "<details open" not in html

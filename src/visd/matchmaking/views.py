@@ -162,8 +162,11 @@ def strength_tables(region: str, status, version: str | None = None) -> dict:
         for row, shown in zip(smap.rows, _display_rows(smap.rows)):
             groups[row.kind].append(shown)
             max_able = max(max_able, row.critical_mass["able_actors"])
+        # the heat map's opportunity column is shaded against the domain with the most open calls
+        max_calls = max((r["opportunity"].get("open_calls") or 0 for r in groups["domain"]), default=0) or 1
         html = render_to_string("matchmaking/_strength_tables.html", {
-            "domains": groups["domain"], "needs": groups["need"], "calls": groups["call"], "max_able": max_able})
+            "domains": groups["domain"], "needs": groups["need"], "calls": groups["call"], "max_able": max_able,
+            "max_calls": max_calls})
         return {"n_actors": smap.n_actors, "html": html}
 
     return page_cache.cached("strength-page", status, (region,), compute, version)
