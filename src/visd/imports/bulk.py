@@ -22,14 +22,16 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 
 from django.conf import settings
-from django.db import connection
+from django.db import connections, router
 from django.db.models import AutoField, BigAutoField, SmallAutoField
 
-# Field kinds whose Python values (str, bool, int, None) every driver takes as they are.
+# Field kinds whose Python values every driver takes as they are: str, bool, int, and also the
+# Decimal and date the importers give (psycopg adapts them natively; Django's SQLite backend registers
+# the adapters, str and isoformat, that its own conversion would apply).
 _AS_IS = {
     "CharField", "TextField", "BooleanField", "IntegerField", "BigIntegerField", "SmallIntegerField",
     "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField", "ForeignKey",
-    "OneToOneField", "SlugField", "EmailField", "URLField",
+    "OneToOneField", "SlugField", "EmailField", "URLField", "DecimalField", "DateField",
 }
 # Rows per executemany call on SQLite (COPY streams them all).
 SQLITE_BATCH = 5000
@@ -37,7 +39,8 @@ SQLITE_BATCH = 5000
 KEY_CHUNK = 5000
 
 
-def chunks(items: list, size: int = KEY_CHUNK) -> Iterator[list]:
+def chunks(items: list, size: int | None = None) -> Iterator[list]:
+    size = size or KEY_CHUNK
     for start in range(0, len(items), size):
         yield items[start:start + size]
 
@@ -49,7 +52,7 @@ def _columns(model) -> list:
             if not (field.primary_key and isinstance(field, AutoField | BigAutoField | SmallAutoField))]
 
 
-def _converter(field):
+def _converter(field, connection):
     """How a Python value of ``field`` becomes what the driver takes: as it is, or through the field's
     own conversion (dates on SQLite, decimals, time stamps, JSON), remembered for a repeated value
     (the import's one time stamp)."""
@@ -75,7 +78,9 @@ def insert(model, records: Iterable[dict], now) -> int:
     for field in fields:
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             defaults[field.attname] = now
-    converters = [(index, convert) for index, field in enumerate(fields) if (convert := _converter(field))]
+    connection = connections[router.db_for_write(model)]
+    converters = [(index, convert) for index, field in enumerate(fields)
+                  if (convert := _converter(field, connection))]
 
     def rows():
         for record in records:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import cache, lru_cache
 
@@ -159,6 +159,13 @@ class OrganisationRecord:
     def kbo(self) -> str:
         return identifiers.kbo_from_vat(self.vat)
 
+    def values(self) -> tuple:
+        """Every field, in order: what tells two descriptions of an organisation apart."""
+        return tuple(getattr(self, name) for name in ORGANISATION_FIELDS)
+
+
+ORGANISATION_FIELDS = tuple(f.name for f in fields(OrganisationRecord))
+
 
 @dataclass
 class CordisBatch:
@@ -296,7 +303,7 @@ def parse_organisations(
         recency = (start_dates.get(project_id) or date.min, len(participations))
         participations.append(participation)
         described = candidates.setdefault(pic, {})
-        values = astuple(organisation)
+        values = organisation.values()
         if values not in described or described[values][0] < recency:
             described[values] = (recency, organisation)
     return participations, candidates

@@ -17,6 +17,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import ftfy
+from ftfy.badness import is_bad
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
@@ -184,11 +185,41 @@ def read_csv(
     return Table(fields=keys, records=records(), column_of=dict(found))
 
 
+# ftfy decides whether text may hold mojibake with one regular expression (``ftfy.badness.is_bad``)
+# over the whole text, which costs about a millisecond for a CORDIS objective. Every sequence that
+# expression matches is at most 7 characters long and holds a non-ASCII character (its character
+# classes hold no ASCII character; tests/test_import_layouts.py checks this against ftfy), so it can
+# only match within a few characters of a run of non-ASCII characters: searching those stretches is
+# enough to know that ftfy would leave the text as it is.
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+MOJIBAKE_REACH = 8
+
+
+def may_hold_mojibake(value: str) -> bool:
+    """Whether ftfy's mojibake test finds anything near the text's non-ASCII characters; when it does
+    not, ``ftfy.fix_encoding`` returns the text unchanged.
+
+    >>> may_hold_mojibake("Sécurité des réseaux")
+    False
+    >>> may_hold_mojibake("the projectâ€™s aim")
+    True
+    """
+    stretches: list[list[int]] = []  # each run with its reach, overlapping ones merged
+    for run in _NON_ASCII_RUN.finditer(value):
+        start, end = max(run.start() - MOJIBAKE_REACH, 0), run.end() + MOJIBAKE_REACH
+        if stretches and start <= stretches[-1][1]:
+            stretches[-1][1] = end
+        else:
+            stretches.append([start, end])
+    return any(is_bad(value[start:end]) for start, end in stretches)
+
+
 def clean_text(value: str | None) -> str:
     """Trimmed text with mojibake (UTF-8 read as Windows-1252, e.g. 'â€™' for '’') repaired.
-    Only non-ASCII text can carry mojibake, so ASCII skips the (slower) repair."""
+    Only non-ASCII text can carry mojibake, so ASCII skips the (slower) repair, and so does text
+    in which ftfy's test finds nothing (:func:`may_hold_mojibake`)."""
     value = (value or "").strip()
-    if value and not value.isascii():
+    if value and not value.isascii() and may_hold_mojibake(value):
         value = ftfy.fix_encoding(value)
     return value
 
