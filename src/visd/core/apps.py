@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.db.backends.signals import connection_created
 
 
 class CoreConfig(AppConfig):
@@ -8,6 +9,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401  (connects the profile and token-revocation signals)
+        from .backup import keep_sqlite_file_private
+
+        connection_created.connect(keep_sqlite_file_private, dispatch_uid="visd-sqlite-file-private")
 
 
 class VisdAdminConfig(admin_apps.AdminConfig):
