@@ -228,9 +228,10 @@ def test_contact_points_and_obligations_are_checked(data_copy):
 def test_catalogue_and_instrument_pages_show_sources(client, loaded):
     page = client.get("/guidance/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Research, concept and prototyping" in page and "FSDB" in page
-    assert "REFERENCE.md (TRL 1-9" in page
+    assert "TRL 1-9" in page and "REFERENCE.md" not in page   # sources as people read them (visd.sources)
     page = client.get("/guidance/instruments/vlaio-defence-rd-call/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "60%" in page and "80%" in page and "+ 15%" in page
-    assert "2.1, lines 286-288" in page
+    assert 'href="/sources/vlaams-defensieplan/?passage=286-288#r286">Flemish Defence Plan, 2.1</a>' in page
+    assert "lines 286-288" not in page
     assert "unknown" in page  # medium-sized firms
     assert client.get("/guidance/instruments/no-such-code/").status_code == 404
