@@ -176,9 +176,12 @@ STORAGES = {
 
 # The matching pages' and the strength map's results, computed once per persisted matching index
 # (visd.matchmaking.page_cache) and shared by every server process through files under VAR_DIR/cache.
-# The default cache (the login and onboarding throttles) stays per process unless configured.
+# The default cache holds the login and onboarding throttles' counts: without DEBUG in files under
+# VAR_DIR/cache/default, so that the server's worker processes count together (not each on its own,
+# which would multiply the limits by the number of workers); with DEBUG (development, tests) in memory.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"} if DEBUG else
+    {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache" / "default")},
     "matching": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                  "LOCATION": os.environ.get("VISD_MATCHING_CACHE_DIR") or str(VAR_DIR / "cache" / "matching"),
                  "TIMEOUT": None, "OPTIONS": {"MAX_ENTRIES": 5000}},
