@@ -18,6 +18,15 @@ from visd.meetings.models import Meeting, MeetingRequest, MeetingStatus, Request
 from visd.stakeholders.models import Contact, Interaction, LegalBasis
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are checked in English (the site's default language is Dutch)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def b2b(db, make_user):
     class World:
@@ -240,7 +249,7 @@ def test_api_request_answer_schedule_and_agenda(b2b, client):
     assert response.status_code == 201, response.content
     request_id = response.json()["id"]
     again = client.post("/api/meeting-requests/", {"recipient": b2b.b.pk}, content_type="application/json")
-    assert again.status_code == 400 and "aangevraagd" in again.json()["recipient"][0]  # Dutch by default
+    assert again.status_code == 400 and "aangevraagd" in again.json()["recipient"][0]  # a request: Dutch by default
     # a cannot answer its own request; c does not even see it
     assert client.post(f"/api/meeting-requests/{request_id}/answer/", {"accept": True},
                        content_type="application/json").status_code == 403
