@@ -211,7 +211,8 @@ def parse_consortium(data: Any) -> Consortium:
         try:
             data = json.loads(data)
         except json.JSONDecodeError as error:
-            raise ConsortiumInputError([f"malformed JSON: {error.msg} at line {error.lineno} column {error.colno}"])
+            raise ConsortiumInputError([f"malformed JSON: {error.msg} at line {error.lineno} column {error.colno}"]
+                                       ) from error
     if not isinstance(data, dict):
         raise ConsortiumInputError(["the consortium must be a JSON object with programme, action and members"])
     problems: list[str] = []
@@ -553,12 +554,13 @@ def _group_text(key, members: list[Member], consortium: Consortium, language: st
     return _m("group_controlled", language, members=_names(members), controller=controller)
 
 
-def _controllers(consortium: Consortium, members: list[Member]) -> list[str]:
-    """The ultimate controllers present: a new partner must not be controlled by any of them."""
+def _controllers(consortium: Consortium, members: list[Member], controlling_only: bool = False) -> list[str]:
+    """The ultimate controllers present: a new partner must not be controlled by any of them. With
+    ``controlling_only``, only those that control a member (the ones worth naming to a reader)."""
     names = []
     for m in members:
         root = ultimate_controller(m, consortium)
-        if root is UNKNOWN:
+        if root is UNKNOWN or (controlling_only and root is m):
             continue
         name = root.label if isinstance(root, Member) else root
         if name not in names:
@@ -575,7 +577,8 @@ def _add_suggestion(rule: str, consortium: Consortium, present: list[Member], co
         where = _m("where_other", language, countries=_countries(exclude_countries, language))
     else:
         where = _m("where_any", language)
-    not_controlled = _m("not_controlled", language, controllers=", ".join(controllers)) if controllers else ""
+    named = _controllers(consortium, present, controlling_only=True)
+    not_controlled = _m("not_controlled", language, controllers=", ".join(named)) if named else ""
     text = _m("suggest_add", language, count=count, entity=_m("entity_one" if count == 1 else "entity_many", language),
               where=where, not_controlled=not_controlled)
     allowed = sorted(consortium.rules.member_states | {c for c, e in consortium.rules.associated.items() if e["status"] == "associated"})
