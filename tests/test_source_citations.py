@@ -7,7 +7,6 @@ The walk covers the main pages of each app, in Dutch and in English, for a progr
 and tests/programme_world.py with the shipped reference data and screening lists loaded."""
 
 import csv
-import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -171,10 +170,10 @@ def demo(db, world, users, programme):  # noqa: F811
 
     load_reference()
     load_lists()
-    return users
+    return {"users": users, "world": world, "programme": programme}
 
 
-def main_pages(client, coordinator) -> list[str]:
+def main_pages(client, coordinator, world, programme) -> list[str]:  # noqa: F811
     """The main pages of each app, with one detail page where the records give one."""
     client.force_login(coordinator)
     export = client.post(reverse("screening:export"), {
@@ -202,13 +201,16 @@ def main_pages(client, coordinator) -> list[str]:
         reverse("roadmaps:index"), reverse("events:list"), reverse("facilities:list"),
         reverse("matchmaking:strength"), reverse("projects:visd_list"),
         reverse("sources:list"), reverse("sources:document", args=["vlaams-defensieplan"]),
+        reverse("roadmaps:detail", args=[programme.draft.pk]), reverse("events:detail", args=[programme.event.pk]),
+        reverse("projects:visd_detail", args=[programme.flagship.pk]),
+        reverse("actors:detail", args=[world.actor_a.pk]),
     ]
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_no_user_page_shows_a_file_name_or_a_line_number(client, demo, language):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    pages = main_pages(client, demo["coordinator"])
+    pages = main_pages(client, demo["users"]["coordinator"], demo["world"], demo["programme"])
     seen = 0
     for url in pages:
         response = client.get(url)
