@@ -42,7 +42,7 @@ class ConsortiumViewSet(HistoryMixin, mixins.ListModelMixin, mixins.RetrieveMode
         try:
             result = engine.check(request.data, language=actions.language())
         except engine.ConsortiumInputError as error:
-            raise ValidationError({"consortium": error.problems})
+            raise ValidationError({"consortium": error.problems}) from error
         return Response(engine.contract_output(result))
 
 

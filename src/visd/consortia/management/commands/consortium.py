@@ -30,11 +30,11 @@ class Command(BaseCommand):
         try:
             text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
         except OSError as error:
-            raise CommandError(f"cannot read {path}: {error.strerror}")
+            raise CommandError(f"cannot read {path}: {error.strerror}") from error
         try:
             result = check(text, language=options["language"])
         except ConsortiumInputError as error:
-            raise CommandError("consortium refused: " + "; ".join(error.problems))
+            raise CommandError("consortium refused: " + "; ".join(error.problems)) from error
         if options["json"]:
             self.stdout.write(json.dumps(contract_output(result), ensure_ascii=False, indent=2))
             return
