@@ -375,6 +375,7 @@ def compute_schedule(matchmaking: Matchmaking, *, acting_user, time_limit: float
             raise ScheduleRefused(_("Meetings have been checked in: the schedule can no longer be recomputed."))
         if not matchmaking.slots.exists():
             raise ScheduleRefused(_("The matchmaking has no slots."))
+        expire_requests(matchmaking, acting_user=acting_user)  # recorded now, in the same all-or-nothing run
         requests = list(matchmaking.requests.filter(status=RequestStatus.ACCEPTED).order_by("answered_at", "pk"))
         meetings = {m.request_id: m for m in matchmaking.meetings.select_related("slot")}
         try:
