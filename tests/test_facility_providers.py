@@ -254,7 +254,8 @@ def test_a_consenting_contact_person_is_shown_only_with_consent(client, world):
     assert client.post("/facilities/new/", post).status_code == 302
     with translation.override("en"):
         facility = actions.approve_change(FacilityChange.objects.get().pk, acting_user=world["coordinator"])
-    assert facility.shown_contact_person == person and "Ann Peeters agreed" in facility.contact_person_consent
+    assert facility.shown_contact_person == person and "agreed to be shown" in facility.contact_person_consent
+    assert "Ann" not in facility.contact_person_consent  # the statement names no one (erasure leaves nothing)
     client.logout()
     assert "ann@vki.example" in client.get(facility.get_absolute_url()).content.decode()
     person.delete()  # erased from the stakeholder register: gone from the facility too
@@ -313,6 +314,11 @@ def test_permissions_of_the_provider_path(client, world):
     page = client.get(change.get_absolute_url())
     assert page.status_code == 200 and "Approve" not in page.content.decode()
     assert client.post(change.get_absolute_url(), {"decision": "approve"}).status_code == 403
+    history = f"/history/facilities/facilitychange/{change.pk}/"
+    assert client.get(history).status_code == 200
+    client.force_login(world["other_rep"])
+    assert client.get(history).status_code in (403, 404)
+    client.force_login(world["rep"])
     # The orphan claimed by one organisation and approved is no longer claimable by another.
     claim = actions.propose_change(orphan, values(name="Sea Mammal Research Unit (SMRU)"), actor=world["other"],
                                    user=world["other_rep"])

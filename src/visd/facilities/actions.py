@@ -27,11 +27,11 @@ from .models import (ChangeKind, ChangeStatus, FacilityChange, Infrastructure, O
                      ValidationStatus)
 
 
-def consent_statement(contact: Contact, when) -> str:
-    """What is kept as the contact person's consent to be shown, in the active language."""
-    return _("%(name)s agreed to be shown as the facility's contact (name, job title, e-mail address); "
-             "stated by the provider on %(date)s.") % {"name": f"{contact.first_name} {contact.last_name}",
-                                                      "date": when.date().isoformat()}
+def consent_statement(when) -> str:
+    """What is kept as the contact person's consent to be shown, in the active language. It names no
+    one: the person is the linked contact, so erasing the contact (GDPR) leaves no name behind."""
+    return _("The contact person agreed to be shown as the facility's contact (name, job title, e-mail "
+             "address); stated by the provider on %(date)s.") % {"date": when.date().isoformat()}
 
 
 def kind_of(facility: Infrastructure | None, actor) -> str:
@@ -152,7 +152,7 @@ def approve_change(change_pk: int, *, acting_user, reason: str = "") -> Infrastr
             facility.contact_person, facility.contact_person_consent = None, ""
         elif facility.contact_person_id != person.pk or not facility.contact_person_consent:
             facility.contact_person = person
-            facility.contact_person_consent = consent_statement(person, change.created_at)
+            facility.contact_person_consent = consent_statement(change.created_at)
         facility.operator = change.actor
         facility.operator_match = OperatorMatch.PROVIDER
         facility.validation = ValidationStatus.VALIDATED
