@@ -182,7 +182,6 @@ def test_only_the_representative_writes(world, role):
     assert created.exists() == (role in {"rep_own", "rep_other", "member"})
     seek = Seek.objects.get(pk=world["seeks"]["public"].pk)
     response = api.patch(f"/api/actor-seeks/{seek.pk}/", {"text": "changed", "version": seek.version}, format="json")
-    print("DEBUG", response.status_code, response.content[:500])
     seek.refresh_from_db()
     assert (seek.text == "changed") == may
 
