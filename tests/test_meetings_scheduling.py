@@ -47,7 +47,7 @@ def brute_force_optimum(instance) -> int:
     for assignment in itertools.product(*choices):
         busy, per_slot, count, weight = set(), {}, {}, 0
         ok = True
-        for request, slot in zip(instance.requests, assignment):
+        for request, slot in zip(instance.requests, assignment, strict=True):
             if slot is None:
                 continue
             per_slot[slot] = per_slot.get(slot, 0) + 1

@@ -458,7 +458,7 @@ def capacity_relaxation(instance: Instance, fixed: dict[int, int]) -> tuple[floa
     result = linprog(-weights, A_ub=matrix, b_ub=limits, bounds=bounds, method="highs-ds")
     if result.status != 0:
         return None, {}
-    return -result.fun, dict(zip(possible, result.x))
+    return -result.fun, dict(zip(possible, result.x, strict=True))
 
 
 #: Above this many (request, slot) variables the slot relaxation is not solved (it takes tens of
