@@ -250,3 +250,35 @@ def test_the_public_voice_holds_only_published_public_text(world):
     voice = review.public_voice([world["org"].pk])[world["org"].pk]
     assert [text for _pk, text in voice["offers"]] == ["Public VOICE-XQ"]
     assert pending.pk not in [pk for pk, _text in voice["offers"]]
+
+
+def test_a_validated_size_and_position_become_the_registry_facts(world):
+    rep = world["users"]["rep"]
+    actions.update_profile(world["org"], {"staff_headcount": 40, "annual_turnover": 8_000_000,
+                                          "value_chain_position": "tier2"}, {}, acting_user=rep, expected_version=None)
+    world["org"].refresh_from_db()
+    assert world["org"].size_class == ""  # not before validation
+    for statement in ProfileStatement.objects.filter(profile_id=world["org"].pk, review=Review.PENDING):
+        actions.decide("statement", statement.pk, approve=True, acting_user=world["users"]["pm_space"])
+    world["org"].refresh_from_db()
+    assert (world["org"].size_class, world["org"].value_chain_position) == ("small", "tier2")
+    latest = world["org"].history.first()
+    assert latest.history_user == world["users"]["pm_space"]
+    assert latest.history_change_reason == "From the validated capability profile"
+
+
+def test_the_trl_facet_counts_the_offers_the_viewer_may_see(world):
+    offer = _offer(world, "Mature MATURE-XQ", trl=8)
+    url = reverse("actors:list") + "?trl=7"
+
+    def found(who) -> bool:
+        client = Client()
+        if who != "anonymous":
+            client.force_login(world["users"][who])
+        return "Orbit Sensors" in client.get(url).content.decode()
+
+    assert found("pm_space") and found("rep") and not found("anonymous")  # waiting for validation
+    actions.decide("offer", offer.pk, approve=True, acting_user=world["users"]["pm_space"])
+    assert found("anonymous")
+    assert "Orbit Sensors" not in Client().get(reverse("actors:list") + "?trl=9").content.decode()
+    assert APIClient().get("/api/actors/?trl=10").status_code == 400

@@ -40,11 +40,37 @@ class ActorFilterSet(FilterSet):
         queryset=Concept.objects.filter(scheme=Scheme.CAPTECH), field_name="tags__concept",
         label=_("EDA CapTech"), distinct=True,
     )
+    trl = django_filters.TypedChoiceFilter(
+        choices=[(n, str(n)) for n in range(1, 10)], coerce=int, method="offers_at_trl", label=_("TRL at least"),
+        help_text=_("Actors whose capability profile offers something at this technology readiness level or "
+                    "higher (the offers you may see)."))
     pic = django_filters.CharFilter(field_name="pic", label="PIC")
 
     class Meta:
         model = Actor
-        fields = ["q", "country", "region", "kind", "size_class", "defence_profile", "domain", "captech", "pic"]
+        fields = ["q", "country", "region", "kind", "size_class", "defence_profile", "domain", "captech", "trl",
+                  "pic"]
+
+    def offers_at_trl(self, queryset, name, value):
+        """Only offers the viewer may see count (published ones, in their tier; VISD staff and the
+        organisation itself: also those waiting for validation)."""
+        from django.contrib.auth.models import AnonymousUser
+        from django.db.models import Q
+
+        from visd.core import permissions
+        from visd.profiles.models import Offer
+
+        user = getattr(self.request, "user", None) or AnonymousUser()
+        if permissions.is_visd_staff(user):
+            offers = Offer.objects.filter(trl__gte=value)
+        else:
+            # others see the published version: its TRL, in the tier it was published with
+            offers = Offer.objects.filter(published_visibility__in=permissions.profile_tiers(user),
+                                          published_values__values__trl__gte=value)
+            own = permissions.own_actor_id(user)
+            if own is not None:
+                offers = Offer.objects.filter(Q(pk__in=offers.values("pk")) | Q(profile_id=own, trl__gte=value))
+        return queryset.filter(pk__in=offers.values("profile_id"))
 
     def search(self, queryset, name, value):
         """Nothing is filtered here: ``ActorSearch`` ranks what the text finds (see the module docstring)."""

@@ -19,7 +19,7 @@ from visd.core import permissions
 from . import review
 from .models import (
     ITEM_FIELDS, MAX_SHORT_TEXT, CapabilityProfile, Offer, ProfileItem, ProfileStatement, Provenance, Review, Seek,
-    Tier, default_item_tier,
+    Tier, default_item_tier, size_class_for,
 )
 from .signals import public_voice_changed
 
@@ -231,8 +231,11 @@ def decide(kind: str, pk: int, *, approve: bool, acting_user, reason: str = "",
         voice = False
         if approve:
             item.provenance = Provenance.VALIDATED
-            voice = _publish(item, review.values_of(item))
+            values = review.values_of(item)
+            voice = _publish(item, values)
             item.review = Review.PUBLISHED
+            if isinstance(item, ProfileStatement):
+                _registry_facts(item, values, acting_user)
         else:
             item.review = Review.REJECTED
         item.reviewed_by, item.reviewed_at, item.review_reason = acting_user, timezone.now(), reason
@@ -242,6 +245,30 @@ def decide(kind: str, pk: int, *, approve: bool, acting_user, reason: str = "",
         if voice:
             _public_voice_changed(item.owner_actor_id)
     return item
+
+
+def _registry_facts(statement: ProfileStatement, values: dict, acting_user) -> None:
+    """A validated size or value-chain position becomes the registry's fact of the actor (its size
+    class by the EU SME definition, its position), which the actor list filters and the matching
+    engine read; with a history row by the reviewer. An emptied item leaves the registry as it was."""
+    from visd.actors.models import Actor
+
+    if statement.item == ProfileItem.SIZE:
+        facts = {"size_class": size_class_for(values.get("staff_headcount"), values.get("annual_turnover"),
+                                              values.get("balance_sheet_total"))}
+    elif statement.item == ProfileItem.VALUE_CHAIN:
+        facts = {"value_chain_position": values.get("value_chain_position") or ""}
+    else:
+        return
+    actor = Actor.objects.select_for_update().get(pk=statement.profile_id)
+    changed = [name for name, value in facts.items() if value and getattr(actor, name) != value]
+    if not changed:
+        return
+    for name in changed:
+        setattr(actor, name, facts[name])
+    actor._history_user = acting_user
+    actor._change_reason = "From the validated capability profile"
+    actor.save()
 
 
 def set_trusted(actor, trusted: bool, *, acting_user) -> CapabilityProfile:
