@@ -272,3 +272,19 @@ def test_api_request_answer_schedule_and_agenda(b2b, client):
     agenda = client.get(f"/api/meeting-agendas/{b2b.a.pk}/").json()
     assert len(agenda) == 1 and agenda[0]["with"]["participant"] == b2b.b.pk and agenda[0]["table"] == "Booth A"
     assert client.get(f"/api/meeting-agendas/{b2b.b.pk}/").status_code in (403, 404)
+
+
+def test_a_published_meeting_moves_only_when_the_organiser_allows_it(b2b):
+    ab = _accepted(b2b, b2b.a, b2b.b, b2b.user_a)
+    actions.compute_schedule(b2b.matchmaking, acting_user=b2b.organiser, time_limit=5)
+    actions.publish_schedule(b2b.matchmaking, acting_user=b2b.organiser)
+    meeting = Meeting.objects.get(request=ab)
+    # b can no longer come in that slot
+    actions.update_profile(b2b.b, offer="", seek="", max_meetings=None, unavailable_slot_ids=[meeting.slot_id],
+                           acting_user=b2b.user_b)
+    with pytest.raises(actions.ScheduleRefused, match="not available"):
+        actions.compute_schedule(b2b.matchmaking, acting_user=b2b.organiser, time_limit=5)
+    assert Meeting.objects.get(request=ab).slot_id == meeting.slot_id  # nothing changed
+    result = actions.compute_schedule(b2b.matchmaking, acting_user=b2b.organiser, time_limit=5, allow_moves=True)
+    moved = Meeting.objects.get(request=ab)
+    assert result.moved == 1 and moved.slot_id != meeting.slot_id and not moved.published
