@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from visd.core import permissions
 from visd.core.feedback import report_validation_error
-from visd.events.models import Event
+from visd.events.models import ERASED_NAME, Event
 
 from . import actions, agendas, kpis, recommendations
 from .forms import MatchmakingForm, OrganiserMeetingForm, OutcomeForm, ProfileForm, RequestForm, ScheduleForm
@@ -81,7 +81,7 @@ def detail(request, event_id):
             "report": matchmaking.schedule_report,
             "organiser_form": OrganiserMeetingForm(matchmaking=matchmaking),
             "schedule_form": ScheduleForm(),
-            "registrations": event.registrations.filter(matchmaking_participant__isnull=True).exclude(name="[erased]"),
+            "registrations": event.registrations.filter(matchmaking_participant__isnull=True).exclude(name=ERASED_NAME),
         })
     return render(request, "meetings/detail.html", context)
 
