@@ -2,8 +2,8 @@
 #   make demo   set up everything on a fresh clone and serve http://127.0.0.1:8000
 #               (embedded SQLite, Django's development server, no debug pages)
 #   make serve  the production way: gunicorn on the configured database (docs/operations.md)
-#   make test   install and run the whole test suite (SQLite; PostgreSQL too when
-#               VISD_TEST_DATABASE_URL points at a server, as in CI)
+#   make test   install, lint (ruff, rules in pyproject.toml) and run the whole test suite (SQLite;
+#               PostgreSQL too when VISD_TEST_DATABASE_URL points at a server, as in CI)
 
 PYTHON ?= python3.11
 VENV   := .venv
@@ -49,6 +49,7 @@ serve: install
 	$(BIN)/gunicorn -c python:visd.gunicorn_config visd.wsgi:application
 
 test: install
+	$(BIN)/ruff check .
 	$(BIN)/pytest
 	@if [ -n "$$VISD_TEST_DATABASE_URL" ]; then \
 		echo "== the suite again on PostgreSQL ($$VISD_TEST_DATABASE_URL) =="; \

@@ -126,7 +126,7 @@ def make_tasks(actors, projects, split_year, query_years, countries=None, exclud
 def reciprocal_ranks(rankings, tasks):
     """Per task, 1 / (rank of the first true partner); 0 when none is ranked."""
     return np.array([next((1.0 / r for r, a in enumerate(ranking, 1) if a in t.targets), 0.0)
-                     for ranking, t in zip(rankings, tasks)])
+                     for ranking, t in zip(rankings, tasks, strict=True)])
 
 
 def partner_reciprocal_ranks(rankings, tasks):
@@ -134,11 +134,11 @@ def partner_reciprocal_ranks(rankings, tasks):
     reciprocal rank of its true partners", which counts every partner, not only the first found.
     Reported beside the acceptance figure, never used for choosing."""
     return np.array([1.0 / (ranking.index(a) + 1) if a in ranking else 0.0
-                     for ranking, t in zip(rankings, tasks) for a in sorted(t.targets)])
+                     for ranking, t in zip(rankings, tasks, strict=True) for a in sorted(t.targets)])
 
 
 def metrics_from_ranks(rankings, tasks, k=10):
-    recalls = [len(t.targets & set(ranking[:k])) / len(t.targets) for ranking, t in zip(rankings, tasks)]
+    recalls = [len(t.targets & set(ranking[:k])) / len(t.targets) for ranking, t in zip(rankings, tasks, strict=True)]
     return float(np.mean(recalls)), float(reciprocal_ranks(rankings, tasks).mean())
 
 
@@ -218,7 +218,7 @@ def tfidf_rankings(index_projects, tasks, prior=None, w_prior=0.0):
         vec = TfidfVectorizer(stop_words="english", sublinear_tf=True)
         X = vec.fit_transform(["\n".join(docs[a]) for a in cands])
         S = linear_kernel(vec.transform([f"{tasks[i].query.title}\n{tasks[i].query.text}" for i in idxs]), X)
-        for i, s in zip(idxs, S):
+        for i, s in zip(idxs, S, strict=True):
             if prior is not None:
                 s = s / (s.max() or 1.0) + w_prior * np.array([prior[a] for a in cands])
             out[i] = rank(s, cands)
@@ -313,12 +313,12 @@ def tune(task_sets, grid, base=None):
     results = []
     names = list(grid)
     for values in itertools.product(*grid.values()):
-        params = replace(base or MatchParams(), **dict(zip(names, values)))
+        params = replace(base or MatchParams(), **dict(zip(names, values, strict=True)))
         if params.w_text == 0 and params.w_profile == 0:
             continue
         figures = [evaluate(runs, params) for _, runs, _, _ in task_sets]
-        ok = all(r10 >= b_r10 for (r10, _), (_, _, b_r10, _) in zip(figures, task_sets))
-        objective = sum(mrr / b_mrr for (_, mrr), (_, _, _, b_mrr) in zip(figures, task_sets))
+        ok = all(r10 >= b_r10 for (r10, _), (_, _, b_r10, _) in zip(figures, task_sets, strict=True))
+        objective = sum(mrr / b_mrr for (_, mrr), (_, _, _, b_mrr) in zip(figures, task_sets, strict=True))
         results.append((ok, objective, figures, params))
     eligible = [r for r in results if r[0]] or results
     eligible.sort(key=lambda r: -r[1])

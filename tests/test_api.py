@@ -324,7 +324,7 @@ def test_other_filters_and_search(registry, anonymous, admin):
     assert [i["code"] for i in instruments] == ["vlaio-dev"]
     concepts = anonymous.get("/api/concepts/?search=ruimte").json()["results"]
     assert [c["code"] for c in concepts] == ["space"]
-    tags = anonymous.get(f"/api/actor-tags/?origin=derived").json()["results"]
+    tags = anonymous.get("/api/actor-tags/?origin=derived").json()["results"]
     assert [t["actor_name"] for t in tags] == ["Cyberlab GmbH"]
     contacts = admin.get(f"/api/contacts/?actor={registry['cyberlab'].pk}").json()["results"]
     assert [c["last_name"] for c in contacts] == ["Zimmermann"]

@@ -67,7 +67,7 @@ def test_demo_users_need_the_portfolios_and_change_nothing_without_them():
     assert not get_user_model().objects.exists()
 
 
-def test_demo_users_get_one_user_per_role_each_with_its_own_password(world):
+def test_demo_users_get_one_user_per_role_each_with_its_own_password(world):  # noqa: F811 (the fixture imported above)
     passwords = run(username="admin", demo_users=True)
     assert set(passwords) == {"admin", "director", "coordinator", "pm-maritiem", "pm-cyber", "actor-user"}
     assert len(set(passwords.values())) == len(passwords)

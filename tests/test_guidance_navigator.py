@@ -174,7 +174,7 @@ def test_company_exporting_a_component_outside_the_eu(client, catalogue):
 
 def test_every_example_is_linked_on_the_page(client, catalogue):
     html = client.get("/guidance/navigator/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    for code, title, params in EXAMPLES:
+    for code, title, _params in EXAMPLES:
         assert f'data-example="{code}"' in html and str(title) in html
     assert 'id="answer"' not in html  # no answer before a question
     assert "guidance/guidance.css" in html

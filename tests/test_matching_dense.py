@@ -150,7 +150,7 @@ def test_dense_channel_in_partner_search_and_actor_to_opportunities():
     assert any(m.explanation["components"]["dense_profile"] > 0 for m in opps)
     lexical = MatchingIndex(CONCEPTS).fit(ACTORS, PROJECTS, CALLS).search_opportunities("radar")
     assert [m.id for m in opps] == [m.id for m in lexical]   # open calls still first
-    assert all(d.score >= lx.score for d, lx in zip(opps, lexical))
+    assert all(d.score >= lx.score for d, lx in zip(opps, lexical, strict=False))
 
 
 def test_dense_weight_without_an_encoder_is_the_lexical_ranking():

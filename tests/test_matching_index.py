@@ -64,7 +64,7 @@ def test_search_actors_ranks_and_explains(idx):
     assert e["matched_terms"] and "radar" in e["matched_terms"]
     assert e["evidence_projects"][0]["project_id"] == "p1"
     assert set(e["components"]) >= {"text", "own_description", "best_past_project", "prior", "defence"}
-    assert all(m.score >= n.score for m, n in zip(res, res[1:]))
+    assert all(m.score >= n.score for m, n in zip(res, res[1:], strict=False))
 
 
 def test_filters(idx):
@@ -474,7 +474,7 @@ def _assert_same_scores(inc, fresh, exact_bm25):
             rb = fresh.search_actors(text, filters=flt, top_k=50, params=SCORE_PARAMS)
             assert [m.id for m in ra] == [m.id for m in rb], (text, flt)
             assert np.allclose([m.score for m in ra], [m.score for m in rb], rtol=1e-4)
-            for x, y in zip(ra, rb):
+            for x, y in zip(ra, rb, strict=False):
                 cx, cy = dict(x.explanation["components"]), dict(y.explanation["components"])
                 assert cx.pop("weights") == cy.pop("weights")
                 assert cx == pytest.approx(cy, rel=1e-3, abs=2e-4)

@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -200,7 +201,7 @@ def test_the_template_chooses_and_orders_the_sections(world):
     assert report.title in {"Kort verslag", "Short report"}
     assert [s.code for s in report.chapters[0].sections] == ["budget", "kpis"]
     template.sections = ["nonsense"]
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         template.full_clean()
 
 

@@ -47,7 +47,7 @@ ACRONYMS = {
 # Lower case in the middle of a name (Dutch, French, English, German).
 PARTICLES = {
     "van", "de", "der", "den", "het", "voor", "en", "in", "op", "te", "ten", "ter", "of", "for", "and",
-    "the", "on", "at", "to", "du", "des", "la", "le", "les", "et", "pour", "sur", "aux", "au", "à", "en",
+    "the", "on", "at", "to", "du", "des", "la", "le", "les", "et", "pour", "sur", "aux", "au", "à",
     "und", "für", "von", "zu", "y", "del", "di", "da", "e",
 }
 ELISIONS = ("d'", "l'", "d’", "l’")

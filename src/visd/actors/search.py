@@ -173,7 +173,7 @@ class ActorSearch:
             hit.matched_by.append("name")
             hit.name_words = found
         engine = self._capability_hits()
-        for rank, (pk, score) in enumerate(engine):
+        for pk, score in engine:
             hit = hits.setdefault(pk, Hit(pk))
             hit.matched_by.append("capability")
             hit.score = score
@@ -188,7 +188,7 @@ class ActorSearch:
             return []
         rows = self.queryset.filter(Q(pic=digits) | Q(kbo__endswith=digits[-9:]) | Q(vat__icontains=digits))
         out = []
-        for pk, pic, kbo, vat in rows.values_list("pk", "pic", "kbo", "vat"):
+        for pk, pic, kbo in rows.values_list("pk", "pic", "kbo"):
             label = "PIC" if pic == digits else "KBO" if (kbo or "").endswith(digits[-9:]) else "VAT"
             out.append((pk, label))
         return out
@@ -279,7 +279,7 @@ class ActorSearch:
 
         def concepts_of(row):
             cols, conf = concepts[row]
-            return [self._concept_cols[c] for c, v in zip(cols.tolist(), conf.tolist())
+            return [self._concept_cols[c] for c, v in zip(cols.tolist(), conf.tolist(), strict=True)
                     if c in self._concept_cols and v >= floor]
 
         row = index.row_of("a:" + actor_id)

@@ -207,7 +207,7 @@ def parse(data: bytes, file_name: str) -> tuple[list[dict], ProblemList]:
         return [], problems
     rows, seen = [], {}
     for number, feature in enumerate(document["features"], start=1):
-        def problem(column: str, message: str, code: str = "invalid") -> None:
+        def problem(column: str, message: str, code: str = "invalid", number: int = number) -> None:
             problems.add(file_name, code, message, row=number, column=column)
 
         if not isinstance(feature, dict) or feature.get("type") != "Feature":

@@ -391,7 +391,7 @@ def _apply_participations(records, project_ids: dict[str, int], actor_of, writer
     for projects in bulk.chunks(sorted({project_id for project_id, _actor_id in merged})):
         for pk, project_id, actor_id, *values in Participation.objects.filter(project_id__in=projects).values_list(
                 "pk", "project_id", "actor_id", *PARTICIPATION_VALUES):
-            existing[(project_id, actor_id)] = (pk, dict(zip(PARTICIPATION_VALUES, values)))
+            existing[(project_id, actor_id)] = (pk, dict(zip(PARTICIPATION_VALUES, values, strict=True)))
     new, changes = [], {}
     for (project_id, actor_id), values in merged.items():
         stored = existing.get((project_id, actor_id))

@@ -177,7 +177,7 @@ def read_csv(
                                    "(a separator or quote too many or too few?).")
                                  % {"found": len(fields), "expected": len(keys)}, row=row_number)
                     continue
-                yield Record(row=row_number, cells=dict(zip(keys, fields)))
+                yield Record(row=row_number, cells=dict(zip(keys, fields, strict=False)))
         except csv.Error as error:
             problems.add(file.name, "csv_syntax", _("The file is not valid CSV: %(error)s") % {"error": error},
                          row=reader.line_num)

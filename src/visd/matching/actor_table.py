@@ -514,7 +514,7 @@ class _Profile:
         if not self.stale_slots:
             return
         slots = sorted(self.stale_slots)
-        for s, row in zip(slots, self.t.profile_rows(slots)):
+        for s, row in zip(slots, self.t.profile_rows(slots), strict=True):
             self.over_rows[s] = row
             if s < self.n_main:
                 self.stale[s] = True

@@ -105,7 +105,7 @@ class HashingEncoder:
         for i, text in enumerate(texts):
             terms = self.analyzer.analyze(text or "").terms
             feats = Counter(terms)
-            feats.update(f"{a} {b}" for a, b in zip(terms, terms[1:]))
+            feats.update(f"{a} {b}" for a, b in zip(terms, terms[1:], strict=False))
             for f, n in feats.items():
                 j, sign = self._bucket(f)
                 out[i, j] += sign * np.log1p(n)
@@ -346,7 +346,7 @@ class EmbeddingCache:
         if store and self._tracked is not None:
             self._tracked.update(keys)
         found = self._lookup(keys)
-        missing = {k: t for k, t in zip(keys, texts) if k not in found}
+        missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in found}
         self.hits += len(texts) - len(missing)  # a text given twice is embedded once
         if missing:
             t0 = time.perf_counter()
@@ -356,7 +356,7 @@ class EmbeddingCache:
             self.misses += len(missing)
             if new.shape[0] != len(missing):
                 raise ValueError(f"the encoder returned {new.shape[0]} rows for {len(missing)} texts")
-            computed = dict(zip(missing, new))
+            computed = dict(zip(missing, new, strict=True))
             if store:
                 self._store(computed)
             found.update(computed)

@@ -237,7 +237,7 @@ class MatchingIndex:
         journaling, self._journaling = self._journaling, False
         upsert = {"actor": self.upsert_actor, "project": self.upsert_project, "opportunity": self.upsert_opportunity}
         try:
-            for (kind, rec), payload in zip(items, payloads):
+            for (kind, rec), payload in zip(items, payloads, strict=True):
                 upsert[kind](rec, _compact=False, _payload=payload)
         finally:
             self._journaling = journaling
@@ -251,7 +251,7 @@ class MatchingIndex:
         if self.encoder is None or not payloads:
             return payloads
         todo = [i for i, pl in enumerate(payloads) if self._embeds(pl[0], *texts[i][:2])]
-        emb = dict(zip(todo, self._encode([_embedding_text(texts[i][1], texts[i][0]) for i in todo])))
+        emb = dict(zip(todo, self._encode([_embedding_text(texts[i][1], texts[i][0]) for i in todo]), strict=True))
         return [pl[:4] + (emb.get(i),) for i, pl in enumerate(payloads)]
 
     def _embeds(self, lang: str | None, *texts: str) -> bool:
@@ -308,7 +308,7 @@ class MatchingIndex:
         keys = [k for k in texts if k in self._key_row]
         self.encoder = encoder
         emb = self._encode([texts[k] for k in keys])
-        self._row_emb = {self._key_row[k]: v for k, v in zip(keys, emb)}
+        self._row_emb = {self._key_row[k]: v for k, v in zip(keys, emb, strict=True)}
         self._emb_gen += 1
         return len(keys)
 
@@ -454,8 +454,8 @@ class MatchingIndex:
         term_counts = Counter(b_an.terms)
         for term in t_an.terms:
             term_counts[term] += self.params.title_repeat
-        surface = dict(zip(b_an.terms, b_an.surfaces))
-        surface.update(zip(t_an.terms, t_an.surfaces))
+        surface = dict(zip(b_an.terms, b_an.surfaces, strict=True))
+        surface.update(zip(t_an.terms, t_an.surfaces, strict=True))
         emb = None
         if embed and self._embeds(lang, text, title):
             emb = self._encode([_embedding_text(title, text)])[0]
@@ -529,7 +529,7 @@ class MatchingIndex:
         if row is None:
             return
         ids, tfs = self._row_terms[row], self._row_tf[row]
-        words = {int(i): float(t) for i, t in zip(ids, tfs) if not self._terms[i].startswith(CONCEPT_TOKEN_PREFIX)}
+        words = {int(i): float(t) for i, t in zip(ids, tfs, strict=True) if not self._terms[i].startswith(CONCEPT_TOKEN_PREFIX)}
         emb = self._row_emb.get(row)
         dl = self._dl[row]
         self._kill(key)
@@ -713,7 +713,7 @@ class MatchingIndex:
         counts: Counter = Counter()
         surfaces: dict[int, str] = {}
         for an, rep in ((t_an, self.params.title_repeat), (b_an, 1)):
-            for term, s in zip(an.terms, an.surfaces):
+            for term, s in zip(an.terms, an.surfaces, strict=True):
                 i = self._vocab.get(term)
                 if i is not None:
                     counts[i] += rep
@@ -748,7 +748,7 @@ class MatchingIndex:
             row = self._key_row.get(key)
             if row is None:
                 continue
-            for i, tf in zip(self._row_terms[row], self._row_tf[row]):
+            for i, tf in zip(self._row_terms[row], self._row_tf[row], strict=True):
                 if not self._terms[i].startswith(CONCEPT_TOKEN_PREFIX):
                     counts[int(i)] += float(tf)
             for t in merge_tags(self._derived.get(key, []), self._curated.get(key, [])):
@@ -770,10 +770,10 @@ class MatchingIndex:
             if len(qi) == 0:
                 continue
             starts, ends = indptr[qi], indptr[qi + 1]
-            parts_i = [indices[s:e] for s, e in zip(starts, ends) if e > s]
+            parts_i = [indices[s:e] for s, e in zip(starts, ends, strict=True) if e > s]
             if not parts_i:
                 continue
-            parts_w = [data[s:e] * x for s, e, x in zip(starts, ends, qw) if e > s]
+            parts_w = [data[s:e] * x for s, e, x in zip(starts, ends, qw, strict=True) if e > s]
             out[offset:offset + n_rows] += np.bincount(np.concatenate(parts_i), weights=np.concatenate(parts_w),
                                                        minlength=n_rows)
         out *= self._alive_mask()
@@ -1035,11 +1035,11 @@ class MatchingIndex:
 
     def _term_contributions(self, row: int, q: dict) -> dict[int, float]:
         ids, tfs = self._row_terms[row], self._row_tf[row]
-        qmap = dict(zip(q["ids"].tolist(), q["w"].tolist()))
+        qmap = dict(zip(q["ids"].tolist(), q["w"].tolist(), strict=True))
         p = self.params
         norm = p.k1 * (1 - p.b + p.b * self._dl[row] / max(self._avgdl, 1e-9))
         out = {}
-        for i, tf in zip(ids.tolist(), tfs.tolist()):
+        for i, tf in zip(ids.tolist(), tfs.tolist(), strict=True):
             w = qmap.get(i)
             if w:
                 out[i] = w * tf * (p.k1 + 1) / (tf + norm)
@@ -1100,7 +1100,7 @@ class MatchingIndex:
         # shared concepts: the query's tags that the actor's profile also carries
         shared = []
         row_c = c["concepts"].getrow(i)
-        actor_conf = dict(zip(row_c.indices.tolist(), row_c.data.tolist()))
+        actor_conf = dict(zip(row_c.indices.tolist(), row_c.data.tolist(), strict=True))
         for t in q["tags"]:
             j = c["concept_index"].get(t.concept_id)
             if j is None or j not in actor_conf:
@@ -1147,7 +1147,7 @@ class MatchingIndex:
         for offer in offers:
             text = offer.get("text", "")
             an = self.analyzer.analyze(text, lang, words(text))
-            shared = [(s, self._vocab[t]) for t, s in zip(an.terms, an.surfaces)
+            shared = [(s, self._vocab[t]) for t, s in zip(an.terms, an.surfaces, strict=True)
                       if t in self._vocab and self._vocab[t] in term_ids]
             tagged = {t.concept_id for t in self.tagger.tag_analyses([(an, 1.0)])} & concepts
             if not shared and not tagged:
@@ -1178,7 +1178,7 @@ class MatchingIndex:
         if not ids:
             return []
         generic = self.term_genericity(ids) > 0
-        out = [(q["surfaces"].get(t, self._surface[t]), t, contributions[t]) for t, g in zip(ids, generic) if not g]
+        out = [(q["surfaces"].get(t, self._surface[t]), t, contributions[t]) for t, g in zip(ids, generic, strict=True) if not g]
         return sorted(out, key=lambda x: (-x[2], x[0]))
 
     def _concept_label(self, cid: str) -> str:

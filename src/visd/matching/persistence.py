@@ -137,7 +137,7 @@ def load(cls: type["MatchingIndex"], directory: str | os.PathLike, analyzer: Ana
     if len(indices):
         np.add.at(idx._df, indices, 1)
     if encoder is not None and "emb" in arrays:  # (without an encoder they would be of no use)
-        idx._row_emb = {int(r): v for r, v in zip(arrays["emb_rows"].tolist(), arrays["emb"])}
+        idx._row_emb = {int(r): v for r, v in zip(arrays["emb_rows"].tolist(), arrays["emb"], strict=True)}
         idx._emb_gen += 1
     idx._lang = state["lang"]
     idx._derived = {k: [Tag.from_dict(t) for t in v] for k, v in state["derived"].items()}

@@ -159,7 +159,7 @@ def strength_tables(region: str, status, version: str | None = None) -> dict:
         smap = matches.strength(region, status)
         groups = {"domain": [], "need": [], "call": []}
         max_able = 1
-        for row, shown in zip(smap.rows, _display_rows(smap.rows)):
+        for row, shown in zip(smap.rows, _display_rows(smap.rows), strict=True):
             groups[row.kind].append(shown)
             max_able = max(max_able, row.critical_mass["able_actors"])
         # the heat map's opportunity column is shaded against the domain with the most open calls
@@ -198,7 +198,7 @@ def strength_map_csv(request):
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(CSV_COLUMNS)
-        for flat, row in zip(smap.table(), smap.rows):
+        for flat, row in zip(smap.table(), smap.rows, strict=True):
             flat = dict(flat, top_actors="; ".join(f"{a['name']} ({a['strength']})" for a in row.top_actors))
             writer.writerow(safe_row(flat.get(c, "") for c in CSV_COLUMNS))
         return out.getvalue()

@@ -38,7 +38,7 @@ from visd.stakeholders import actions as stakeholder_actions
 from visd.stakeholders.models import LegalBasis
 from visd.taxonomy.models import Scheme
 
-from .models import OPEN_STATUSES, Claim, ClaimStatus
+from .models import Claim, ClaimStatus
 
 log = logging.getLogger(__name__)
 

@@ -244,7 +244,7 @@ class _Tree:
 
     def page_marks(self, page: int) -> list:
         """The parent tree's array for a page: marked-content id → the element holding it."""
-        for key, value in zip(self.parent_tree[::2], self.parent_tree[1::2]):
+        for key, value in zip(self.parent_tree[::2], self.parent_tree[1::2], strict=False):
             if key == page and isinstance(value, list):
                 return value
         return []
@@ -339,7 +339,7 @@ class _Tree:
             first_ids, second_ids = self._header_ids(first_head), self._header_ids(second_head)
             if len(first_ids) != len(second_ids):
                 return False
-            renamed = {getattr(old, "string", old): new for old, new in zip(second_ids, first_ids) if old and new}
+            renamed = {getattr(old, "string", old): new for old, new in zip(second_ids, first_ids, strict=False) if old and new}
             for page, mcids in self.marked_content(second_head).items():
                 self.make_artifacts(page, mcids, {"Type": "/Pagination"})
         rows = self.kids(self.get(second_body))

@@ -212,8 +212,9 @@ def add_partner(project: VisdProject, actor, role: str, budget_eur=None, *, acti
     try:
         with transaction.atomic():
             partner.save()
-    except IntegrityError:
-        raise ValidationError({"actor": [_("%(actor)s is already a partner of this project.") % {"actor": actor}]})
+    except IntegrityError as error:
+        raise ValidationError({"actor": [_("%(actor)s is already a partner of this project.") % {"actor": actor}]}
+                              ) from error
     return partner
 
 

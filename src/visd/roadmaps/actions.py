@@ -46,8 +46,8 @@ def start_version(domain, *, acting_user) -> Roadmap:
         roadmap._history_user = acting_user
         try:
             roadmap.save()
-        except IntegrityError:
-            raise ValidationError({"status": [_("Someone else started a new version at the same time.")]})
+        except IntegrityError as error:
+            raise ValidationError({"status": [_("Someone else started a new version at the same time.")]}) from error
         if latest is not None:
             roadmap.calls.set(latest.calls.all())
             roadmap.needs.set(latest.needs.all())

@@ -127,7 +127,7 @@ def export_path(goods_kind: str, destination: str, on_date: datetime.date,
         "licence_required": licence,
         "licence_duty": [{"kind": k, "text": _texts(d), "source": d["source"],
                           "required": d["within_eu" if within_eu else "outside_eu"]}
-                         for k, d in zip(kinds, duties)],
+                         for k, d in zip(kinds, duties, strict=False)],
         "flags": [{"code": f["code"], "kind": f["kind"], "goods": f.get("goods", "military"),
                    "title": {"nl": f["title_nl"], "en": f["title_en"]},
                    "note": {"nl": f.get("note_nl", ""), "en": f.get("note_en", "")},

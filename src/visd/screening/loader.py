@@ -80,7 +80,7 @@ def check_all(data_dir: Path = DATA_DIR) -> list[str]:
 @transaction.atomic
 def load_lists(data_dir: Path = DATA_DIR, user=None) -> dict[str, Counter]:
     counts: dict[str, Counter] = {}
-    for file, (key, model, fields, _choices) in RECORD_FIELDS.items():
+    for file, (key, model, _fields, _choices) in RECORD_FIELDS.items():
         records, problems = read_records(file, data_dir)
         if problems:
             raise ValueError("\n".join(problems))

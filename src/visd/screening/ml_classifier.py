@@ -245,7 +245,7 @@ class MunitionsListClassifier:
 
     def _evidence(self, category: _Category, query: dict) -> tuple[MatchedText, ...]:
         """The heading and up to two items that share the most (weighted) terms with the description."""
-        rows = [(category.heading, category.heading_stems)] + list(zip(category.items, category.item_stems))
+        rows = [(category.heading, category.heading_stems)] + list(zip(category.items, category.item_stems, strict=True))
         ranked = []
         for order, (entry, stems) in enumerate(rows):
             shared = [t for t in query if t in stems]

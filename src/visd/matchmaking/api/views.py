@@ -11,9 +11,8 @@ While the index waits for the embeddings of the configured dense encoder (``visd
 lexically and says so: ``X-Matching-Semantic: lexical; 1234/5406 texts embedded``."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
