@@ -156,7 +156,7 @@ def build_files(directory: Path, n_projects: int, n_participations: int, layout:
             sizes[i] -= 1
 
     project_rows, organisation_rows = [], []
-    for number, (template, size) in enumerate(zip(chosen, sizes)):
+    for number, (template, size) in enumerate(zip(chosen, sizes, strict=True)):
         project_id = str(190_000_000 + number)
         project_rows.append({**template, "id": project_id, "rcn": str(900_000 + number)})
         members: dict[str, dict] = {}
@@ -254,10 +254,11 @@ class Database:
                     f'CREATE DATABASE "{name}" TEMPLATE "{self.base_name}_template"')
         return self._url(name)
 
-    def drop_all(self, tags) -> None:
-        if self.is_sqlite:
-            return
-        self._admin(*(f'DROP DATABASE IF EXISTS "{self.base_name}_{tag}"' for tag in [*tags, "template"]))
+    def drop(self, *tags: str) -> None:
+        """Drop the copies (and the template: tag "template") on PostgreSQL; SQLite files go with the
+        temporary directory."""
+        if not self.is_sqlite:
+            self._admin(*(f'DROP DATABASE IF EXISTS "{self.base_name}_{tag}"' for tag in tags))
 
 
 def child(database_url: str, phase: str, workdir: Path, files: dict | None = None, src: Path = REPO / "src") -> dict:
@@ -341,6 +342,11 @@ def run_phase(phase: str, files: dict) -> dict:
         return hook["result"]
 
     lifecycle.update_if_present = timed_hook  # the post-import signal looks it up when it fires
+    if files.get("with_index"):
+        # A registry with the reference data (the taxonomy the tagging uses) and a matching index:
+        # the post-import hook then updates the index and writes the new records' derived tags.
+        call_command("load_reference", verbosity=0)
+        lifecycle.build()
     history_before = history_rows()
     started = time.perf_counter()
     run = actions.import_cordis(InputFile.from_path(files["projects_file"]),
@@ -415,6 +421,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--keep-files", metavar="DIR", help="write the files here and keep them")
+    parser.add_argument("--with-index", action="store_true",
+                        help="also time an import into a registry with the reference data and a matching index, "
+                             "whose post-import update is timed apart")
     parser.add_argument("--compare-src", metavar="DIR",
                         help="also time the import with the code in DIR/src (another version of this repository)")
     args = parser.parse_args()
@@ -440,8 +449,14 @@ def main() -> None:
             first = child(imported_url, "import", workdir, files)
             again = child(imported_url, "import", workdir, files)  # a new process: its own memory peak
             baseline = None if args.skip_baseline else child(database.fresh("baseline"), "baseline", workdir, files)
-            database.drop_all(["import", "baseline"])
+            database.drop("import", "baseline")
             report(database.label, first, again, baseline)
+            if args.with_index:
+                indexed = child(database.fresh("indexed"), "import", workdir, {**files, "with_index": True})
+                database.drop("indexed")
+                print(f"  import with the reference data and a matching index present: {indexed['seconds']:.1f} s, "
+                      f"of which the post-import index update (re-tagging the new records) "
+                      f"{indexed['hook_seconds']:.1f} s; peak RSS {_gib(indexed['peak_mib'])}")
             if args.compare_src:
                 # The same two measurements with another version of the code (e.g. the importer
                 # before an optimisation: `git archive <commit> src | tar -x -C DIR`).
@@ -451,8 +466,9 @@ def main() -> None:
                 other_url = other.fresh("import")
                 other_first = child(other_url, "import", workdir, files, src=other_src)
                 other_again = child(other_url, "import", workdir, files, src=other_src)
-                other.drop_all(["import"])
+                other.drop("import", "template")
                 report(f"{database.label}, code of {args.compare_src}", other_first, other_again, None)
+            database.drop("template")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
