@@ -1,20 +1,20 @@
 """Every change to a capability profile goes through these functions; pages and API check
 ``permissions.can_edit_profile``, parse, and call them. Each write records who stated the item and
 when (provenance: self-declared), keeps history (django-simple-history) and refuses a stale edit
-(``EditConflict``: the form or request carries the ``version`` it read)."""
+(``EditConflict``: the form or request carries the ``version`` it read; ``visd.core.locking``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from visd.core import permissions
+from visd.core.locking import EditConflict  # noqa: F401 (raised by the saves below; views catch it here)
 
 from . import review
 from .models import (
@@ -28,25 +28,10 @@ OFFER_FIELDS = frozenset({"text", "domains", "captechs", "trl", "use", "ml_categ
 SEEK_FIELDS = frozenset({"kind", "text", "visibility"})
 
 
-class EditConflict(Exception):
-    def __init__(self, record):
-        super().__init__(_("Someone else changed this profile while you were editing it. Your changes were not "
-                           "saved: review the current version and make your change again."))
-        self.record = record
-
-
 def _check(values, allowed):
     unknown = set(values) - allowed
     if unknown:
         raise ValueError(f"No editable field(s) {sorted(unknown)}")
-
-
-def _bump(model, record, expected_version: int | None) -> None:
-    """Raise the record's version if it still is the one the editor read, else ``EditConflict``."""
-    expected = record.version if expected_version is None else expected_version
-    if not model.objects.filter(pk=record.pk, version=expected).update(version=F("version") + 1):
-        raise EditConflict(model.objects.get(pk=record.pk))
-    record.version = expected + 1
 
 
 def profile_of(actor) -> CapabilityProfile:
@@ -68,7 +53,7 @@ def update_profile(actor, values: Mapping[str, Any], tiers: Mapping[str, str], *
     with transaction.atomic():
         profile, created = CapabilityProfile.objects.get_or_create(actor=actor)
         if not created:
-            _bump(CapabilityProfile, profile, expected_version)
+            profile.expect_version(expected_version)  # the save below claims the next version
         before = {name: getattr(profile, name) for name in PROFILE_FIELDS}
         for name, value in values.items():
             setattr(profile, name, value)
@@ -156,7 +141,7 @@ def _save_entry(model, entry, values, *, acting_user, expected_version, m2m=()):
         if entry.pk is None:
             entry.profile, _created = CapabilityProfile.objects.get_or_create(actor_id=entry.profile_id)
         else:
-            _bump(model, entry, expected_version)
+            entry.expect_version(expected_version)  # the save below claims the next version
         concepts = {name: values[name] for name in m2m if name in values}
         voice = _submitted(entry, review.values_of(entry, **concepts), entry.profile.trusted)
         entry._history_user = acting_user

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from visd.core.locking import VersionedFormMixin
 from visd.taxonomy.models import Concept, Scheme
 
 from .models import ITEM_FIELDS, CapabilityProfile, Language, Offer, ProfileItem, Seek, Tier, default_item_tier
@@ -12,8 +13,9 @@ def tier_field_name(item: str) -> str:
     return f"tier_{item}"
 
 
-class ProfileForm(forms.ModelForm):
-    """The profile's fields, and after each item a choice of who may see it."""
+class ProfileForm(VersionedFormMixin, forms.ModelForm):
+    """The profile's fields, and after each item a choice of who may see it; an edit carries the
+    profile's version (``visd.core.locking``)."""
 
     languages = forms.MultipleChoiceField(label=_("languages"), choices=Language.choices, required=False,
                                           widget=forms.CheckboxSelectMultiple)
@@ -37,6 +39,7 @@ class ProfileForm(forms.ModelForm):
                 label=_("%(item)s visible to") % {"item": ProfileItem(item).label}, choices=Tier.choices,
                 initial=current.visibility if current else default_item_tier(item))
         self.fields = ordered
+        self.carry_version(self.instance)  # the reordering above dropped it
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for names in ITEM_FIELDS.values() for name in names}
@@ -45,7 +48,7 @@ class ProfileForm(forms.ModelForm):
         return {item: self.cleaned_data[tier_field_name(item)] for item in ITEM_FIELDS}
 
 
-class OfferForm(forms.ModelForm):
+class OfferForm(VersionedFormMixin, forms.ModelForm):
     visibility = forms.ChoiceField(label=_("visible to"), required=False,
                                    choices=[("", _("Default (restricted for a defence offer)")), *Tier.choices])
 
@@ -67,7 +70,7 @@ class OfferForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class SeekForm(forms.ModelForm):
+class SeekForm(VersionedFormMixin, forms.ModelForm):
     visibility = forms.ChoiceField(label=_("visible to"), required=False,
                                    choices=[("", _("Default (restricted for customers sought)")), *Tier.choices])
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from visd.actors.models import SizeClass, ValueChainPosition
+from visd.core.locking import OptimisticLock
 from visd.core.models import RegistryModel
 
 MAX_DESCRIPTION = 5000
@@ -207,7 +208,7 @@ def default_item_tier(item: str) -> str:
     return DEFAULT_ITEM_TIER.get(item, Tier.PUBLIC)
 
 
-class CapabilityProfile(RegistryModel):
+class CapabilityProfile(OptimisticLock, RegistryModel):
     """An actor's own profile. Its primary key is the actor's."""
 
     actor = models.OneToOneField("actors.Actor", primary_key=True, on_delete=models.CASCADE,
@@ -280,7 +281,7 @@ class ProfileStatement(RegistryModel, Stated):
         return self.profile_id
 
 
-class Offer(RegistryModel, Stated):
+class Offer(OptimisticLock, RegistryModel, Stated):
     """A capability, product or service the organisation offers."""
 
     profile = models.ForeignKey(CapabilityProfile, on_delete=models.CASCADE, related_name="offers")
@@ -323,7 +324,7 @@ class Offer(RegistryModel, Stated):
         return reverse("actors:detail", args=[self.profile_id]) + f"#offer-{self.pk}"
 
 
-class Seek(RegistryModel, Stated):
+class Seek(OptimisticLock, RegistryModel, Stated):
     """Something the organisation seeks."""
 
     profile = models.ForeignKey(CapabilityProfile, on_delete=models.CASCADE, related_name="seeks")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from visd.actors.models import Actor
 from visd.core import permissions
+from visd.core.locking import EditConflict, show_conflict
 
 from . import actions, review
 from .forms import OfferForm, ProfileForm, SeekForm
@@ -47,34 +48,27 @@ def _login_required(view):
     return wrapped
 
 
-def _version(request, default) -> int:
-    version = request.POST.get("version", "")
-    return int(version) if version.isdigit() else default
-
-
 @_login_required
 def profile_edit(request, actor_pk):
     actor = _actor_for(request, actor_pk)
     profile = actions.profile_of(actor)
     statements = {s.item: s for s in profile.statements.all()} if profile.pk else {}
-    version, status = profile.version, 200
+    status = 200
     form = ProfileForm(request.POST or None, instance=profile, statements=statements)
     if request.method == "POST":
-        version = _version(request, 0)
         if form.is_valid():
             try:
                 actions.update_profile(actor, form.values(), form.tiers(), acting_user=request.user,
-                                       expected_version=version if profile.pk else None)
-            except actions.EditConflict as conflict:
-                messages.error(request, str(conflict))
-                version, status = conflict.record.version, 409
+                                       expected_version=form.expected_version)
+            except EditConflict as conflict:
+                status = show_conflict(form, conflict)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 messages.success(request, _("Profile saved."))
                 return redirect(actor)
     return render(request, "profiles/form.html", {
-        "form": form, "actor": actor, "version": version,
+        "form": form, "actor": actor,
         "title": _("Profile of %(actor)s") % {"actor": actor.name}}, status=status)
 
 
@@ -85,26 +79,23 @@ def entry_edit(request, actor_pk, kind, pk=None):
     model, form_class, save, _name = ENTRIES[kind]
     actor = _actor_for(request, actor_pk)
     entry = get_object_or_404(model, pk=pk, profile_id=actor.pk) if pk is not None else None
-    version, status = (entry.version if entry else None), 200
+    status = 200
     form = form_class(request.POST or None, instance=entry)
     if request.method == "POST":
-        version = _version(request, 0) if entry else None
         if form.is_valid():
             try:
                 save(actor, form.values(), acting_user=request.user,
                      **({model._meta.model_name: model.objects.get(pk=entry.pk)} if entry else {}),
-                     expected_version=version)
-            except actions.EditConflict as conflict:
-                messages.error(request, str(conflict))
-                version, status = conflict.record.version, 409
+                     expected_version=form.expected_version)
+            except EditConflict as conflict:
+                status = show_conflict(form, conflict)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 messages.success(request, _("Saved."))
                 return redirect(actor)
     title = (_("New offer") if kind == "offers" else _("Something sought")) if entry is None else str(entry)
-    return render(request, "profiles/form.html", {"form": form, "actor": actor, "version": version,
-                                                  "title": title}, status=status)
+    return render(request, "profiles/form.html", {"form": form, "actor": actor, "title": title}, status=status)
 
 
 @require_POST
