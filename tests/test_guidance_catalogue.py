@@ -101,7 +101,7 @@ def test_source_lines_exist_in_the_documents(loaded):
             assert "REFERENCE.md" in source or "VISD Hub" in source, source
             continue
         # parts: [before, file, after, file, after, ...]: each 'line(s) N-M' belongs to the file before it.
-        for name, text in zip(parts[1::2], parts[2::2]):
+        for name, text in zip(parts[1::2], parts[2::2], strict=False):
             text = text.split("REFERENCE.md", 1)[0]
             for numbers in re.findall(r"\blines?\s+([\d\s,and-]+)", text):
                 for number in re.findall(r"\d+", numbers):
