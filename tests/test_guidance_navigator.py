@@ -132,7 +132,7 @@ def test_drone_sensor_sme_at_trl4_wanting_a_prototype(client, catalogue):
     assert not {"fwo-predoctoral-mandates", "fsdb", "pmv-equity"} & set(codes)  # not for companies / not this goal
     # Aid: a small enterprise, a development project of EUR 500,000 at 60% (Flemish Defence Plan 2.1).
     assert "at most € 300,000 on an eligible cost of € 500,000" in html
-    assert "2.1, lines 286-288" in html
+    assert ">Flemish Defence Plan, 2.1</a>" in html and "?passage=286-288#r286" in html   # cited (visd.sources)
     contacts = re.findall(r'data-contact="([^"]+)"', html)
     assert "vlaio-business-advisers" in contacts
     assert "DronePort" in html  # the test-facility finder
@@ -148,7 +148,7 @@ def test_university_group_looking_for_defence_research_funding(client, catalogue
     contacts = re.findall(r'data-contact="([^"]+)"', html)
     assert {"fwo", "ncp-flanders", "rhid"} <= set(contacts)
     assert "fris-registration" in re.findall(r'data-obligation="([^"]+)"', html)
-    assert "4.3.2.3 lines 998-1001" in html
+    assert ">VISD strategy, 4.3.2.3</a>" in html and "?passage=998-1001#r998" in html
 
 
 def test_start_up_looking_for_capital(client, catalogue):
@@ -168,7 +168,7 @@ def test_company_exporting_a_component_outside_the_eu(client, catalogue):
     assert {"export-licence-dual-use", "export-prior-authorisation", "export-licence-lead-time"} <= set(obligations)
     assert 'href="/screening/export/"' in html
     assert "at least 6 months" in html and "indicatively at most 42 or 84 days" in html
-    assert "4.3.7, lines 1804-1813" in html
+    assert ">VARIO advice 38, 4.3.7</a>" in html and "?passage=1804-1813#r1804" in html
     assert {"fit", "strategic-goods-control", "nad"} <= set(re.findall(r'data-contact="([^"]+)"', html))
 
 

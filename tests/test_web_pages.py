@@ -299,8 +299,10 @@ def test_capability_need_detail_shows_hierarchy_amounts_and_source(client, regis
     response = client.get(registry.item.get_absolute_url())
     assert response.context["ancestors"] == [registry.dimension, registry.capability]
     text = page_text(response)
-    for expected in ["Maritieme dimensie", "Mijnenbestrijding", "€ 1.234.567.890", "SV2025 p. 41, line 12", "2027"]:
+    for expected in ["Maritieme dimensie", "Mijnenbestrijding", "€ 1.234.567.890", "Strategische Visie Defensie 2025, p. 41",
+                     "2027"]:
         assert expected in text, expected
+    assert "line 12" not in text   # a source is shown as document and page, never a line (visd.sources)
 
 
 def test_instrument_detail(client, registry):

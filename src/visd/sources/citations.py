@@ -40,6 +40,7 @@ BRACKETED_FILE = re.compile(r"\(\s*(?:data/sources/)?(\d{3})(?:_[0-9a-f]{16}\.tx
 BARE_FILE = re.compile(r"(?:data/sources/)?(\d{3})_[0-9a-f]{16}\.txt")
 NUMBER = r"~?\s*\d+(?:\s*[-–]\s*~?\s*\d+)?"
 LINES = re.compile(rf"\b(?:lines?|regels?)\s*({NUMBER}(?:\s*(?:,|and|en)\s*{NUMBER})*)", re.IGNORECASE)
+PAGE = re.compile(r"\bp(?:p|age)?\.?\s*\d+", re.IGNORECASE)
 DATA_PATH = re.compile(r"(?:data/)?(?:public/)?[\w-]+(?:/[\w.-]+)*/[\w.-]+\.(?:jsonl|csv|tsv|yaml|json|txt|md)\b")
 INTERNAL_FILE = re.compile(r"\(?\s*\b(?:REFERENCE|README|GUIDE)\.md\b\s*\)?")
 URL_WORD = re.compile(r"\burls?\b:?", re.IGNORECASE)
@@ -168,9 +169,16 @@ def _data_set(match: re.Match) -> str:
 
 
 def _document_in(segment: str) -> tuple[Document | None, str]:
-    """The document a segment names (by file name or number) and the segment without that name."""
+    """The document a segment names (by file name or number, or by a name such as "SV2025" at its
+    start when it also gives a page or line) and the segment without that name."""
     match = BRACKETED_FILE.search(segment) or BARE_FILE.search(segment)
     if not match:
+        stripped = segment.lstrip()
+        if PAGE.search(segment) or LINES.search(segment):
+            for document in DOCUMENTS:
+                for alias in sorted(document.aliases, key=len, reverse=True):
+                    if re.match(rf"{re.escape(alias)}\b(?![ -](?:screening|taxonomy))", stripped):
+                        return document, stripped[len(alias):]
         return None, segment
     document = document_for(match.group(1))
     if document is None:
@@ -196,6 +204,8 @@ def parse(note: str) -> list[Citation]:
         for match in LINES.finditer(rest):
             ranges += _ranges(match.group(1))
         rest = LINES.sub(" ", rest)
+        if PAGE.search(rest):
+            ranges = []   # lines counted on a page are not lines of the text: link the document only
         rest = INTERNAL_FILE.sub(" ", rest)
         rest = DATA_PATH.sub(_data_set, rest)
         if document is None and ranges and current is not None:
