@@ -120,3 +120,17 @@ def test_warm_without_an_index_does_nothing(settings, tmp_path, db):
 def test_an_unknown_region_is_refused_and_not_cached(client, indexed):
     response = client.get("/api/matching/strength-map/?region=atlantis")
     assert response.status_code == 400 and "region" in response.json()
+
+
+def test_the_dense_weight_is_part_of_the_key(client, indexed, computations, settings):
+    url = f"/api/matching/call/{indexed.call.topic_id}/"
+    client.get(url)
+    settings.VISD_MATCHING_DENSE_WEIGHT = 0.0   # an operator's change, then a restart: answers computed anew
+    client.get(url)
+    assert computations["actors_for_call"] == 2
+
+
+def test_clear_empties_the_cache(client, indexed, computations):
+    page_cache.clear()
+    client.get(reverse("matchmaking:strength"))
+    assert computations["strength"] == 1

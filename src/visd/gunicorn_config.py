@@ -3,8 +3,8 @@
 environment (``VISD_BIND``, ``VISD_WEB_WORKERS``, ``VISD_WEB_THREADS``, ``VISD_WEB_TIMEOUT``) or
 gunicorn's own ``GUNICORN_CMD_ARGS``.
 
-The application is loaded once in the master process, which reads the persisted matching index and
-computes the strength maps into the cache (``visd.matchmaking.page_cache.warm``) before the workers
+The application is loaded once in the master process, which empties the matching page cache, reads
+the persisted matching index and computes the strength maps into the cache (``visd.matchmaking.page_cache.warm``) before the workers
 start: the workers are forked with the index already in memory, so no request waits for it.
 """
 
@@ -36,13 +36,15 @@ forwarded_allow_ips = "127.0.0.1,::1"
 
 
 def when_ready(server):
-    """Before the workers are forked: read the matching index and compute the strength maps, then
-    close the database connections (each worker opens its own)."""
+    """Before the workers are forked: empty the matching page cache (answers of the code and settings
+    that ran before), read the matching index and compute the strength maps, then close the database
+    connections (each worker opens its own)."""
     from django.db import connections
 
     from visd.matchmaking import page_cache
 
     try:
+        page_cache.clear()
         computed = page_cache.warm()
         server.log.info("matching index read; %d strength maps computed ahead", computed)
     except Exception:   # a broken index must not stop the site: the pages say what is wrong

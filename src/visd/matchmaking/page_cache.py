@@ -11,10 +11,12 @@ An entry's key holds everything its answer depends on:
   they read from those two tables (an actor's name, region and identifiers, a deleted actor left out,
   a call's topic id in a link), which can change while the index stays as it was (two aggregate
   queries: much cheaper than the freshness check's marks over participations and projects);
+* the matching settings a reader applies to the index (the dense encoder and its weight);
 * the active language (labels and explanations are translated), and the request's own arguments.
 
 So nothing is ever invalidated by hand: a new index or a changed record gives new keys, and the old
-entries age out of the cache (``MAX_ENTRIES``). The cache is file based (``settings.CACHES``), shared
+entries age out of the cache (``MAX_ENTRIES``). The production server empties the cache when it starts
+(:func:`clear`), so a new version of the code never answers with what an older one computed. The cache is file based (``settings.CACHES``), shared
 by every server process, and written by requests and by :func:`warm` (run by ``visd tag``,
 ``visd build-match-index`` and the production server before it takes requests); a request still
 writes nothing to the database. An entry is computed once per process at a time (a lock per key), so
@@ -28,6 +30,7 @@ import logging
 import threading
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Count, Max
 from django.utils import translation
@@ -47,7 +50,8 @@ def data_version(status: lifecycle.IndexStatus) -> str:
     from visd.funding.models import Call
 
     marks = [model.objects.order_by().aggregate(m=Max("updated_at"), n=Count("pk")) for model in (Actor, Call)]
-    raw = repr((status.version, [(m["m"].isoformat() if m["m"] else "", m["n"]) for m in marks]))
+    reading = (settings.VISD_MATCHING_ENCODER, settings.VISD_MATCHING_ENCODER_PATH, settings.VISD_MATCHING_DENSE_WEIGHT)
+    raw = repr((status.version, [(m["m"].isoformat() if m["m"] else "", m["n"]) for m in marks], reading))
     return hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 
@@ -87,11 +91,14 @@ def cached(kind: str, status: lifecycle.IndexStatus, args: tuple, compute: Calla
     return value
 
 
+def clear() -> None:
+    """Empty the cache (the production server's start, before :func:`warm`)."""
+    caches[CACHE_ALIAS].clear()
+
+
 def warm(languages: tuple[str, ...] | None = None) -> int:
     """Compute the strength map of every region in every language into the cache (unless there), for
     the current persisted index; returns how many maps were computed. Nothing without an index."""
-    from django.conf import settings
-
     from . import matches, views
 
     status = lifecycle.read_index(check_current=False)
