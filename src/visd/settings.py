@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -88,6 +89,7 @@ INSTALLED_APPS = [
     "visd.consortia",
     "visd.meetings",
     "visd.sources",
+    "visd.site",
 ]
 
 MIDDLEWARE = [
@@ -314,7 +316,8 @@ REST_FRAMEWORK = {
     # every list endpoint: ?limit=&offset=, at most VISD_API_MAX_PAGE_SIZE records a page
     "DEFAULT_PAGINATION_CLASS": "visd.core.api.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # every view: drf-spectacular's schema with the error answers it can give (visd.core.api.schema)
+    "DEFAULT_SCHEMA_CLASS": "visd.core.api.schema.VisdAutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "VISD Hub API",

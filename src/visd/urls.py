@@ -2,13 +2,19 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from visd.core import views as core_views
+from visd.site import views as site_views
+from visd.site.sitemaps import SITEMAPS
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    # the public home for visitors, the registry home for signed-in users (docs/site.md)
+    path("", site_views.home, name="home"),
+    path("visd/", include("visd.site.urls")),
+    path("sitemap.xml", sitemap_view, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("accounts/login/", core_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", core_views.PasswordChangeView.as_view(), name="password_change"),

@@ -315,6 +315,11 @@ def can_manage_reference_data(user) -> bool:
     return is_management(user)
 
 
+def can_edit_site_pages(user) -> bool:
+    """The public site's content pages (visd.site): the programme office writes what VISD publishes."""
+    return is_visd_staff(user)
+
+
 def can_use_screening(user) -> bool:
     """Screening (ethics, export control, country information) is guidance for the programme and
     its ecosystem: every logged-in user with a VISD role may run it and read the country pages

@@ -20,8 +20,9 @@ from . import history, permissions, throttle
 HISTORY_PAGE_SIZE = 50
 
 
-def home(request):
-    counts = {
+def registry_counts() -> dict[str, int]:
+    """The registry's figures, shown on the registry home and on the public home (visd.site)."""
+    return {
         "actors": Actor.objects.count(),
         "flemish_actors": Actor.objects.filter(region="flanders").count(),
         "projects": Project.objects.count(),
@@ -30,7 +31,10 @@ def home(request):
         "needs": CapabilityNeed.objects.filter(level="item").count(),
         "instruments": Instrument.objects.count(),
     }
-    return render(request, "core/home.html", {"counts": counts})
+
+
+def home(request):
+    return render(request, "core/home.html", {"counts": registry_counts()})
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
