@@ -5,7 +5,9 @@ the European Defence Fund results (calls 2021-2022, and calls 2023 with ASAP and
 Funding & Tenders topics, through the same import actions as ``visd import`` and the upload page;
 then the facilities: the MERIL European research infrastructures (``visd import-meril``) and the
 facilities the VISD document names (DronePort and Thor Park, ``visd import-facilities`` with the example
-inventory; their focus domains need ``visd load-reference`` first), each with its source.
+inventory; their focus domains need ``visd load-reference`` first), each with its source; and the
+public site's pages and the programme side (``visd load-site-content``, ``visd load-programme-demo``:
+roadmap drafts and announced events from the VISD strategy, each with its source).
 Idempotent: a second run changes nothing. Each dataset is one import: it waits for another import
 that is running (docs/data.md, "Concurrent imports").
 It does not need the reference data (``visd load-reference``).
@@ -59,6 +61,19 @@ class Command(BaseCommand):
                                         source_label=TOPICS_LABEL)
         report(self, run)
         self._load_facilities(data_dir)
+        self._load_programme()
+
+    def _load_programme(self):
+        """The public site's pages and the programme side: roadmap drafts and announced events from
+        the VISD strategy, each with its source (visd.site, docs/site.md)."""
+        from django.core.management import CommandError, call_command
+
+        self.stdout.write(self.style.MIGRATE_HEADING("Public site and programme (VISD strategy)"))
+        call_command("load_site_content", stdout=self.stdout, stderr=self.stderr)
+        try:
+            call_command("load_programme_demo", stdout=self.stdout, stderr=self.stderr)
+        except CommandError as error:
+            self.stderr.write(f"{error} Run visd load-reference first, then visd load-demo again.")
 
     def _load_facilities(self, data_dir: Path):
         from django.core.management import CommandError, call_command
