@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from visd.core.locking import EditConflict  # noqa: F401 (raised by the saves below; views catch it here)
 from visd.events import actions as event_actions
 
 from . import scheduling
@@ -23,13 +23,6 @@ from .models import (Matchmaking, Meeting, MeetingRequest, MeetingStatus, Outcom
 MATCHMAKING_FIELDS = ("tables", "table_names", "max_meetings", "registration_deadline", "request_deadline",
                       "response_days")
 MAX_SLOTS = 100
-
-
-class EditConflict(Exception):
-    def __init__(self, record):
-        super().__init__(_("Someone else changed this matchmaking while you were editing it. Your changes were "
-                           "not saved: review the current version and make your change again."))
-        self.record = record
 
 
 class ScheduleRefused(Exception):
@@ -138,11 +131,8 @@ def update_matchmaking(matchmaking: Matchmaking, values: dict, slots: str | None
     _check_settings(matchmaking)
     parsed = parse_slots(slots, matchmaking.event) if slots is not None else None
     with transaction.atomic():
-        expected = matchmaking.version if expected_version is None else expected_version
-        if not Matchmaking.objects.filter(pk=matchmaking.pk, version=expected).update(version=F("version") + 1):
-            raise EditConflict(Matchmaking.objects.get(pk=matchmaking.pk))
-        matchmaking.version = expected + 1
-        _save(matchmaking, acting_user)
+        # the save claims the next version: EditConflict if someone else saved since (visd.core.locking)
+        _save(matchmaking.expect_version(expected_version), acting_user)
         if parsed is not None:
             current = [(s.starts_at, s.ends_at) for s in matchmaking.slots.all()]
             if current != parsed:

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from visd.core.locking import OptimisticLock
 from visd.core.models import RegistryModel
 
 #: The default maximum of meetings per participant when the organiser sets none. The issue names no
@@ -18,7 +19,7 @@ from visd.core.models import RegistryModel
 PRIORITY_CHOICES = [(1, _("normal")), (2, _("high")), (3, _("very high"))]
 
 
-class Matchmaking(RegistryModel):
+class Matchmaking(OptimisticLock, RegistryModel):
     """B2B matchmaking opened on one event."""
 
     event = models.OneToOneField("events.Event", on_delete=models.CASCADE, related_name="matchmaking",
