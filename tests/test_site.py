@@ -355,3 +355,17 @@ def test_the_sitemap_lists_public_pages_only(client, site):
     assert "/visd/over-visd/" in text and "/visd/domains/maritiem/" in text and "/instruments/edf/" in text
     assert "/roadmaps/" not in text  # drafts only so far
     assert "/visd/pages/" not in text
+
+
+def test_empty_registers_say_how_to_start_and_invent_nothing(client, site, make_user):
+    from visd.projects.models import VisdProject
+    from visd.stakeholders.models import Contact
+
+    assert not VisdProject.objects.exists() and not Contact.objects.exists()
+    client.force_login(make_user("programme_manager"))
+    text = text_of(client.get(reverse("projects:visd_list")))
+    assert 'id="how-to-start-visd_projects"' in text and reverse("projects:visd_create") in text
+    assert_no_internal_source(text)
+    text = text_of(client.get(reverse("stakeholders:index")))
+    assert 'id="how-to-start-stakeholders"' in text
+    assert_no_internal_source(text)

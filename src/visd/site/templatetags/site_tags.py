@@ -39,3 +39,24 @@ def paragraphs(text: str):
             paragraph.append(escape(line))
     flush()
     return mark_safe("\n".join(blocks))
+
+
+@register.inclusion_tag("site/_how_to_start.html", takes_context=True)
+def how_to_start(context, register_name: str):
+    """An empty register's "how to start" (issue 17: the demo invents no VISD projects or
+    stakeholders). Shows nothing once the register holds a record."""
+    from visd.core import permissions
+
+    if register_name == "visd_projects":
+        from visd.projects.models import VisdProject
+
+        empty = not VisdProject.objects.exists()
+    elif register_name == "stakeholders":
+        from visd.stakeholders.models import Contact, Interaction
+
+        empty = not (Contact.objects.exists() or Interaction.objects.exists())
+    else:
+        raise ValueError(f"no how-to-start text for {register_name!r}")
+    user = context.get("user")
+    return {"show": empty, "register_name": register_name,
+            "can_start": user is not None and permissions.is_visd_staff(user)}
