@@ -26,7 +26,7 @@ The counter is bookkeeping: record histories never show it (``visd.core.history.
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, router, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -192,7 +192,7 @@ def differences(form, current) -> list[str]:
             continue
         try:
             field = current._meta.get_field(name)
-        except Exception:  # a form field that is no model field (tiers, say): nothing to compare
+        except FieldDoesNotExist:  # a form field that is no model field (a profile's tiers): nothing to compare
             continue
         stored = getattr(current, name)
         if not _same(field, stored, cleaned[name]):
