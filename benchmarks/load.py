@@ -278,6 +278,9 @@ def main(argv=None) -> None:
     try:
         if args.var_dir is None or not (var_dir / "visd.sqlite3").exists():
             build_demo(env)
+        else:   # demo data of an earlier run: this version's migrations and static files, as make serve does
+            run([VISD, "migrate", "--noinput"], env)
+            run([VISD, "collectstatic", "--noinput", "--verbosity", "0"], env)
         records = demo_records(var_dir)
         print(f"demo data: {len(records['actor'])} actors, {len(records['project'])} projects, "
               f"{len(records['call'])} calls, {len(records['need'])} capability items; {os.cpu_count()} CPUs",
