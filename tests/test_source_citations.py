@@ -222,9 +222,12 @@ def test_no_user_page_shows_a_file_name_or_a_line_number(client, demo, language)
     guidance = visible_text(client.get(reverse("guidance:catalogue")).content.decode())
     assert ("VISD strategy" if language == "en" else "VISD-strategie") in guidance
     client.logout()
-    for url in (reverse("home"), reverse("funding:instrument_list"), reverse("guidance:catalogue"),
-                reverse("sources:list")):
-        assert not leaks(visible_text(client.get(url).content.decode())), url
+    public = [reverse("home"), reverse("funding:instrument_list"), reverse("guidance:catalogue"),
+              reverse("sources:list"), reverse("site:instruments"), reverse("site:events")]
+    for url in public:   # an anonymous visitor, the public site included
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert not leaks(visible_text(response.content.decode())), url
     assert seen == len(pages)
 
 
