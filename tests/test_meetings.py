@@ -288,3 +288,14 @@ def test_a_published_meeting_moves_only_when_the_organiser_allows_it(b2b):
     result = actions.compute_schedule(b2b.matchmaking, acting_user=b2b.organiser, time_limit=5, allow_moves=True)
     moved = Meeting.objects.get(request=ab)
     assert result.moved == 1 and moved.slot_id != meeting.slot_id and not moved.published
+
+
+def test_the_overview_names_the_accepted_requests_left_out_and_why(b2b, client):
+    # one table, one slot for c: a and b both want c in the same slot, only one fits
+    actions.update_profile(b2b.c, offer="", seek="", max_meetings=1, unavailable_slot_ids=[], acting_user=b2b.user_c)
+    _accepted(b2b, b2b.a, b2b.c, b2b.user_a, priority=3)
+    _accepted(b2b, b2b.b, b2b.c, b2b.user_b, priority=1)
+    actions.compute_schedule(b2b.matchmaking, acting_user=b2b.organiser, time_limit=5)
+    client.force_login(b2b.organiser)
+    html = client.get(reverse("meetings:detail", args=[b2b.event.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="left-out"' in html and "already has its maximum number of meetings" in html

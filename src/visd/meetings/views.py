@@ -12,15 +12,24 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from visd.core import permissions
 from visd.core.feedback import report_validation_error
 from visd.events.models import ERASED_NAME, Event
 
-from . import actions, agendas, kpis, recommendations
+from . import actions, agendas, kpis, recommendations, scheduling
 from .forms import MatchmakingForm, OrganiserMeetingForm, OutcomeForm, ProfileForm, RequestForm, ScheduleForm
 from .models import Matchmaking, Meeting, MeetingRequest, MeetingStatus, Participant
+
+#: Why an accepted request was left out of the schedule (``scheduling.REASONS``), for the overview.
+REASON_LABELS = {
+    scheduling.REASON_NOT_AVAILABLE_TOGETHER: gettext_lazy("the two have no slot in which both are available"),
+    scheduling.REASON_MAXIMUM_REACHED: gettext_lazy("one of them already has its maximum number of meetings"),
+    scheduling.REASON_NO_FREE_SLOT: gettext_lazy("every slot both could use is taken by their other meetings or "
+                                                 "has no free table"),
+}
 
 #: The schedule button's time limit (seconds): a page request should not wait longer; the command
 #: ``visd meetings schedule --event`` takes any limit.
@@ -79,11 +88,21 @@ def detail(request, event_id):
         context.update({
             "figures": kpis.event_figures(matchmaking),
             "report": matchmaking.schedule_report,
+            "left_out": _left_out(matchmaking),
             "organiser_form": OrganiserMeetingForm(matchmaking=matchmaking),
             "schedule_form": ScheduleForm(),
             "registrations": event.registrations.filter(matchmaking_participant__isnull=True).exclude(name=ERASED_NAME),
         })
     return render(request, "meetings/detail.html", context)
+
+
+def _left_out(matchmaking) -> list[tuple]:
+    """The accepted requests the last run could not place, with the reason, for the organiser."""
+    entries = matchmaking.schedule_report.get("unscheduled_requests", [])
+    requests = MeetingRequest.objects.select_related("requester__registration", "recipient__registration").in_bulk(
+        [entry["request"] for entry in entries])
+    return [(requests[entry["request"]], REASON_LABELS.get(entry["reason"], entry["reason"]))
+            for entry in entries if entry["request"] in requests]
 
 
 def open_matchmaking(request, event_id):
