@@ -33,7 +33,8 @@ def domains(db):
 
 def test_example_file_imports_and_a_second_run_changes_nothing(domains):
     report = import_facilities(EXAMPLE_FILE.read_text(encoding="utf-8"), file_name="example.csv")
-    assert report.counts == {"created": 2, "updated": 0, "unchanged": 0, "operators created": 1}
+    assert report.counts == {"created": 2, "updated": 0, "unchanged": 0, "operators created": 1,
+                             "kept, validated by its provider": 0}
     drone_port = Infrastructure.objects.get(name="DronePort")
     assert drone_port.operator.name == "LRM (Limburgse Reconversiemaatschappij)"
     assert drone_port.phases == ["test", "evaluate"]
@@ -43,7 +44,8 @@ def test_example_file_imports_and_a_second_run_changes_nothing(domains):
     assert drone_port.operator_match == "inventory" and not drone_port.is_validated
     history = Infrastructure.history.count()
     again = import_facilities(EXAMPLE_FILE.read_text(encoding="utf-8"))
-    assert again.counts == {"created": 0, "updated": 0, "unchanged": 2, "operators created": 0}
+    assert again.counts == {"created": 0, "updated": 0, "unchanged": 2, "operators created": 0,
+                            "kept, validated by its provider": 0}
     assert Infrastructure.history.count() == history
     assert ImportRun.objects.filter(kind="facilities", status="applied").count() == 2
 
@@ -152,3 +154,20 @@ def test_api_shows_phases_and_access(client, domains):
     drone_port = next(r for r in rows if r["name"] == "DronePort")
     assert drone_port["phases"] == ["test", "evaluate"]
     assert drone_port["market_terms"] is True and drone_port["contact_url"] == "https://lrm.be/en/"
+
+
+def test_a_facility_its_provider_validated_is_left_alone_by_the_inventory(domains, make_user):
+    from visd.facilities import actions
+
+    text = EXAMPLE_FILE.read_text(encoding="utf-8")
+    import_facilities(text)
+    thor = Infrastructure.objects.get(name="Thor Park")
+    representative = make_user("actor_user", "lrm-rep", actor=thor.operator)
+    values = {name: getattr(thor, name) for name in actions.PROVIDER_TEXT_FIELDS}
+    values.update(domains=["energie"], contact_person=None, lead_time="three weeks")
+    change = actions.propose_change(thor, values, actor=thor.operator, user=representative)
+    actions.approve_change(change.pk, acting_user=make_user("coordinator"))
+    report = import_facilities(text.replace("Genk,,energie,test,yes,,", "Genk,,energie,test;validate,yes,yes,"))
+    assert report.counts["kept, validated by its provider"] == 1 and report.counts["updated"] == 0
+    thor.refresh_from_db()
+    assert thor.phases == ["test"] and thor.lead_time == "three weeks" and thor.is_validated

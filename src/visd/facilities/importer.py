@@ -63,10 +63,15 @@ class FacilityImportError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+# A facility its provider has claimed or registered and the programme office validated is the provider's to
+# maintain (docs/onboarding.md): an inventory import leaves it as it is and counts it here.
+VALIDATED_KEPT = "kept, validated by its provider"
+
+
 @dataclass
 class FacilityImportReport:
     counts: dict[str, int] = field(default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0,
-                                                             "operators created": 0})
+                                                             "operators created": 0, VALIDATED_KEPT: 0})
     import_run: ImportRun | None = None
 
     @property
@@ -255,6 +260,9 @@ def _import_facilities(text: str, user, file_name: str) -> FacilityImportReport:
                     created_operators[key] = operator
                     report.counts["operators created"] += 1
             facility = Infrastructure.objects.filter(operator=operator, name__iexact=row["fields"]["name"]).first()
+            if facility is not None and facility.is_validated:
+                report.counts[VALIDATED_KEPT] += 1
+                continue
             domain_ids = {d.pk for d in row["domains"]}
             if facility is None:
                 facility = Infrastructure(operator=operator, operator_match=OperatorMatch.INVENTORY, **row["fields"])
