@@ -196,3 +196,31 @@ def test_the_fast_path_gives_exactly_what_ftfy_gives():
         assert clean_text(text) == ftfy.fix_encoding(text.strip()), text[:80]
     assert may_hold_mojibake("the projectâ€™s aim") and not may_hold_mojibake("Zürich Straße")
     assert clean_text("the projectâ€™s aim") == "the project’s aim"
+
+
+# --- an organisation's repeated rows are read once, but each row still counts ------------------------
+
+def test_a_problem_and_a_note_of_an_organisation_count_on_every_row_that_has_them():
+    from visd.imports.cordis import validate_cordis
+
+    projects, organisations = sample()
+    pic = next(row["id"] for row in organisations
+               if sum(r["id"] == row["id"] for r in organisations) >= 3)
+    rows = [row for row in organisations if row["id"] == pic]
+    for row in rows:
+        row.update(country="ZZ", organizationUrl="not a url")
+    batch = validate_cordis(InputFile("projects.csv", to_csv(projects)),
+                            InputFile("organizations.csv", to_csv(organisations)))
+    row_numbers = {index for index, row in enumerate(organisations, start=2) if row["id"] == pic}
+    assert {(p.row, p.column, p.code) for p in batch.problems} == {
+        (number, "country", "unknown_country") for number in row_numbers}
+    for row in rows:
+        row.update(country="BE", organizationUrl="")
+    without = validate_cordis(InputFile("projects.csv", to_csv(projects)),
+                              InputFile("organizations.csv", to_csv(organisations)))
+    for row in rows:
+        row["organizationUrl"] = "not a url"
+    batch = validate_cordis(InputFile("projects.csv", to_csv(projects)),
+                            InputFile("organizations.csv", to_csv(organisations)))
+    assert without.problems == batch.problems == []
+    assert batch.notes["invalid_websites_dropped"] == without.notes["invalid_websites_dropped"] + len(rows)

@@ -216,17 +216,24 @@ def parse_projects(file: InputFile, problems: ProblemList) -> list[ProjectRecord
     return projects
 
 
-def _organisation_of(cells: CellReader, pic: str, name: str, notes: Counter) -> OrganisationRecord:
+# The cells an organisation row's description is made of (with the PIC and the name).
+ORGANISATION_CELLS = ("shortName", "activityType", "country", "street", "postCode", "city", "organizationUrl",
+                      "vatNumber")
+
+
+def _organisation_of(cells: CellReader, pic: str, name: str) -> tuple[OrganisationRecord, tuple[str, ...]]:
+    """What one row says about its organisation, and the notes (cleaned values) it gives rise to."""
+    noted = []
     website_given = cells.text("organizationUrl")
     website = normalise_website(website_given)
     if len(website) > _max_length(Actor, "website"):
         website = ""
     if website_given and not website:
-        notes["invalid_websites_dropped"] += 1
+        noted.append("invalid_websites_dropped")
     vat_given = cells.raw("vatNumber")
     vat = usable_vat(vat_given)
     if vat_given and not vat:
-        notes["invalid_vat_numbers_ignored"] += 1
+        noted.append("invalid_vat_numbers_ignored")
     # Address fields longer than the registry keeps are cut rather than refused: they are context.
     return OrganisationRecord(
         pic=pic,
@@ -239,7 +246,7 @@ def _organisation_of(cells: CellReader, pic: str, name: str, notes: Counter) -> 
         city=cells.text("city")[: _max_length(Actor, "city")],
         website=website,
         vat=vat,
-    )
+    ), tuple(noted)
 
 
 def _row_digest(record: Record) -> bytes:
@@ -266,6 +273,7 @@ def parse_organisations(
     participations: list[ParticipationRecord] = []
     candidates: Candidates = {}
     first_row_of: dict[tuple[str, str], tuple[int, bytes]] = {}
+    read_before: dict[tuple, tuple[OrganisationRecord, tuple[str, ...]]] = {}
     name_length = _max_length(Actor, "name")
     for record in table.records:
         cells = CellReader(file.name, record, problems, table.column_of)
@@ -285,7 +293,19 @@ def parse_organisations(
             name_in_source=name,
             end_of_participation=cells.boolean("endOfParticipation"),
         )
-        organisation = _organisation_of(cells, pic, name, notes)
+        # An organisation's rows repeat the same cells: a description read without a problem is
+        # reused for the same cells (its notes counted again); a row with a problem is read itself,
+        # so that each such row reports its own problems.
+        described_by = (pic, name, *map(record.cells.get, ORGANISATION_CELLS))
+        if described_by in read_before:
+            organisation, noted = read_before[described_by]
+        else:
+            problems_before = len(problems)
+            organisation, noted = _organisation_of(cells, pic, name)
+            if len(problems) == problems_before:
+                read_before[described_by] = (organisation, noted)
+        for note in noted:
+            notes[note] += 1
         key = (project_id, pic)
         digest = _row_digest(record)
         if key in first_row_of:
