@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -74,7 +74,8 @@ def domain_detail(request, code):
     roadmap = Roadmap.objects.filter(domain=domain, status=RoadmapStatus.PUBLISHED).first()
     facilities = domain.infrastructures.order_by("name")
     return render(request, "site/domain.html", {
-        "domain": domain, "roadmap": roadmap, "facility_count": facilities.count(),
+        "domain": domain, "roadmap": roadmap,
+        "description": (domain.description_en if translation.get_language() == "en" else "") or domain.description_nl, "facility_count": facilities.count(),
         "facilities": facilities[:10], "events": _upcoming_events().filter(Q(domain=domain) | Q(domain__isnull=True)),
     })
 
