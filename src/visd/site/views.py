@@ -36,7 +36,14 @@ def _published_roadmaps() -> dict[int, Roadmap]:
 
 def _upcoming_events():
     return Event.objects.filter(Q(end_date__gte=timezone.localdate())
-                                | Q(end_date__isnull=True, date__gte=timezone.localdate())).order_by("date")
+                                | Q(end_date__isnull=True, date__gte=timezone.localdate())
+                                ).select_related("announcement").order_by("date")
+
+
+def _event_title(event) -> str:
+    """An event scheduled from an announcement has a title in both languages: the announcement's."""
+    announcement = getattr(event, "announcement", None)
+    return announcement.title if announcement is not None else event.title
 
 
 def home(request):
@@ -114,7 +121,7 @@ def register(request, pk):
                 for message in error.messages:
                     form.add_error(None, message)
             else:
-                messages.success(request, _("You are registered for %(event)s.") % {"event": event.title})
+                messages.success(request, _("You are registered for %(event)s.") % {"event": _event_title(event)})
                 return redirect("site:events")
     full = event.capacity is not None and event.registrations.count() >= event.capacity
     return render(request, "site/register.html", {"event": event, "form": form, "full": full,
