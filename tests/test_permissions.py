@@ -170,7 +170,7 @@ class Probe:
 
     def api_patch_actor(self) -> bool:
         actor = self.world.actor_a
-        response = self.api("patch", f"/api/actors/{actor.pk}/", {"city": "Brugge"})
+        response = self.api("patch", f"/api/actors/{actor.pk}/", {"city": "Brugge", "version": actor.version})
         actor.refresh_from_db()
         if response.status_code == 200:
             assert actor.city == "Brugge"
@@ -202,7 +202,8 @@ class Probe:
 
     def api_patch_contact(self) -> bool:
         contact = self.world.contact_a
-        response = self.api("patch", f"/api/contacts/{contact.pk}/", {"job_title": "Gewijzigd"})
+        response = self.api("patch", f"/api/contacts/{contact.pk}/",
+                            {"job_title": "Gewijzigd", "version": contact.version})
         contact.refresh_from_db()
         if contact.job_title == "Gewijzigd":
             assert response.status_code == 200
@@ -233,7 +234,8 @@ class Probe:
 
     def api_patch_interaction(self) -> bool:
         interaction = self.world.interaction_a
-        response = self.api("patch", f"/api/interactions/{interaction.pk}/", {"subject": "Gewijzigd"})
+        response = self.api("patch", f"/api/interactions/{interaction.pk}/",
+                            {"subject": "Gewijzigd", "version": interaction.version})
         interaction.refresh_from_db()
         if interaction.subject == "Gewijzigd":
             assert response.status_code == 200
