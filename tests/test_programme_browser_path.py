@@ -152,7 +152,7 @@ def test_programme_manager_path_then_director_sees_every_domain(browser_context,
 
     # 3. A VISD project from idea to approved, and its FRIS deadline.
     main_menu(page).get_by_role("link", name="VISD projects").click()
-    page.get_by_role("link", name="New VISD project").click()
+    page.get_by_role("link", name="New VISD project").first.click()  # the button; the empty list says so too
     page.get_by_label("Acronym").fill("SWARM-VL")
     page.get_by_label("Title").fill("Onderwaterdrone-zwerm")
     page.get_by_label("Kind").select_option(label="Research-fund project")

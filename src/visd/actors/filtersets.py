@@ -40,8 +40,8 @@ class ActorFilterSet(FilterSet):
         queryset=Concept.objects.filter(scheme=Scheme.CAPTECH), field_name="tags__concept",
         label=_("EDA CapTech"), distinct=True,
     )
-    trl = django_filters.TypedChoiceFilter(
-        choices=[(n, str(n)) for n in range(1, 10)], coerce=int, method="offers_at_trl", label=_("TRL at least"),
+    trl = django_filters.ChoiceFilter(  # a ChoiceFilter: its empty first choice leaves the facet off
+        choices=[(str(n), str(n)) for n in range(1, 10)], method="offers_at_trl", label=_("TRL at least"),
         help_text=_("Actors whose capability profile offers something at this technology readiness level or "
                     "higher (the offers you may see)."))
     pic = django_filters.CharFilter(field_name="pic", label="PIC")
@@ -60,6 +60,7 @@ class ActorFilterSet(FilterSet):
         from visd.core import permissions
         from visd.profiles.models import Offer
 
+        value = int(value)
         user = getattr(self.request, "user", None) or AnonymousUser()
         if permissions.is_visd_staff(user):
             offers = Offer.objects.filter(trl__gte=value)
