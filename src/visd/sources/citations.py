@@ -227,17 +227,32 @@ def parse(note: str) -> list[Citation]:
     return citations
 
 
+def _as_written(note: str, citations: list[Citation]) -> bool:
+    """Whether a note is shown as written: it names no document, no public act and no file (a KPI
+    record's "why it counts", free text), so there is nothing to turn into a citation."""
+    plain = note or ""
+    return (not any(c.document is not None or c.href for c in citations)
+            and INTERNAL_FILE.search(plain) is None and DATA_PATH.search(plain) is None
+            and LINES.search(plain) is None)
+
+
 def plain_text(note: str) -> str:
     """The note as people read it, without links (for exports and plain-text places)."""
-    return "; ".join(c.label for c in parse(note))
+    citations = parse(note)
+    if _as_written(note, citations):
+        return (note or "").strip()
+    return "; ".join(c.label for c in citations)
 
 
 def render(note: str, url: str = "") -> SafeString:
     """HTML of the note's citations: each a link to the document's passage or the public act.
     ``url`` (e.g. an export restriction's legal act address) links a citation that names no
     document and has no known address."""
+    citations = parse(note)
+    if _as_written(note, citations) and not url:
+        return format_html("{}", (note or "").strip())
     parts = []
-    for citation in parse(note):
+    for citation in citations:
         href = citation.href or (url if citation.document is None else "")
         if href and citation.document is None:
             parts.append(format_html('<a href="{}" rel="noopener noreferrer external">{}</a>', href, citation.label))
