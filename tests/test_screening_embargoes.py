@@ -72,7 +72,7 @@ def test_the_embargo_applies_from_its_date():
 def test_a_country_without_an_embargo_is_checked_not_cleared():
     path = export_control.export_path("military", "NO", datetime.date(2026, 6, 1), records())
     assert path["flags"] == [] and path["licence_required"] is True
-    assert path["restrictions_checked"] == {"count": len(records()), "countries": 12,
+    assert path["restrictions_checked"] == {"count": len(records()), "countries": len({r["country"] for r in records()}),
                                             "regimes": ["eu", "flanders", "osce", "un"]}
 
 
@@ -93,10 +93,16 @@ def screen(client, user, destination):
     return screening, client.get(response.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
 
+def _restrictions_in_file() -> list[dict]:
+    return yaml.safe_load((DATA_DIR / "export_restrictions.yaml").read_text(encoding="utf-8"))["restrictions"]
+
+
 def test_the_loader_loads_the_embargoes_once(lists):
-    assert lists["restrictions"]["created"] == 13
+    total = len(_restrictions_in_file())
+    assert total >= 16  # version 3: Somalia and South Sudan added
+    assert lists["restrictions"]["created"] == total
     again = load_lists()
-    assert again["restrictions"]["unchanged"] == 13 and not again["restrictions"]["updated"]
+    assert again["restrictions"]["unchanged"] == total and not again["restrictions"]["updated"]
     china = ExportRestriction.objects.get(code="cn-eu-arms-embargo")
     assert china.regime == "eu" and china.history.count() == 1
 
@@ -119,7 +125,10 @@ def test_the_screening_page_for_russia_links_the_council_decision(client, users,
 def test_a_country_with_none_says_what_was_checked(client, users, lists):  # noqa: F811
     screening, page = screen(client, users["coordinator"], "NO")
     assert screening.outcome == "licence_required" and screening.result["path"]["flags"] == []
-    assert "Checked against 13 export restrictions in force on the dossier date, on 12 countries" in page
+    records = _restrictions_in_file()
+    countries = {r["country"] for r in records}
+    assert (f"Checked against {len(records)} export restrictions in force on the dossier date, on "
+            f"{len(countries)} countries") in page
     assert "That is not a clearance" in page and "not a licence decision" in page
     assert "No embargo or ban recorded" not in page
 
@@ -134,3 +143,11 @@ def test_the_country_page_lists_the_embargo_with_its_act(client, users, lists): 
 def test_restriction_as_dict_carries_regime_and_act(lists):
     as_dict = restriction_as_dict(ExportRestriction.objects.get(code="kp-un-arms-embargo"))
     assert as_dict["regime"] == "un" and as_dict["legal_act_url"] == "https://undocs.org/S/RES/1718(2006)"
+
+
+def test_somalia_and_south_sudan_are_embargoed_with_their_acts(client, users, lists):  # noqa: F811
+    for country, act in (("SO", "https://eur-lex.europa.eu/eli/dec/2010/231/oj"),
+                         ("SS", "https://undocs.org/S/RES/2428(2018)")):
+        screening, page = screen(client, users["coordinator"], country)
+        assert screening.outcome == "restricted", country
+        assert f'href="{act}"' in page, country
