@@ -139,7 +139,7 @@ def test_screening_starts_from_a_project(client, users, project):
 def test_loader_is_idempotent_and_every_record_has_a_source(lists):
     assert check_all() == []
     counts = load_lists()
-    assert counts["restrictions"]["unchanged"] == 13 and counts["notes"]["unchanged"] == 5
+    assert counts["restrictions"]["unchanged"] == 16 and counts["notes"]["unchanged"] == 5
     assert not counts["notes"]["created"] and not counts["notes"]["updated"]
     for record in [*ExportRestriction.objects.all(), *CountryNote.objects.all()]:
         assert record.source.strip() and record.review_date and record.effective_from
@@ -185,7 +185,8 @@ def test_country_pages_search_and_detail(client, users, lists):
     login(client, users["actor_user_a"])
     listing = client.get(reverse("screening:countries"))
     rows = listing.context["rows"]
-    assert {row["code"] for row in rows} == {"AM", "AZ", "BY", "CN", "IL", "IR", "KP", "LY", "MM", "RU", "SY", "VE"}
+    assert {row["code"] for row in rows} == {"AM", "AZ", "BY", "CN", "IL", "IR", "KP", "LY", "MM", "RU", "SO", "SS",
+                                             "SY", "VE"}
     assert [row["name"] for row in rows] == sorted(row["name"] for row in rows)
     found = client.get(reverse("screening:countries"), {"q": "spionage"}).context["rows"]
     assert [row["code"] for row in found] == ["CN"]
