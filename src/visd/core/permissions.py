@@ -216,20 +216,29 @@ def can_view_claim_queue(user) -> bool:
 
 def decidable_claims(user, queryset=None):
     """The claims ``can_decide_claim`` allows, as a queryset."""
-    from django.db.models import Exists, OuterRef, Q
+    from django.db.models import Q
 
-    from visd.actors.models import ActorTag
     from visd.onboarding.models import Claim
-    from visd.taxonomy.models import Scheme
 
     queryset = Claim.objects.all() if queryset is None else queryset
     if is_management(user):
         return queryset
     if not is_programme_manager(user):
         return queryset.none()
-    claimed = ActorTag.objects.filter(actor=OuterRef("actor"), concept__scheme=Scheme.FOCUS_DOMAIN)
-    in_portfolio = ActorTag.objects.filter(actor=OuterRef("actor"), concept_id__in=portfolio_domain_ids(user))
-    return queryset.filter(Q(actor__isnull=True) | Exists(in_portfolio) | ~Exists(claimed))
+    return queryset.filter(Q(actor__isnull=True) | in_manager_scope_condition(user, "actor"))
+
+
+def in_manager_scope_condition(user, actor_field: str):
+    """``actor_in_manager_scope`` as a query condition on the records whose ``actor_field`` is the
+    actor: the actor carries one of the programme manager's portfolio domains, or no focus domain yet."""
+    from django.db.models import Exists, OuterRef
+
+    from visd.actors.models import ActorTag
+    from visd.taxonomy.models import Scheme
+
+    claimed = ActorTag.objects.filter(actor=OuterRef(actor_field), concept__scheme=Scheme.FOCUS_DOMAIN)
+    in_portfolio = ActorTag.objects.filter(actor=OuterRef(actor_field), concept_id__in=portfolio_domain_ids(user))
+    return Exists(in_portfolio) | ~Exists(claimed)
 
 
 def can_propose_facility_change(user, facility=None) -> bool:
@@ -261,20 +270,14 @@ def can_view_facility_change(user, change) -> bool:
 
 def decidable_facility_changes(user, queryset=None):
     """The facility proposals ``can_decide_facility_change`` allows, as a queryset."""
-    from django.db.models import Exists, OuterRef
-
-    from visd.actors.models import ActorTag
     from visd.facilities.models import FacilityChange
-    from visd.taxonomy.models import Scheme
 
     queryset = FacilityChange.objects.all() if queryset is None else queryset
     if is_management(user):
         return queryset
     if not is_programme_manager(user):
         return queryset.none()
-    claimed = ActorTag.objects.filter(actor=OuterRef("actor"), concept__scheme=Scheme.FOCUS_DOMAIN)
-    in_portfolio = ActorTag.objects.filter(actor=OuterRef("actor"), concept_id__in=portfolio_domain_ids(user))
-    return queryset.filter(Exists(in_portfolio) | ~Exists(claimed))
+    return queryset.filter(in_manager_scope_condition(user, "actor"))
 
 
 def can_create_actor(user) -> bool:
@@ -660,23 +663,17 @@ def can_review_profile(user, actor_id: int) -> bool:
 
 
 def can_view_review_queue(user) -> bool:
-    return is_management(user) or is_programme_manager(user)
+    """The profile changes' queue: the same people as the claims' queue (``can_view_claim_queue``)."""
+    return can_view_claim_queue(user)
 
 
 def reviewable_profile_items(user, queryset):
     """The items of ``queryset`` whose changes ``user`` may decide (``can_review_profile``), as a queryset."""
-    from django.db.models import Exists, OuterRef
-
-    from visd.actors.models import ActorTag
-    from visd.taxonomy.models import Scheme
-
     if is_management(user):
         return queryset
     if not is_programme_manager(user):
         return queryset.none()
-    claimed = ActorTag.objects.filter(actor=OuterRef("profile_id"), concept__scheme=Scheme.FOCUS_DOMAIN)
-    in_portfolio = ActorTag.objects.filter(actor=OuterRef("profile_id"), concept_id__in=portfolio_domain_ids(user))
-    return queryset.filter(Exists(in_portfolio) | ~Exists(claimed))
+    return queryset.filter(in_manager_scope_condition(user, "profile_id"))
 
 
 def can_mark_trusted(user) -> bool:

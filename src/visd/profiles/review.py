@@ -56,11 +56,23 @@ def snapshot(item, values: dict) -> dict:
             "stated_at": item.stated_at.isoformat() if item.stated_at else None}
 
 
-def published_view(item):
+def _published_concepts(items) -> dict:
+    """The taxonomy concepts the published versions of these offers name, in one query."""
+    from visd.taxonomy.models import Concept
+
+    ids = set()
+    for item in items:
+        if isinstance(item, Offer) and item.published_values:
+            values = item.published_values.get("values", {})
+            ids.update(values.get("domains", []) + values.get("captechs", []))
+    return Concept.objects.in_bulk(ids) if ids else {}
+
+
+def published_view(item, concepts: dict | None = None):
     """An unsaved copy of ``item`` holding its published version (None when nothing is published), to
     show to those who do not see the working version. Offers carry ``domain_concepts`` and
     ``captech_concepts``; a statement carries ``profile_view``, a profile with the item's published
-    fields."""
+    fields. ``concepts``: the concepts by id (``_published_concepts``), else looked up here."""
     if not item.published_visibility or item.published_values is None:
         return None
     from visd.taxonomy.models import Concept
@@ -81,7 +93,8 @@ def published_view(item):
         view = Offer(profile_id=item.profile_id, text=values.get("text", ""), trl=values.get("trl"),
                      use=values.get("use", ""), ml_category=values.get("ml_category", ""), **common)
         view.version = item.version
-        concepts = Concept.objects.in_bulk(values.get("domains", []) + values.get("captechs", []))
+        if concepts is None:
+            concepts = _published_concepts([item])
         view.domain_concepts = [concepts[pk] for pk in values.get("domains", []) if pk in concepts]
         view.captech_concepts = [concepts[pk] for pk in values.get("captechs", []) if pk in concepts]
         # ``view.domains.all()`` (the API's serializer) reads the published concepts, not the working ones
@@ -110,12 +123,15 @@ def shown(user, items) -> list:
     organisation's representatives and VISD staff, else the published one."""
     from visd.core import permissions
 
-    out = []
+    items = list(items)
+    out, concepts = [], None
     for item in items:
         if permissions.sees_unpublished_profile(user, item.owner_actor_id):
             out.append(working_view(item))
         else:
-            view = published_view(item)
+            if concepts is None:
+                concepts = _published_concepts(items)
+            view = published_view(item, concepts)
             if view is not None:
                 out.append(view)
     return out
