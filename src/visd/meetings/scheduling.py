@@ -34,6 +34,7 @@ import json
 import math
 import time
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -298,17 +299,29 @@ def idle_gaps(instance: Instance, meetings: list[Meeting]) -> int:
     for meeting in meetings:
         busy[meeting.a].add(position[meeting.slot])
         busy[meeting.b].add(position[meeting.slot])
-    gaps = 0
-    for pid, indexes in busy.items():
-        blocked = {position[s] for s in instance.participants[pid].unavailable}
-        run_free = False
-        for index in range(min(indexes), max(indexes) + 1):
-            if index in indexes:
-                gaps += run_free
-                run_free = False
-            elif index not in blocked:
-                run_free = True
-    return gaps
+    blocked = _unavailable_slot_indexes(instance)
+    return sum(_gaps_in(indexes, blocked[pid]) for pid, indexes in busy.items())
+
+
+def _unavailable_slot_indexes(instance: Instance) -> dict[str, set[int]]:
+    """For each participant, the indexes of the slots it is not available in."""
+    position = {slot: index for index, slot in enumerate(instance.slots)}
+    return {pid: {position[s] for s in p.unavailable} for pid, p in instance.participants.items()}
+
+
+def _gaps_in(busy: Collection[int], unavailable: set[int]) -> int:
+    """The idle gaps of one participant with meetings in the slot indexes ``busy``: the runs of free
+    slots between two of its meetings (slots it is unavailable in do not make or break a run)."""
+    if not busy:
+        return 0
+    count, run_free = 0, False
+    for index in range(min(busy), max(busy) + 1):
+        if index in busy:
+            count += run_free
+            run_free = False
+        elif index not in unavailable:
+            run_free = True
+    return count
 
 
 # --- building schedules -----------------------------------------------------------------------------
@@ -685,7 +698,7 @@ def _swap_chains(instance: Instance, chosen: dict[int, int], fixed: dict[int, in
     tables suffice, no kept meeting is on it, and the gaps of its participants go down. Moving a
     single meeting to a free slot is the chain of one meeting. Repeats until no swap helps."""
     slot_count = len(instance.slots)
-    blocked = {pid: {instance.slots.index(s) for s in p.unavailable} for pid, p in instance.participants.items()}
+    blocked = _unavailable_slot_indexes(instance)
     busy: dict[str, dict[int, int]] = defaultdict(dict)  # participant -> slot -> request
     per_slot = [0] * slot_count
     chosen = dict(chosen)
@@ -696,16 +709,7 @@ def _swap_chains(instance: Instance, chosen: dict[int, int], fixed: dict[int, in
         per_slot[s_index] += 1
 
     def gaps(pid, slots) -> int:
-        if not slots:
-            return 0
-        count, run_free = 0, False
-        for index in range(min(slots), max(slots) + 1):
-            if index in slots:
-                count += run_free
-                run_free = False
-            elif index not in blocked[pid]:
-                run_free = True
-        return count
+        return _gaps_in(slots, blocked[pid])
 
     improved = True
     while improved and time.perf_counter() < deadline:
@@ -784,19 +788,10 @@ def _remove_gaps_by_moves(instance: Instance, chosen: dict[int, int], fixed: dic
         slots_of[request.a].add(s_index)
         slots_of[request.b].add(s_index)
         per_slot[s_index] += 1
-    blocked = {pid: {instance.slots.index(s) for s in p.unavailable} for pid, p in instance.participants.items()}
+    blocked = _unavailable_slot_indexes(instance)
 
     def gaps(pid, busy):
-        if not busy:
-            return 0
-        count, run_free = 0, False
-        for index in range(min(busy), max(busy) + 1):
-            if index in busy:
-                count += run_free
-                run_free = False
-            elif index not in blocked[pid]:
-                run_free = True
-        return count
+        return _gaps_in(busy, blocked[pid])
 
     improved = True
     while improved and time.perf_counter() < deadline:
