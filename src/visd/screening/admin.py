@@ -38,8 +38,8 @@ class DatedSourcedAdmin(VisdModelAdmin):
 
 @admin.register(ExportRestriction)
 class ExportRestrictionAdmin(DatedSourcedAdmin):
-    list_display = ["code", "country", "kind", "regime", "goods", "effective_from", "effective_to", "review_date", "source"]
-    list_filter = ["kind", "regime", "goods", *DatedSourcedAdmin.list_filter]
+    list_display = ["code", "country", "kind", "regime", "goods", "scope", "effective_from", "effective_to", "review_date", "source"]
+    list_filter = ["kind", "regime", "goods", "scope", *DatedSourcedAdmin.list_filter]
 
 
 @admin.register(CountryNote)

@@ -129,6 +129,7 @@ def export_path(goods_kind: str, destination: str, on_date: datetime.date,
                           "required": d["within_eu" if within_eu else "outside_eu"]}
                          for k, d in zip(kinds, duties, strict=False)],
         "flags": [{"code": f["code"], "kind": f["kind"], "goods": f.get("goods", "military"),
+                   "scope": f.get("scope", "country"),
                    "title": {"nl": f["title_nl"], "en": f["title_en"]},
                    "note": {"nl": f.get("note_nl", ""), "en": f.get("note_en", "")},
                    "effective_from": f["effective_from"].isoformat(),
@@ -235,6 +236,6 @@ def screen(answers: dict, restrictions: Iterable[dict] = (), data: dict | None =
 
 def restriction_as_dict(record: Any) -> dict:
     """A model instance (or anything with the same attributes) as the plain dict the engine reads."""
-    fields = ("code", "country", "kind", "regime", "goods", "title_nl", "title_en", "note_nl", "note_en",
+    fields = ("code", "country", "kind", "regime", "goods", "scope", "title_nl", "title_en", "note_nl", "note_en",
               "effective_from", "effective_to", "review_date", "source", "legal_act_url")
     return {f: getattr(record, f) for f in fields}

@@ -16,7 +16,8 @@ from django.db import transaction
 
 from . import esac, export_control
 from .countries import COUNTRY_CODES
-from .models import CountryFlag, CountryNote, ExportRestriction, GoodsScope, Regime, RestrictionKind
+from .models import (CountryFlag, CountryNote, ExportRestriction, GoodsScope, Regime, RestrictionKind,
+                     RestrictionScope)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 RESTRICTIONS = "export_restrictions.yaml"
@@ -25,10 +26,10 @@ CHANGE_REASON = "visd load-screening-rules"
 
 RECORD_FIELDS = {
     RESTRICTIONS: ("restrictions", ExportRestriction,
-                   ["code", "country", "kind", "regime", "goods", "title_nl", "title_en", "note_nl", "note_en",
+                   ["code", "country", "kind", "regime", "goods", "scope", "title_nl", "title_en", "note_nl", "note_en",
                     "effective_from", "effective_to", "review_date", "source", "legal_act_url"],
                    {"kind": set(RestrictionKind.values), "goods": set(GoodsScope.values),
-                    "regime": set(Regime.values)}),
+                    "regime": set(Regime.values), "scope": set(RestrictionScope.values)}),
     NOTES: ("notes", CountryNote,
             ["code", "country", "flag", "title_nl", "title_en", "text_nl", "text_en",
              "effective_from", "effective_to", "review_date", "source"],

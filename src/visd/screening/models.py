@@ -91,6 +91,17 @@ class GoodsScope(models.TextChoices):
     ALL = "all", _("All goods")
 
 
+class RestrictionScope(models.TextChoices):
+    """Whom a restriction reaches in the destination country: many UN and EU embargoes no longer
+    cover the whole country but only armed groups, listed persons or one region, so an export to
+    the government may be allowed where one to an armed group is not."""
+
+    COUNTRY = "country", _("Entire country")
+    NON_GOVERNMENT = "non_government", _("Non-government forces and armed groups")
+    DESIGNATED = "designated", _("Designated persons and entities")
+    REGION = "region", _("A specific region")
+
+
 class ExportRestriction(DatedSourcedRecord):
     """An embargo or ban on exports to a country, as an administrator records it from its source."""
 
@@ -99,6 +110,9 @@ class ExportRestriction(DatedSourcedRecord):
     legal_act_url = models.URLField(_("address of the legal act"), max_length=300, blank=True,
                                     help_text=_("Where the act is published (EUR-Lex, UN documents), if known."))
     goods = models.CharField(_("goods"), max_length=12, choices=GoodsScope.choices, default=GoodsScope.MILITARY)
+    scope = models.CharField(_("applies to"), max_length=20, choices=RestrictionScope.choices,
+                             default=RestrictionScope.COUNTRY,
+                             help_text=_("Whom the restriction reaches in the country, as its legal act says."))
     title_nl = models.CharField(_("title (Dutch)"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300)
     note_nl = models.TextField(_("note (Dutch)"), blank=True)

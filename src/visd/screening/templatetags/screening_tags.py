@@ -53,6 +53,14 @@ def restriction_regime(code):
     return dict(Regime.choices).get(code, code)
 
 
+@register.filter
+def restriction_scope(code):
+    """Whom a restriction reaches ("non_government") in words."""
+    from ..models import RestrictionScope
+
+    return dict(RestrictionScope.choices).get(code, code)
+
+
 EXPORT_OUTCOMES = {
     "restricted": _("Embargo or ban flagged"),
     "licence_required": _("Licence needed"),
