@@ -41,12 +41,10 @@ demo: install
 # Production: settings from the environment (DATABASE_URL, VISD_SECRET_KEY, VISD_ALLOWED_HOSTS; DEBUG
 # off), static files collected for WhiteNoise, the database migrated, gunicorn on VISD_BIND
 # (127.0.0.1:8000, behind the TLS proxy). See docs/operations.md.
+# The same start as the container image's (Containerfile): scripts/serve.
 serve: export VISD_DEBUG ?= 0
 serve: install
-	$(VISD) check --deploy --fail-level ERROR
-	$(VISD) migrate --noinput
-	$(VISD) collectstatic --noinput --verbosity 0
-	$(BIN)/gunicorn -c python:visd.gunicorn_config visd.wsgi:application
+	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/serve
 
 test: install
 	$(BIN)/ruff check .
