@@ -90,7 +90,7 @@ def test_csv_export_and_cross_domain_matrix(programme, world, users, client):
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert rows == [{"domain": "maritime", "version": "1", "status": "published", "kind": "technology",
                      "title": "Autonome vaartuigen", "start_year": "2026", "end_year": "2030",
-                     "related_domains": "cyber", "description": ""}]
+                     "related_domains": "cyber", "description": "", "title_en": "", "description_en": ""}]
     teds, matrix = mapping.cross_domain_matrix(users["anonymous"])
     assert teds == [world.cyber]
     assert matrix == [(world.maritime, [(world.cyber, 1)])]

@@ -22,8 +22,10 @@ from visd.core.locking import EditConflict  # noqa: F401 (raised by the saves be
 
 from .models import Roadmap, RoadmapItem, RoadmapStatus
 
-TEXT_FIELDS = frozenset({"introduction", "mapping_text", "roadmap_text", "conclusion"})
-ITEM_FIELDS = frozenset({"kind", "title", "description", "start_year", "end_year", "order"})
+#: The editable texts, each in Dutch (no suffix) and English (``_en``; ``models.Bilingual``).
+TEXT_FIELDS = frozenset(name + suffix for name in Roadmap.BILINGUAL_FIELDS for suffix in ("", "_en"))
+ITEM_FIELDS = frozenset({"kind", "start_year", "end_year", "order",
+                         *(name + suffix for name in RoadmapItem.BILINGUAL_FIELDS for suffix in ("", "_en"))})
 
 
 def _require_draft(roadmap: Roadmap) -> None:

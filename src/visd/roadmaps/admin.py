@@ -10,7 +10,7 @@ from .models import Roadmap, RoadmapItem
 
 class RoadmapItemInline(VisdTabularInline):
     model = RoadmapItem
-    fields = ["kind", "title", "start_year", "end_year", "order"]
+    fields = ["kind", "title", "title_en", "start_year", "end_year", "order"]
 
 
 @admin.register(Roadmap)

@@ -9,8 +9,38 @@ from visd.taxonomy.models import Concept, Scheme
 from .models import Roadmap, RoadmapItem
 
 
-class RoadmapForm(VersionedFormMixin, forms.ModelForm):
-    """An edit carries the draft's ``revision`` (``visd.core.locking``)."""
+class BilingualPairs:
+    """Dutch and English side by side, as the site's page editor has them: ``pairs()`` gives the
+    (Dutch, English) bound fields of each text for the template, the other fields stay single."""
+
+    PAIRS: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.PAIRS:  # the input's language, for spelling checkers and screen readers
+            self.fields[name].widget.attrs["lang"] = "nl"
+            self.fields[f"{name}_en"].widget.attrs["lang"] = "en"
+
+    def pairs(self):
+        return [(self[name], self[f"{name}_en"]) for name in self.PAIRS]
+
+    def single_fields(self):
+        paired = {name + suffix for name in self.PAIRS for suffix in ("", "_en")}
+        return [field for field in self.visible_fields() if field.name not in paired]
+
+
+def _paired(names, *, rows):
+    return [name + suffix for name in names for suffix in ("", "_en")], {
+        name + suffix: forms.Textarea(attrs={"rows": rows}) for name in names for suffix in ("", "_en")}
+
+
+ROADMAP_TEXTS, ROADMAP_WIDGETS = _paired(Roadmap.BILINGUAL_FIELDS, rows=6)
+
+
+class RoadmapForm(BilingualPairs, VersionedFormMixin, forms.ModelForm):
+    """An edit carries the draft's ``revision`` (``visd.core.locking``). Each text in Dutch and English."""
+
+    PAIRS = Roadmap.BILINGUAL_FIELDS
 
     calls = forms.CharField(label=_("Linked calls"), required=False,
                             help_text=_("Topic ids of calls, separated by commas."))
@@ -19,8 +49,8 @@ class RoadmapForm(VersionedFormMixin, forms.ModelForm):
 
     class Meta:
         model = Roadmap
-        fields = ["introduction", "mapping_text", "roadmap_text", "conclusion"]
-        widgets = {name: forms.Textarea(attrs={"rows": 6}) for name in fields}
+        fields = ROADMAP_TEXTS
+        widgets = ROADMAP_WIDGETS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,12 +79,16 @@ class RoadmapForm(VersionedFormMixin, forms.ModelForm):
         return found
 
 
-class ItemForm(forms.ModelForm):
+class ItemForm(BilingualPairs, forms.ModelForm):
+    PAIRS = RoadmapItem.BILINGUAL_FIELDS
+
     class Meta:
         model = RoadmapItem
-        fields = ["kind", "title", "description", "start_year", "end_year", "related_domains", "order"]
+        fields = ["kind", "title", "title_en", "description", "description_en", "start_year", "end_year",
+                  "related_domains", "order"]
         widgets = {"related_domains": forms.CheckboxSelectMultiple,
-                   "description": forms.Textarea(attrs={"rows": 2})}
+                   "description": forms.Textarea(attrs={"rows": 2}),
+                   "description_en": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

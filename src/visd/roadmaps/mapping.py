@@ -113,7 +113,8 @@ SVG_COLOURS = {"technology": "#1f5f8b", "capability": "#2e7d4f", "project": "#8a
 
 def timeline_svg(title: str, items: list[RoadmapItem]) -> str:
     """The visual roadmap as a standalone SVG (for slides and reports): a year axis and one bar per
-    item, its title on the left, its years written in the bar. Text is escaped; no script."""
+    item, its title on the left (in the active language where written, else Dutch, with its
+    ``xml:lang``), its years written in the bar. Text is escaped; no script."""
     from xml.sax.saxutils import escape
 
     years, rows = timeline(items)
@@ -135,10 +136,12 @@ def timeline_svg(title: str, items: list[RoadmapItem]) -> str:
         x = SVG_LABEL_WIDTH + row.before * SVG_YEAR_WIDTH
         bar_width = row.span * SVG_YEAR_WIDTH - 4
         colour = SVG_COLOURS.get(row.item.kind, "#444444")
-        label = escape(row.item.title if len(row.item.title) <= 44 else row.item.title[:43] + "…")
-        parts.append(f'<text x="8" y="{y + 18}">{label}</text>')
+        shown = row.item.in_language("title")  # the English title in English, else the Dutch one, marked Dutch
+        label = escape(shown.text if len(shown.text) <= 44 else shown.text[:43] + "…")
+        parts.append(f'<text x="8" y="{y + 18}" xml:lang="{shown.language}">{label}</text>')
         parts.append(f'<rect x="{x + 2}" y="{y + 4}" width="{bar_width}" height="{SVG_ROW_HEIGHT - 8}" rx="3" '
-                     f'fill="{colour}"><title>{escape(str(row.item))}</title></rect>')
+                     f'fill="{colour}"><title xml:lang="{shown.language}">{escape(shown.text)} '
+                     f'({row.item.start_year}–{row.item.end_year})</title></rect>')
         parts.append(f'<text x="{x + 8}" y="{y + 18}" fill="#ffffff">{row.item.start_year}–{row.item.end_year}</text>')
     parts.append("</svg>")
     return "\n".join(parts)

@@ -1,9 +1,33 @@
 """Orientation roadmaps (VISD 4.1): one per focus domain, versioned, with the structure the strategy
 prescribes: (1) introduction and vision, (2) the Flemish mapping (live from the registry, not stored
-here), (3) the visual roadmap and its text (``RoadmapItem`` rows on a timeline), (4) conclusion."""
+here), (3) the visual roadmap and its text (``RoadmapItem`` rows on a timeline), (4) conclusion.
+
+The texts a reader sees are Dutch (the fields without suffix, the strategy's language) with an English
+text beside each (``*_en``, may be empty). ``in_language`` picks what a page in the active language
+shows: the English text on an English page where there is one, else the Dutch text marked as Dutch
+(the ``localized`` template filter, ``visd.roadmaps.templatetags.roadmap_text``, shows the marker).
+
+>>> item = RoadmapItem(title="Autonome vaartuigen", title_en="")
+>>> from django.utils import translation
+>>> with translation.override("en"):
+...     shown = item.in_language("title")
+>>> (shown.text, shown.language, shown.is_fallback)
+('Autonome vaartuigen', 'nl', True)
+>>> item.title_en = "Autonomous vessels"
+>>> with translation.override("en"):
+...     shown = item.in_language("title")
+>>> (shown.text, shown.language, shown.is_fallback)
+('Autonomous vessels', 'en', False)
+>>> with translation.override("nl"):
+...     item.in_language("title").text
+'Autonome vaartuigen'
+"""
+
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -14,13 +38,44 @@ from visd.core.models import RegistryModel
 FIRST_YEAR, LAST_YEAR = 2020, 2050
 
 
+@dataclass(frozen=True)
+class ShownText:
+    """A text as a page shows it: ``language`` is the language it is written in; ``is_fallback`` says
+    it stands in for a missing English text (the page marks it as Dutch)."""
+
+    text: str
+    language: str
+    is_fallback: bool
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Bilingual:
+    """Models whose reader-facing texts are ``<name>`` (Dutch) and ``<name>_en`` (English)."""
+
+    BILINGUAL_FIELDS: tuple[str, ...] = ()
+
+    def in_language(self, name: str, language: str | None = None) -> ShownText:
+        if name not in self.BILINGUAL_FIELDS:
+            raise ValueError(f"{type(self).__name__} has no bilingual text {name!r}")
+        dutch = getattr(self, name) or ""
+        if (language or translation.get_language() or "nl").split("-")[0] != "en":
+            return ShownText(dutch, "nl", False)
+        english = getattr(self, f"{name}_en") or ""
+        if english.strip():
+            return ShownText(english, "en", False)
+        return ShownText(dutch, "nl", bool(dutch.strip()))
+
+
 class RoadmapStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
     SUPERSEDED = "superseded", _("Superseded")
 
 
-class Roadmap(OptimisticLock, RegistryModel):
+class Roadmap(Bilingual, OptimisticLock, RegistryModel):
+    BILINGUAL_FIELDS = ("introduction", "mapping_text", "roadmap_text", "conclusion")
     lock_field = "revision"  # ``version`` is the roadmap's version number 1, 2, ... (visd.core.locking)
 
     domain = models.ForeignKey("taxonomy.Concept", on_delete=models.PROTECT, related_name="roadmaps",
@@ -29,10 +84,14 @@ class Roadmap(OptimisticLock, RegistryModel):
     status = models.CharField(_("status"), max_length=16, choices=RoadmapStatus.choices,
                               default=RoadmapStatus.DRAFT, editable=False)
     published_on = models.DateField(_("published on"), null=True, blank=True, editable=False)
-    introduction = models.TextField(_("introduction and vision"), blank=True)
-    mapping_text = models.TextField(_("comment on the Flemish mapping"), blank=True)
-    roadmap_text = models.TextField(_("roadmap text"), blank=True)
-    conclusion = models.TextField(_("conclusion"), blank=True)
+    introduction = models.TextField(_("introduction and vision (Dutch)"), blank=True)
+    introduction_en = models.TextField(_("introduction and vision (English)"), blank=True)
+    mapping_text = models.TextField(_("comment on the Flemish mapping (Dutch)"), blank=True)
+    mapping_text_en = models.TextField(_("comment on the Flemish mapping (English)"), blank=True)
+    roadmap_text = models.TextField(_("roadmap text (Dutch)"), blank=True)
+    roadmap_text_en = models.TextField(_("roadmap text (English)"), blank=True)
+    conclusion = models.TextField(_("conclusion (Dutch)"), blank=True)
+    conclusion_en = models.TextField(_("conclusion (English)"), blank=True)
     calls = models.ManyToManyField("funding.Call", blank=True, related_name="roadmaps",
                                    verbose_name=_("linked calls"))
     needs = models.ManyToManyField("capabilities.CapabilityNeed", blank=True, related_name="roadmaps",
@@ -62,14 +121,18 @@ class ItemKind(models.TextChoices):
     PROJECT = "project", _("Project line")
 
 
-class RoadmapItem(RegistryModel):
+class RoadmapItem(Bilingual, RegistryModel):
     """One line of the visual roadmap, from ``start_year`` to ``end_year``. ``related_domains`` are
     the other focus domains it draws on or serves: the cross-domain links of VISD figure 6."""
 
+    BILINGUAL_FIELDS = ("title", "description")
+
     roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="items")
     kind = models.CharField(_("kind"), max_length=16, choices=ItemKind.choices)
-    title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(_("title (Dutch)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    description = models.TextField(_("description (Dutch)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
     start_year = models.PositiveSmallIntegerField(_("from (year)"))
     end_year = models.PositiveSmallIntegerField(_("to (year)"))
     related_domains = models.ManyToManyField("taxonomy.Concept", blank=True, related_name="roadmap_items",

@@ -149,17 +149,20 @@ def item_remove(request, pk, item_pk):
 
 
 def roadmap_csv(request, pk):
-    """The roadmap's items as CSV (one row per item), for spreadsheets and slides."""
+    """The roadmap's items as CSV (one row per item), for spreadsheets and slides. Both languages:
+    ``title`` and ``description`` are the Dutch texts, ``title_en`` and ``description_en`` the English
+    ones (empty where none is written), whatever the language of the page it was asked from."""
     roadmap = _roadmap_for(request, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="roadmap-{roadmap.domain.code}-v{roadmap.version}.csv"'
     writer = csv.writer(response)
     writer.writerow(["domain", "version", "status", "kind", "title", "start_year", "end_year", "related_domains",
-                     "description"])
+                     "description", "title_en", "description_en"])
     for item in roadmap.items.prefetch_related("related_domains"):
         writer.writerow(safe_row([roadmap.domain.code, roadmap.version, roadmap.status, item.kind, item.title,
                                   item.start_year, item.end_year,
-                                  ";".join(d.code for d in item.related_domains.all()), item.description]))
+                                  ";".join(d.code for d in item.related_domains.all()), item.description,
+                                  item.title_en, item.description_en]))
     return response
 
 

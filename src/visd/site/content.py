@@ -17,12 +17,16 @@ from pathlib import Path
 import yaml
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils import translation
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PAGES_FILE = DATA_DIR / "pages.yaml"
 PROGRAMME_FILE = DATA_DIR / "programme_demo.yaml"
 LOADER = "visd load-programme-demo"
 BILINGUAL = ("title", "summary", "body")
+LANGUAGES = ("nl", "en")
+#: The sentences of ``texts`` in the programme file, with the names each one fills in.
+DRAFT_TEXTS = {"penholder": {"penholder"}, "period": {"start", "end"}, "item": set()}
 
 
 class ContentError(ValueError):
@@ -95,19 +99,30 @@ def check_programme(data: dict, domain_codes: set[str]) -> list[str]:
     period = data.get("programme_period") or {}
     if not (isinstance(period.get("start"), int) and isinstance(period.get("end"), int) and period.get("source")):
         problems.append("programme_period: needs start, end and source")
-    if not str(data.get("draft_notice", "")).strip():
-        problems.append("draft_notice: missing")
+    problems += [f"draft_notice: missing {language}" for language in _missing(data.get("draft_notice"))]
+    texts = data.get("texts") or {}
+    for name, fields in DRAFT_TEXTS.items():
+        problems += [f"texts.{name}: missing {language}" for language in _missing(texts.get(name))]
+        for language in LANGUAGES:
+            try:
+                str((texts.get(name) or {}).get(language, "")).format(**{field: "x" for field in fields})
+            except (KeyError, IndexError, ValueError) as error:
+                problems.append(f"texts.{name}.{language}: fills in only {sorted(fields)} ({error!r})")
     for record in data["roadmaps"]:
         code = record.get("domain")
         if code not in domain_codes:
             problems.append(f"roadmaps: unknown focus domain {code!r}")
         for part in ("penholder", "ecosystem"):
-            if part in record and not (record[part].get("text") and record[part].get("source")):
+            if part in record and not (isinstance(record[part], dict) and record[part].get("source")):
                 problems.append(f"roadmaps {code}: {part} needs text and source")
+            elif part in record:
+                problems += [f"roadmaps {code}: {part} missing text.{language}"
+                             for language in _missing(record[part].get("text"))]
         if "penholder" not in record:
             problems.append(f"roadmaps {code}: missing penholder")
     for item in data.get("items", []):
-        title = item.get("title") or "item without title"
+        title = (item.get("title") if isinstance(item.get("title"), dict) else {}).get("nl") or "item without title"
+        problems += [f"items {title}: missing title.{language}" for language in _missing(item.get("title"))]
         if item.get("kind") not in ItemKind.values:
             problems.append(f"items {title}: unknown kind {item.get('kind')!r}")
         if not item.get("source"):
@@ -128,6 +143,13 @@ def check_programme(data: dict, domain_codes: set[str]) -> list[str]:
     return problems
 
 
+def _missing(text) -> list[str]:
+    """The languages a text of the programme file lacks: each is ``{nl: ..., en: ...}``."""
+    if not isinstance(text, dict):
+        return list(LANGUAGES)
+    return [language for language in LANGUAGES if not str(text.get(language) or "").strip()]
+
+
 def _note(obj, source: str) -> None:
     from .models import Provenance
 
@@ -135,11 +157,35 @@ def _note(obj, source: str) -> None:
                                         defaults={"source": source, "loaded_by": LOADER})
 
 
-def _sourced(text: str, source: str) -> str:
-    """A sentence followed by its source as people read it (title and section, no file or line)."""
+def _sourced(text: str, source: str, language: str) -> str:
+    """A sentence followed by its source as people read it in ``language`` (title and section, no
+    file or line)."""
     from visd.sources.citations import plain_text
 
-    return f"{text} [{plain_text(source)}]"
+    with translation.override(language):
+        return f"{text} [{plain_text(source)}]"
+
+
+def _draft_texts(data: dict, record: dict, domain, language: str) -> dict[str, str]:
+    """The texts of a domain's starting draft in ``language`` ("nl": the roadmap's own fields; "en":
+    the ``*_en`` ones), each sentence with its source."""
+    period, texts = data["programme_period"], data["texts"]
+    definition = (domain.description_en if language == "en" else "") or domain.description_nl
+    label = (domain.label_en if language == "en" else "") or domain.label_nl
+    introduction = [data["draft_notice"][language], "",
+                    _sourced(definition or label, domain.source.split(";")[0], language)]
+    mapping = [_sourced(texts["penholder"][language].format(penholder=record["penholder"]["text"][language]),
+                        record["penholder"]["source"], language)]
+    if "ecosystem" in record:
+        mapping.append(_sourced(record["ecosystem"]["text"][language], record["ecosystem"]["source"], language))
+    suffix = "_en" if language == "en" else ""
+    return {
+        f"introduction{suffix}": "\n".join(introduction),
+        f"mapping_text{suffix}": "\n\n".join(mapping),
+        f"roadmap_text{suffix}": _sourced(texts["period"][language].format(start=period["start"], end=period["end"]),
+                                          period["source"], language),
+        f"conclusion{suffix}": "",
+    }
 
 
 def load_programme(path: Path = PROGRAMME_FILE) -> dict[str, int]:
@@ -163,21 +209,9 @@ def load_programme(path: Path = PROGRAMME_FILE) -> dict[str, int]:
             if Roadmap.objects.filter(domain=domain).exists():
                 continue  # the programme office has started this domain's roadmap: leave it alone
             roadmap = roadmap_actions.start_version(domain, acting_user=None)
-            introduction = [data["draft_notice"], "",
-                            _sourced(domain.description_nl or domain.label_nl, domain.source.split(";")[0])]
-            mapping = [_sourced(f"Penhouder van de oriëntatieroadmap: {record['penholder']['text']}.",
-                                record["penholder"]["source"])]
-            if "ecosystem" in record:
-                mapping.append(_sourced(record["ecosystem"]["text"], record["ecosystem"]["source"]))
-            roadmap_actions.update_roadmap(roadmap, {
-                "introduction": "\n".join(introduction),
-                "mapping_text": "\n\n".join(mapping),
-                "roadmap_text": _sourced(
-                    f"De lijnen hieronder lopen over de programmaperiode {period['start']}-{period['end']}: de "
-                    "strategie geeft geen jaartallen per lijn. Pas ze aan bij het uitwerken van de roadmap.",
-                    period["source"]),
-                "conclusion": "",
-            }, acting_user=None, expected_revision=None)
+            roadmap_actions.update_roadmap(
+                roadmap, {**_draft_texts(data, record, domain, "nl"), **_draft_texts(data, record, domain, "en")},
+                acting_user=None, expected_revision=None)
             sources = [domain.source.split(";")[0], record["penholder"]["source"]]
             if "ecosystem" in record:
                 sources.append(record["ecosystem"]["source"])
@@ -188,8 +222,9 @@ def load_programme(path: Path = PROGRAMME_FILE) -> dict[str, int]:
                     continue
                 related = [domains[code] for code in item["domains"] if code != record["domain"]]
                 created = roadmap_actions.add_item(roadmap, {
-                    "kind": item["kind"], "title": item["title"][:300],
-                    "description": _sourced("Startversie uit de strategie.", item["source"]),
+                    "kind": item["kind"], "title": item["title"]["nl"][:300], "title_en": item["title"]["en"][:300],
+                    "description": _sourced(data["texts"]["item"]["nl"], item["source"], "nl"),
+                    "description_en": _sourced(data["texts"]["item"]["en"], item["source"], "en"),
                     "start_year": period["start"], "end_year": period["end"], "order": order,
                 }, acting_user=None, related_domains=related)
                 _note(created, item["source"])

@@ -33,19 +33,26 @@ REVISION_HELP = _("The revision of the roadmap the change is based on (every res
 
 
 class RoadmapItemSerializer(serializers.ModelSerializer):
+    """Texts in both languages: ``title`` and ``description`` Dutch, ``*_en`` English ("" where none
+    is written); a reader in English shows the English text where there is one."""
+
     class Meta:
         model = RoadmapItem
-        fields = ["id", "kind", "title", "description", "start_year", "end_year", "related_domains", "order"]
+        fields = ["id", "kind", "title", "title_en", "description", "description_en", "start_year", "end_year",
+                  "related_domains", "order"]
         read_only_fields = fields
 
 
 class RoadmapSerializer(serializers.ModelSerializer):
+    """Each text in Dutch (no suffix) and English (``*_en``, "" where none is written)."""
+
     items = RoadmapItemSerializer(many=True, read_only=True)
 
     class Meta:
         model = Roadmap
-        fields = ["id", "domain", "version", "status", "published_on", "introduction", "mapping_text",
-                  "roadmap_text", "conclusion", "calls", "needs", "items", "revision", "created_at", "updated_at"]
+        fields = ["id", "domain", "version", "status", "published_on", "introduction", "introduction_en",
+                  "mapping_text", "mapping_text_en", "roadmap_text", "roadmap_text_en", "conclusion", "conclusion_en",
+                  "calls", "needs", "items", "revision", "created_at", "updated_at"]
         read_only_fields = fields
 
 
