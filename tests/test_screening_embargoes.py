@@ -15,7 +15,7 @@ from stakeholder_world import users, world  # noqa: F401
 from visd.screening import export_control
 from visd.screening.export_control import restriction_as_dict
 from visd.screening.loader import DATA_DIR, load_lists, read_records
-from visd.screening.models import ExportRestriction, Screening
+from visd.screening.models import ExportRestriction, RestrictionScope, Screening
 
 RESTRICTIONS = "export_restrictions.yaml"
 
@@ -99,7 +99,7 @@ def _restrictions_in_file() -> list[dict]:
 
 def test_the_loader_loads_the_embargoes_once(lists):
     total = len(_restrictions_in_file())
-    assert total >= 16  # version 3: Somalia and South Sudan added
+    assert total >= 34  # version 4: Sudan, CAR, DR Congo, Iraq, Lebanon, Haiti, Yemen, ... added
     assert lists["restrictions"]["created"] == total
     again = load_lists()
     assert again["restrictions"]["unchanged"] == total and not again["restrictions"]["updated"]
@@ -151,3 +151,84 @@ def test_somalia_and_south_sudan_are_embargoed_with_their_acts(client, users, li
         screening, page = screen(client, users["coordinator"], country)
         assert screening.outcome == "restricted", country
         assert f'href="{act}"' in page, country
+
+
+# --- version 4: whom an embargo reaches (scope), and the destinations added -----------------------
+
+def test_every_record_says_whom_it_reaches_as_its_act_does():
+    by_code = {r["code"]: r for r in records()}
+    assert {r["scope"] for r in by_code.values()} <= set(RestrictionScope.values)
+    # scopes as the acts word them: Darfur only; not the Government of Iraq or of the DR Congo;
+    # listed persons in Yemen and the Taliban; since resolution 2699 (2023) the whole of Haiti
+    assert by_code["sd-un-arms-embargo-darfur"]["scope"] == "region"
+    assert by_code["sd-eu-arms-embargo"]["scope"] == "country"
+    assert {by_code[c]["scope"] for c in ("iq-un-arms-embargo", "iq-eu-arms-embargo", "cd-un-arms-embargo",
+                                          "cd-eu-arms-embargo", "cf-un-arms-embargo", "so-un-arms-embargo")} == {
+        "non_government"}
+    assert {by_code[c]["scope"] for c in ("ye-un-arms-embargo", "ye-eu-arms-embargo",
+                                          "af-un-taliban-arms-embargo")} == {"designated"}
+    assert by_code["ht-un-arms-embargo"]["scope"] == "country"
+    assert "resolution 2699 (2023) of 2 October 2023" in by_code["ht-un-arms-embargo"]["source"]
+
+
+def test_an_unknown_scope_is_refused(tmp_path):
+    shutil.copytree(DATA_DIR, tmp_path / "data")
+    path = tmp_path / "data" / RESTRICTIONS
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    index = next(i for i, r in enumerate(data["restrictions"]) if r["code"] == "iq-un-arms-embargo")
+    data["restrictions"][index]["scope"] = "everyone"
+    del data["restrictions"][0]["scope"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    problems = read_records(RESTRICTIONS, tmp_path / "data")[1]
+    assert problems == [
+        "export_restrictions.yaml, record israel-arms-export-ban: 'scope' is missing",
+        "export_restrictions.yaml, record iq-un-arms-embargo: scope 'everyone' is not one of "
+        "['country', 'designated', 'non_government', 'region']"]
+
+
+def test_sudan_is_flagged_by_the_eu_and_the_un_with_their_scopes():
+    path = export_control.export_path("military", "SD", datetime.date(2026, 6, 1), records())
+    flags = {f["code"]: f for f in path["flags"]}
+    assert set(flags) == {"sd-eu-arms-embargo", "sd-un-arms-embargo-darfur"}
+    assert (flags["sd-eu-arms-embargo"]["regime"], flags["sd-eu-arms-embargo"]["scope"]) == ("eu", "country")
+    assert (flags["sd-un-arms-embargo-darfur"]["regime"], flags["sd-un-arms-embargo-darfur"]["scope"]) == ("un", "region")
+    assert "Decision 2014/450/CFSP" in flags["sd-eu-arms-embargo"]["source"]
+    assert "resolution 1556 (2004)" in flags["sd-un-arms-embargo-darfur"]["source"]
+    # before the UN resolution of 30 July 2004 and the EU decision of 10 July 2014 neither act applied
+    assert export_control.export_path("military", "SD", datetime.date(2004, 7, 1), records())["flags"] == []
+
+
+def test_haiti_is_under_a_whole_country_un_embargo_only_since_resolution_2699():
+    def un_flags(on_date):
+        path = export_control.export_path("military", "HT", on_date, records())
+        return [f for f in path["flags"] if f["regime"] == "un"]
+
+    assert un_flags(datetime.date(2023, 10, 1)) == []  # until then only designated persons (resolution 2653)
+    flag, = un_flags(datetime.date(2023, 10, 2))
+    assert flag["code"] == "ht-un-arms-embargo" and flag["scope"] == "country"
+    # civil goods are not military goods: the embargo does not concern them
+    assert export_control.export_path("civil", "HT", datetime.date(2026, 6, 1), records())["flags"] == []
+
+
+def test_iraq_embargoes_reach_other_end_users_than_the_government(client, users, lists):  # noqa: F811
+    screening, page = screen(client, users["coordinator"], "IQ")
+    flags = screening.result["path"]["flags"]
+    assert screening.outcome == "restricted"
+    assert {(f["regime"], f["scope"]) for f in flags} == {("eu", "non_government"), ("un", "non_government")}
+    assert "applies to: non-government forces and armed groups" in page
+    assert 'href="https://eur-lex.europa.eu/eli/compos/2003/495/oj"' in page
+    assert 'href="https://undocs.org/S/RES/1546(2004)"' in page
+
+
+def test_the_country_page_shows_whom_the_dr_congo_embargo_reaches(client, users, lists):  # noqa: F811
+    client.force_login(users["coordinator"])
+    page = client.get(reverse("screening:country", args=["CD"]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "UN arms embargo Democratic Republic of the Congo (non-governmental groups)" in page
+    assert page.count("applies to: non-government forces and armed groups") == 2
+    dutch = client.get(reverse("screening:country", args=["CD"]), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "geldt voor: niet-regeringsstrijdkrachten en gewapende groepen" in dutch
+
+
+def test_restriction_as_dict_carries_the_scope(lists):
+    as_dict = restriction_as_dict(ExportRestriction.objects.get(code="ye-un-arms-embargo"))
+    assert as_dict["scope"] == "designated" and as_dict["legal_act_url"] == "https://undocs.org/S/RES/2216(2015)"
