@@ -72,7 +72,14 @@ def test_screens_record_an_event_with_its_survey(client, world, users):
                                                       "date": "2025-10-01", "domain": world.maritime.pk})
     event = Event.objects.get(title="Deep dive maritiem")
     assert response.url == event.get_absolute_url()
-    client.post(reverse("events:registration_add", args=[event.pk]), {"name": "Griet", "organisation": world.actor_a.pk})
+    # the registration form as the page gives it, with its one-time key: sent twice, it registers once
+    key = re.search(r'<form[^>]*/registrations/".*?name="submission_key" value="([0-9a-f-]{36})"',
+                    client.get(event.get_absolute_url()).content.decode(), re.S)[1]
+    added = {"name": "Griet", "organisation": world.actor_a.pk, "submission_key": key}
+    client.post(reverse("events:registration_add", args=[event.pk]), added)
+    again = client.post(reverse("events:registration_add", args=[event.pk]), added, follow=True,
+                        HTTP_ACCEPT_LANGUAGE="en")
+    assert "already been sent" in again.content.decode()
     registration = event.registrations.get()
     client.post(reverse("events:attendance", args=[event.pk]), {"attended": [registration.pk]})
     # the survey form as the page gives it, with its one-time key

@@ -5,6 +5,7 @@ yearly report do not change, and no earlier version holding the person stays in 
 
 import io
 import json
+import uuid
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -291,7 +292,7 @@ def test_a_contact_of_another_organisation_is_refused_with_a_clear_message(clien
 
     client.force_login(pm)
     response = client.post(reverse("events:registration_add", args=[programme.event.pk]), {
-        "name": "Jonas Cyberoens", "organisation": world.actor_a.pk, "contact": world.contact_b.pk})
+        "name": "Jonas Cyberoens", "organisation": world.actor_a.pk, "contact": world.contact_b.pk, "submission_key": str(uuid.uuid4())})
     assert any(message in m for m in messages_of(response))
     response = client.post(reverse("events:registration", args=[registration.pk]), {"contact": world.contact_b.pk})
     assert response.status_code == 302 and any(message in m for m in messages_of(response))
@@ -322,7 +323,7 @@ def test_a_matching_name_is_suggested_not_linked(client, world, users, programme
     pm = users["pm_of_a"]
     client.force_login(pm)
     response = client.post(reverse("events:registration_add", args=[programme.event.pk]), {
-        "name": "griet vandeputtezee", "organisation": world.actor_a.pk})
+        "name": "griet vandeputtezee", "organisation": world.actor_a.pk, "submission_key": str(uuid.uuid4())})
     registration = Registration.objects.get()
     assert registration.contact is None  # suggested, never linked silently
     assert any("has the name of Griet Vandeputtezee, a contact of Zeebrugge Marine Systems" in m
@@ -353,7 +354,7 @@ def test_no_suggestion_for_another_organisation_or_an_ambiguous_name(world, user
 def test_the_registration_form_links_a_contact_and_the_event_page_shows_it(client, world, users, programme):
     client.force_login(users["pm_of_a"])
     client.post(reverse("events:registration_add", args=[programme.event.pk]), {
-        "name": "Griet Vandeputtezee", "organisation": world.actor_a.pk, "contact": world.contact_a.pk})
+        "name": "Griet Vandeputtezee", "organisation": world.actor_a.pk, "contact": world.contact_a.pk, "submission_key": str(uuid.uuid4())})
     assert Registration.objects.get().contact == world.contact_a
     page = client.get(programme.event.get_absolute_url()).content.decode()
     assert world.contact_a.get_absolute_url() in page

@@ -246,13 +246,16 @@ def test_a_visitor_registers_for_an_upcoming_event(client, site, upcoming):
     url = reverse("site:register", args=[upcoming.pk])
     text = text_of(client.get(url))
     assert "Deep dive ruimtevaart" in text
-    text = text_of(client.post(url, {"name": "An Peeters", "organisation_name": "Orbit BV"}))
+    key = client.get(url).context["form"].initial["submission_key"]  # the form's one-time key
+    text = text_of(client.post(url, {"name": "An Peeters", "organisation_name": "Orbit BV", "submission_key": key}))
     assert not Registration.objects.exists()  # no consent, nothing kept
-    response = client.post(url, {"name": "An Peeters", "organisation_name": "Orbit BV", "consent": "on"})
+    response = client.post(url, {"name": "An Peeters", "organisation_name": "Orbit BV", "consent": "on",
+                                 "submission_key": key})
     assert response.status_code == 302
     registration = Registration.objects.get()
     assert (registration.name, registration.organisation_name) == ("An Peeters", "Orbit BV")
-    text = text_of(client.post(url, {"name": "Bert", "consent": "on"}))
+    text = text_of(client.post(url, {"name": "Bert", "consent": "on",
+                                     "submission_key": client.get(url).context["form"].initial["submission_key"]}))
     assert Registration.objects.count() == 1  # capacity 1: full
     assert "vol" in text or "full" in text
 

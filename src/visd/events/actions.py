@@ -17,13 +17,14 @@ from typing import Any
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from visd.core.locking import EditConflict  # noqa: F401 (raised by update_event; views catch it here)
+from visd.core.submission import create_once
 
 from .models import ERASED_NAME, Event, Registration, SurveyResponse, ended_before
 
@@ -70,26 +71,43 @@ def _contact_errors(contact, organisation) -> dict[str, list[str]]:
 
 def register(event: Event, name: str, *, organisation=None, organisation_name: str = "", contact=None,
              acting_user) -> Registration:
-    """Register ``name`` for ``event``. ``contact`` links the registration to the participant's
-    contact record; it must be a contact of ``organisation``, which it gives when none is given."""
+    """Register ``name`` for ``event`` (a request without a one-time key: a command, a join)."""
+    return register_once(event, name, organisation=organisation, organisation_name=organisation_name,
+                         contact=contact, acting_user=acting_user, submission_key=None)[0]
+
+
+def register_once(event: Event, name: str, *, organisation=None, organisation_name: str = "", contact=None,
+                  acting_user, submission_key: uuid.UUID | None) -> tuple[Registration, bool]:
+    """Register ``name`` for ``event``; returns ``(registration, created)``. ``contact`` links the
+    registration to the participant's contact record; it must be a contact of ``organisation``,
+    which it gives when none is given. ``submission_key`` is the one-time key of the form or request
+    (``visd.core.submission``): sent again, it registers nothing and returns the first registration,
+    also when the event has filled up since."""
     name = name.strip()
-    if not name:
-        raise ValidationError({"name": [_("Give the participant's name.")]})
-    errors = _contact_errors(contact, organisation)
-    if errors:
-        raise ValidationError(errors)
-    if contact is not None and organisation is None:
-        organisation = contact.actor
-    with transaction.atomic():
-        locked = Event.objects.select_for_update().get(pk=event.pk)
-        if locked.capacity is not None and locked.registrations.count() >= locked.capacity:
-            raise ValidationError({"name": [_("The event is full (%(capacity)s places).") % {"capacity": locked.capacity}]})
-        registration = Registration(event=event, name=name, organisation=organisation, contact=contact,
-                                    organisation_name=organisation_name.strip() or (organisation.name if organisation else ""))
-        registration.full_clean()
-        registration._history_user = acting_user
-        registration.save()
-    return registration
+
+    def create() -> Registration:
+        nonlocal organisation
+        if not name:
+            raise ValidationError({"name": [_("Give the participant's name.")]})
+        errors = _contact_errors(contact, organisation)
+        if errors:
+            raise ValidationError(errors)
+        if contact is not None and organisation is None:
+            organisation = contact.actor
+        with transaction.atomic():
+            locked = Event.objects.select_for_update().get(pk=event.pk)
+            if locked.capacity is not None and locked.registrations.count() >= locked.capacity:
+                raise ValidationError({"name": [_("The event is full (%(capacity)s places).") % {
+                    "capacity": locked.capacity}]})
+            registration = Registration(
+                event=event, name=name, organisation=organisation, contact=contact, submission_key=submission_key,
+                organisation_name=organisation_name.strip() or (organisation.name if organisation else ""))
+            registration.full_clean()
+            registration._history_user = acting_user
+            registration.save()
+        return registration
+
+    return create_once(Registration, submission_key, create)
 
 
 def _require_held(event: Event, what: str) -> None:
@@ -122,33 +140,28 @@ def set_attendance(event: Event, attended_ids: Iterable[int], *, acting_user) ->
 def record_survey_responses(event: Event, score: int, number: int = 1, comment: str = "", *, acting_user,
                             submission_key: uuid.UUID | None = None) -> tuple[list[SurveyResponse], bool]:
     """Record ``number`` answers with ``score`` (e.g. tallied from paper forms); returns
-    ``(responses, created)``. ``submission_key`` is the one-time key of the form or request: sent
-    again, it records nothing and returns ``([the first answer it recorded], False)``."""
-    if submission_key is not None:
-        first = SurveyResponse.objects.filter(submission_key=submission_key).first()
-        if first is not None:
-            return [first], False
-    _require_held(event, "score")
-    if score not in range(1, 6):
-        raise ValidationError({"score": [_("A score is between 1 and 5.")]})
-    if not 1 <= number <= MAX_RESPONSES_AT_ONCE:
-        raise ValidationError({"number": [_("Give a number of answers between 1 and %(max)s.") % {
-            "max": MAX_RESPONSES_AT_ONCE}]})
-    responses = []
-    try:
-        with transaction.atomic():
-            for index in range(number):
-                response = SurveyResponse(event=event, score=score, comment=comment.strip() if index == 0 else "",
-                                          submission_key=submission_key if index == 0 else None)
-                response._history_user = acting_user
-                response.save()
-                responses.append(response)
-    except IntegrityError:  # the same key, sent at the same moment, was recorded by the other request
-        if submission_key is None or not SurveyResponse.objects.filter(submission_key=submission_key).exists():
-            raise
-        return record_survey_responses(event, score, number, comment, acting_user=acting_user,
-                                       submission_key=submission_key)
-    return responses, True
+    ``(responses, created)``. ``submission_key`` is the one-time key of the form or request
+    (``visd.core.submission``), stored with the first answer: sent again, it records nothing and
+    returns ``([the first answer it recorded], False)``."""
+    responses: list[SurveyResponse] = []
+
+    def create() -> SurveyResponse:
+        _require_held(event, "score")
+        if score not in range(1, 6):
+            raise ValidationError({"score": [_("A score is between 1 and 5.")]})
+        if not 1 <= number <= MAX_RESPONSES_AT_ONCE:
+            raise ValidationError({"number": [_("Give a number of answers between 1 and %(max)s.") % {
+                "max": MAX_RESPONSES_AT_ONCE}]})
+        for index in range(number):
+            response = SurveyResponse(event=event, score=score, comment=comment.strip() if index == 0 else "",
+                                      submission_key=submission_key if index == 0 else None)
+            response._history_user = acting_user
+            response.save()
+            responses.append(response)
+        return responses[0]
+
+    first, created = create_once(SurveyResponse, submission_key, create)
+    return (responses, True) if created else ([first], False)
 
 
 # --- contacts: linking a registration to the stakeholder register ----------------------------------

@@ -1,10 +1,9 @@
-import uuid
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from visd.actors.models import Actor
 from visd.core.locking import VersionedFormMixin
+from visd.core.submission import SubmissionKeyFormMixin
 from visd.projects.forms import DateInput, focus_domains_for
 from visd.stakeholders.models import Contact
 
@@ -36,7 +35,10 @@ class ContactChoiceField(forms.ModelChoiceField):
         return f"{contact} ({contact.actor.name})"
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(SubmissionKeyFormMixin, forms.Form):
+    """A registration by VISD staff; its one-time key (``visd.core.submission``) makes a form sent
+    twice register the participant once."""
+
     name = forms.CharField(label=_("Name"), max_length=200)
     organisation = forms.ModelChoiceField(
         label=_("Organisation in the registry"), required=False,
@@ -71,12 +73,10 @@ class LinkContactForm(forms.Form):
             (contact.pk, field.label_from_instance(contact)) for contact in offered]
 
 
-class SurveyForm(forms.Form):
-    """A tally of answers. It carries a one-time ``submission_key`` (hidden, made when the empty form
-    is shown), so that sending it twice records the answers once."""
+class SurveyForm(SubmissionKeyFormMixin, forms.Form):
+    """A tally of answers. It carries a one-time ``submission_key`` (``visd.core.submission``), so
+    that sending it twice records the answers once."""
 
-    submission_key = forms.UUIDField(widget=forms.HiddenInput, error_messages={
-        "required": _("This form is incomplete; reload the page and try again.")})
     score = forms.TypedChoiceField(label=_("Satisfaction"), coerce=int, choices=[
         (5, _("5 – very satisfied")), (4, _("4 – satisfied")), (3, _("3 – neutral")),
         (2, _("2 – dissatisfied")), (1, _("1 – very dissatisfied"))])
@@ -84,7 +84,3 @@ class SurveyForm(forms.Form):
                                 initial=1)
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial["submission_key"] = uuid.uuid4()

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from visd.core.locking import OptimisticLock
 from visd.core.models import RegistryModel
-from visd.stakeholders.models import SubmissionKeyed
+from visd.core.submission import SubmissionKeyed, keyed_history
 
 
 class EventKind(models.TextChoices):
@@ -70,13 +70,14 @@ class Event(OptimisticLock, RegistryModel):
 ERASED_NAME = "[erased]"
 
 
-class Registration(RegistryModel):
+class Registration(SubmissionKeyed, RegistryModel):
     """A participant registered for an event. Personal data: visible to VISD staff only.
 
     When the participant is a contact of the stakeholder register, ``contact`` links the two, so the
     contact's GDPR export includes the registration and its erasure anonymises it
     (``visd.events.actions.anonymise_registrations``). A registration of someone who is not a contact
-    is erased on its own (``erase_registration``)."""
+    is erased on its own (``erase_registration``). A registration made through a form or an API request
+carries that submission's one-time key (``visd.core.submission``), so sending it twice registers once."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
     name = models.CharField(_("name"), max_length=200)
@@ -87,7 +88,7 @@ class Registration(RegistryModel):
                                 related_name="event_registrations", verbose_name=_("contact"),
                                 help_text=_("The participant's record in the stakeholder register, if any."))
     attended = models.BooleanField(_("attended"), default=False)
-    history = HistoricalRecords()
+    history = keyed_history()
 
     class Meta:
         ordering = ["event", "name"]
@@ -113,7 +114,7 @@ class SurveyResponse(SubmissionKeyed, RegistryModel):
     score = models.PositiveSmallIntegerField(_("satisfaction (1-5)"),
                                              validators=[MinValueValidator(1), MaxValueValidator(5)])
     comment = models.TextField(_("comment"), blank=True)
-    history = HistoricalRecords(excluded_fields=["submission_key"])
+    history = keyed_history()
 
     class Meta:
         ordering = ["event", "pk"]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from visd.core import permissions
+from visd.core import permissions, submission
 from visd.core.feedback import report_validation_error
 from visd.core.locking import EditConflict, show_conflict
 from visd.stakeholders.forms import ConfirmErasureForm
@@ -113,13 +113,16 @@ def registration_add(request, pk):
         _form_messages(request, form)
         return redirect(event)
     try:
-        registration = actions.register(
+        registration, created = actions.register_once(
             event, form.cleaned_data["name"], organisation=form.cleaned_data["organisation"],
             organisation_name=form.cleaned_data["organisation_name"], contact=form.cleaned_data["contact"],
-            acting_user=request.user)
+            acting_user=request.user, submission_key=form.submission_key)
     except ValidationError as error:
         report_validation_error(request, error)
     else:
+        if not created:
+            messages.info(request, submission.ALREADY_SENT)
+            return redirect(event)
         messages.success(request, _("Registration added."))
         suggestion = actions.suggested_contact(registration)
         if suggestion is not None:
@@ -214,12 +217,12 @@ def survey_add(request, pk):
     try:
         _responses, created = actions.record_survey_responses(
             event, form.cleaned_data["score"], form.cleaned_data["number"], form.cleaned_data["comment"],
-            acting_user=request.user, submission_key=form.cleaned_data["submission_key"])
+            acting_user=request.user, submission_key=form.submission_key)
     except ValidationError as error:
         report_validation_error(request, error)
     else:
         if created:
             messages.success(request, _("Survey answers recorded."))
         else:
-            messages.info(request, _("This form had already been sent; nothing was added a second time."))
+            messages.info(request, submission.ALREADY_SENT)
     return redirect(event)

@@ -21,7 +21,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -34,6 +34,7 @@ from visd.actors import identifiers
 from visd.actors.models import Actor, ActorTag
 from visd.core import permissions
 from visd.core.models import Role
+from visd.core.submission import create_once
 from visd.stakeholders import actions as stakeholder_actions
 from visd.stakeholders.models import LegalBasis
 from visd.taxonomy.models import Scheme
@@ -167,36 +168,30 @@ def submit_claim(values: Mapping[str, Any], *, actor: Actor | None = None, langu
                  submission_key: uuid.UUID | None, build_url: UrlBuilder) -> tuple[Claim, bool]:
     """Record an application (claim of ``actor``, or of the new organisation in ``values``) and mail the
     applicant the confirmation link. Returns ``(claim, created)``; the same form sent twice (same
-    ``submission_key``) returns the first claim and sends nothing."""
-    if submission_key is not None:
-        existing = Claim.objects.filter(submission_key=submission_key).first()
-        if existing is not None:
-            return existing, False
-    claim = Claim(actor=actor, new_organisation=actor is None, submission_key=submission_key,
-                  language=language, consent_text=consent_statement(), consent_at=timezone.now())
-    _assign(claim, values, APPLICANT_FIELDS | (NEW_ORGANISATION_FIELDS if actor is None else frozenset()))
-    claim.email = claim.email.lower()
-    errors = _new_organisation_errors(claim) if actor is None else {}
-    try:
-        claim.full_clean(exclude=["submission_key", "actor", "user", "contact", "decided_by"])
-    except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
-    if not errors:
-        errors = _duplicate_errors(claim)
-    if errors:
-        raise ValidationError(errors)
-    claim._change_reason = "Application sent through the public form"
-    try:
-        with transaction.atomic():
-            claim.save()
-    except IntegrityError:
-        existing = Claim.objects.filter(submission_key=submission_key).first() if submission_key else None
-        if existing is None:
-            raise
-        return existing, False
-    _send_confirmation(claim, build_url)
-    return claim, True
+    ``submission_key``, ``visd.core.submission``) returns the first claim and sends nothing."""
+    def create() -> Claim:
+        claim = Claim(actor=actor, new_organisation=actor is None, submission_key=submission_key,
+                      language=language, consent_text=consent_statement(), consent_at=timezone.now())
+        _assign(claim, values, APPLICANT_FIELDS | (NEW_ORGANISATION_FIELDS if actor is None else frozenset()))
+        claim.email = claim.email.lower()
+        errors = _new_organisation_errors(claim) if actor is None else {}
+        try:
+            claim.full_clean(exclude=["actor", "user", "contact", "decided_by"])
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+        if not errors:
+            errors = _duplicate_errors(claim)
+        if errors:
+            raise ValidationError(errors)
+        claim._change_reason = "Application sent through the public form"
+        claim.save()
+        return claim
+
+    claim, created = create_once(Claim, submission_key, create)
+    if created:
+        _send_confirmation(claim, build_url)
+    return claim, created
 
 
 def confirmation_token(claim: Claim) -> str:

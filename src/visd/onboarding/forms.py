@@ -1,12 +1,11 @@
 """Forms of the public application and of the claim queue. They parse input; ``visd.onboarding.actions``
 validates again and writes."""
 
-import uuid
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from visd.actors.models import ActorKind
+from visd.core.submission import SubmissionKeyFormMixin
 
 from .models import Claim
 
@@ -17,9 +16,10 @@ class SearchForm(forms.Form):
     q = forms.CharField(label=_("Enterprise or VAT number, PIC or name"), max_length=200, required=False)
 
 
-class ApplicationForm(forms.Form):
-    """The applicant's part of both forms: who they are, their consent, the one-time key and a honeypot
-    (a field people do not see and leave empty; simple bots fill every field)."""
+class ApplicationForm(SubmissionKeyFormMixin, forms.Form):
+    """The applicant's part of both forms: who they are, their consent, the one-time key
+    (``visd.core.submission``) and a honeypot (a field people do not see and leave empty; simple
+    bots fill every field)."""
 
     first_name = forms.CharField(label=_("First name"), max_length=Claim._meta.get_field("first_name").max_length)
     last_name = forms.CharField(label=_("Last name"), max_length=Claim._meta.get_field("last_name").max_length)
@@ -32,15 +32,8 @@ class ApplicationForm(forms.Form):
                                                                "application.")})
     homepage = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200,
                                widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
-    submission_key = forms.UUIDField(widget=forms.HiddenInput, error_messages={
-        "required": _("This form is incomplete; reload the page and try again.")})
 
     applicant_fields = ("first_name", "last_name", "job_title", "email")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial["submission_key"] = uuid.uuid4()
 
     def clean_homepage(self):
         if self.cleaned_data.get(HONEYPOT):

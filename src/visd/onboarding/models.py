@@ -13,11 +13,10 @@ and a change reason (the audit trail)."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from visd.actors.models import ActorKind
 from visd.core.models import RegistryModel
-from visd.stakeholders.models import SubmissionKeyed
+from visd.core.submission import SubmissionKeyed, keyed_history
 
 
 class ClaimStatus(models.TextChoices):
@@ -67,7 +66,7 @@ class Claim(SubmissionKeyed, RegistryModel):
                              related_name="onboarding_claims", verbose_name=_("user account"))
     contact = models.ForeignKey("stakeholders.Contact", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="+", verbose_name=_("contact"))
-    history = HistoricalRecords(excluded_fields=["submission_key"])
+    history = keyed_history()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from visd.actors import identifiers
 from visd.actors.models import Actor, Region
-from visd.core import permissions, throttle
+from visd.core import permissions, submission, throttle
 
 from . import actions
 from .forms import ApplicationForm, DecisionForm, NewOrganisationForm, SearchForm
@@ -58,12 +58,12 @@ def _apply(request, form, *, actor=None, template, context):
             try:
                 claim, created = actions.submit_claim(
                     form.values(), actor=actor, language=get_language() or settings.LANGUAGE_CODE,
-                    submission_key=form.cleaned_data["submission_key"], build_url=request.build_absolute_uri)
+                    submission_key=form.submission_key, build_url=request.build_absolute_uri)
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
                 if not created:
-                    messages.info(request, _("This form had already been sent; nothing was added a second time."))
+                    messages.info(request, submission.ALREADY_SENT)
                 request.session["onboarding_sent_to"] = claim.email
                 return redirect("onboarding:sent")
     return render(request, template, context)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from visd.core.locking import VersionedFormMixin
+from visd.core.submission import SubmissionKeyFormMixin
 
 from .models import Page
 
@@ -31,8 +32,9 @@ class PageForm(VersionedFormMixin, forms.ModelForm):
         return [(self[f"{name}_nl"], self[f"{name}_en"]) for name in self.PAIRS]
 
 
-class PublicRegistrationForm(forms.Form):
-    """Registration for an event by a visitor: name and organisation only (what the events app keeps)."""
+class PublicRegistrationForm(SubmissionKeyFormMixin, forms.Form):
+    """Registration for an event by a visitor: name and organisation only (what the events app keeps).
+    Its one-time key (``visd.core.submission``) makes a form sent twice register the visitor once."""
 
     name = forms.CharField(label=_("Your name"), max_length=200)
     organisation_name = forms.CharField(label=_("Your organisation"), max_length=300, required=False)

@@ -115,13 +115,18 @@ def register(request, pk):
             form.add_error(None, _("Too many registrations from your address. Try again later."))
         else:
             try:
-                event_actions.register(event, form.cleaned_data["name"],
-                                       organisation_name=form.cleaned_data["organisation_name"], acting_user=None)
+                _registration, created = event_actions.register_once(
+                    event, form.cleaned_data["name"], organisation_name=form.cleaned_data["organisation_name"],
+                    acting_user=None, submission_key=form.submission_key)
             except ValidationError as error:
                 for message in error.messages:
                     form.add_error(None, message)
             else:
-                messages.success(request, _("You are registered for %(event)s.") % {"event": _event_title(event)})
+                if created:
+                    messages.success(request, _("You are registered for %(event)s.") % {"event": _event_title(event)})
+                else:
+                    messages.info(request, _("You were already registered for %(event)s with this form; nothing "
+                                             "was added a second time.") % {"event": _event_title(event)})
                 return redirect("site:events")
     full = event.capacity is not None and event.registrations.count() >= event.capacity
     return render(request, "site/register.html", {"event": event, "form": form, "full": full,

@@ -6,7 +6,7 @@ Each function validates completely before it writes: bad input raises ``Validati
 messages keyed by field, and nothing is stored. Each records ``acting_user`` as the author of the
 history rows it causes. Functions that create a record take the one-time ``submission_key`` of the
 form that asked for it and return ``(record, created)``: the same key sent twice returns the first
-record instead of creating a second one. Functions that change a record take the
+record instead of creating a second one (``visd.core.submission.create_once``). Functions that change a record take the
 ``expected_version`` the editor read (``visd.core.locking``): if someone else saved the record
 since, ``EditConflict`` is raised and nothing is written; None checks against the version the
 record was loaded with.
@@ -23,12 +23,13 @@ from django.apps import apps
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from visd.core import permissions
+from visd.core.submission import create_once
 
 from .models import Contact, Dossier, GdprAuditEntry, Interaction
 
@@ -58,35 +59,20 @@ def _assign(record: models.Model, values: Mapping[str, Any], allowed: frozenset[
     return changed
 
 
-def _existing_submission(model: type[models.Model], submission_key: uuid.UUID | None):
-    if submission_key is None:
-        return None
-    return model.objects.filter(submission_key=submission_key).first()
-
-
-def _save_new(record: models.Model, acting_user, after_save=None):
-    """Save a validated new record under its submission key; if a concurrent request with the same
-    key won the race, return that request's record instead: ``(record, created)``."""
+def _save_new(record: models.Model, acting_user, after_save=None) -> models.Model:
     record._history_user = acting_user
-    try:
-        with transaction.atomic():
-            record.save()
-            if after_save is not None:
-                after_save(record)
-    except IntegrityError:
-        existing = _existing_submission(type(record), record.submission_key)
-        if existing is None:
-            raise
-        return existing, False
-    return record, True
+    record.save()
+    if after_save is not None:
+        after_save(record)
+    return record
 
 
 def _full_clean(record: models.Model, extra_errors: dict[str, list[str]] | None = None) -> None:
     """Model validation plus cross-record checks, reported together so a form shows every problem
-    at once. The submission key is checked by the caller, not here."""
+    at once."""
     errors: dict[str, list[str]] = {key: list(value) for key, value in (extra_errors or {}).items()}
     try:
-        record.full_clean(exclude=["submission_key"])
+        record.full_clean()
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             errors.setdefault(field, []).extend(messages)
@@ -99,13 +85,13 @@ def _full_clean(record: models.Model, extra_errors: dict[str, list[str]] | None 
 def create_contact(actor, values: Mapping[str, Any], *, acting_user,
                    submission_key: uuid.UUID | None = None) -> tuple[Contact, bool]:
     """Add a contact person at ``actor``."""
-    existing = _existing_submission(Contact, submission_key)
-    if existing is not None:
-        return existing, False
-    contact = Contact(actor=actor, submission_key=submission_key)
-    _assign(contact, values, CONTACT_FIELDS)
-    _full_clean(contact)
-    return _save_new(contact, acting_user)
+    def create() -> Contact:
+        contact = Contact(actor=actor, submission_key=submission_key)
+        _assign(contact, values, CONTACT_FIELDS)
+        _full_clean(contact)
+        return _save_new(contact, acting_user)
+
+    return create_once(Contact, submission_key, create)
 
 
 def update_contact(contact: Contact, values: Mapping[str, Any], *, acting_user,
@@ -150,19 +136,19 @@ def log_interaction(actor, values: Mapping[str, Any], *, contacts: Iterable[Cont
                     staff: Iterable = (), acting_user,
                     submission_key: uuid.UUID | None = None) -> tuple[Interaction, bool]:
     """Record an interaction with ``actor``: the contacts and staff who took part, and any follow-up."""
-    existing = _existing_submission(Interaction, submission_key)
-    if existing is not None:
-        return existing, False
     contacts, staff = list(contacts), list(staff)
-    interaction = Interaction(actor=actor, submission_key=submission_key, created_by=acting_user)
-    _assign(interaction, values, INTERACTION_FIELDS)
-    _full_clean(interaction, _participant_errors(actor, contacts, staff, interaction.dossier))
 
     def link_participants(saved: Interaction) -> None:
         saved.contacts.set(contacts)
         saved.staff.set(staff)
 
-    return _save_new(interaction, acting_user, after_save=link_participants)
+    def create() -> Interaction:
+        interaction = Interaction(actor=actor, submission_key=submission_key, created_by=acting_user)
+        _assign(interaction, values, INTERACTION_FIELDS)
+        _full_clean(interaction, _participant_errors(actor, contacts, staff, interaction.dossier))
+        return _save_new(interaction, acting_user, after_save=link_participants)
+
+    return create_once(Interaction, submission_key, create)
 
 
 def update_interaction(interaction: Interaction, values: Mapping[str, Any], *,
@@ -205,13 +191,13 @@ def create_dossier(actor, values: Mapping[str, Any], *, acting_user,
                    submission_key: uuid.UUID | None = None) -> tuple[Dossier, bool]:
     """Open a dossier about ``actor``, or about a theme or event when ``actor`` is None. The
     organisation is fixed from then on: interactions filed in it must be with that organisation."""
-    existing = _existing_submission(Dossier, submission_key)
-    if existing is not None:
-        return existing, False
-    dossier = Dossier(actor=actor, submission_key=submission_key)
-    _assign(dossier, values, DOSSIER_FIELDS)
-    _full_clean(dossier)
-    return _save_new(dossier, acting_user)
+    def create() -> Dossier:
+        dossier = Dossier(actor=actor, submission_key=submission_key)
+        _assign(dossier, values, DOSSIER_FIELDS)
+        _full_clean(dossier)
+        return _save_new(dossier, acting_user)
+
+    return create_once(Dossier, submission_key, create)
 
 
 def update_dossier(dossier: Dossier, values: Mapping[str, Any], *, acting_user,

@@ -1,8 +1,6 @@
 """Forms of the stakeholder register. They parse and check input; the actions in
 ``visd.stakeholders.actions`` validate again and write, so the API and commands get the same rules."""
 
-import uuid
-
 from django import forms
 from django.db.models import Q
 from django.forms.models import model_to_dict
@@ -10,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from visd.core import permissions
 from visd.core.locking import VersionedFormMixin
+from visd.core.submission import SubmissionKeyFormMixin
 from visd.taxonomy.models import Concept, Scheme
 
 from .models import Contact, Dossier, Interaction
@@ -24,27 +23,18 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class RegisterForm(VersionedFormMixin, forms.ModelForm):
-    """A create form carries a one-time ``submission_key`` (hidden, made when the empty form is
-    shown) so that sending it twice creates one record; an edit form carries none, but the
-    ``version`` of the record it was opened with (``visd.core.locking``).
+class RegisterForm(SubmissionKeyFormMixin, VersionedFormMixin, forms.ModelForm):
+    """A create form carries a one-time ``submission_key`` (``visd.core.submission``) so that
+    sending it twice creates one record; an edit form carries none, but the ``version`` of the
+    record it was opened with (``visd.core.locking``).
 
     Edit forms are built from the record's values (``for_record``), not bound to the record itself:
     the form must not change the record in memory before the action compares and saves it."""
 
-    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
-
     def __init__(self, *args, creating: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        if creating:
-            self.fields["submission_key"].required = True
-            self.fields["submission_key"].error_messages["required"] = _(
-                "This form is incomplete; reload the page and try again."
-            )
-            if not self.is_bound:
-                self.initial["submission_key"] = uuid.uuid4()
-        else:
-            del self.fields["submission_key"]
+        if not creating:
+            self.drop_submission_key()
 
     @classmethod
     def for_record(cls, record, data=None, **kwargs):
@@ -101,7 +91,7 @@ class InteractionForm(RegisterForm):
         dossier.error_messages["invalid_choice"] = _(
             "Only dossiers about %(actor)s or about no single organisation can be chosen."
         ) % {"actor": actor}
-        if "submission_key" in self.fields:
+        if self.carries_submission_key:
             # A new interaction's follow-up cannot already be done.
             del self.fields["follow_up_done"]
 

@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from visd.core.locking import Versioned
 from visd.core.models import RegistryModel
+from visd.core.submission import SubmissionKeyed, keyed_history
 
 
 class LegalBasis(models.TextChoices):
@@ -20,18 +20,6 @@ class LegalBasis(models.TextChoices):
     CONTRACT = "contract", _("Contract (art. 6(1)(b))")
     PUBLIC_TASK = "public_task", _("Public task (art. 6(1)(e))")
     LEGITIMATE_INTEREST = "legitimate_interest", _("Legitimate interest (art. 6(1)(f))")
-
-
-class SubmissionKeyed(models.Model):
-    """A record created through a web form carries the one-time key of that form, so a form sent
-    twice (double click, browser resend) creates one record, not two: ``visd.stakeholders.actions``
-    returns the existing record when the key was used before."""
-
-    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
-    history_hidden_fields = ("submission_key",)  # a form's one-time key: nothing a reader of the history needs
-
-    class Meta:
-        abstract = True
 
 
 class Contact(SubmissionKeyed, Versioned, RegistryModel):
@@ -50,7 +38,7 @@ class Contact(SubmissionKeyed, Versioned, RegistryModel):
         help_text=_("For consent: when and how it was given. For legitimate interest: the balancing done."),
     )
     consent_date = models.DateField(_("consent date"), null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["submission_key"])
+    history = keyed_history()
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -95,7 +83,7 @@ class Dossier(SubmissionKeyed, Versioned, RegistryModel):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="dossiers", verbose_name=_("owner"))
     description = models.TextField(_("description"), blank=True)
-    history = HistoricalRecords(excluded_fields=["submission_key"])
+    history = keyed_history()
 
     class Meta:
         ordering = ["-updated_at"]
@@ -154,7 +142,7 @@ class Interaction(SubmissionKeyed, Versioned, RegistryModel):
                                 related_name="interactions", verbose_name=_("dossier"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", editable=False)
-    history = HistoricalRecords(m2m_fields=[contacts], excluded_fields=["submission_key"])
+    history = keyed_history(m2m_fields=[contacts])
 
     objects = InteractionQuerySet.as_manager()
 

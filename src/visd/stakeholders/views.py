@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from visd.actors.models import Actor
-from visd.core import permissions
+from visd.core import permissions, submission
 from visd.core.locking import EditConflict, show_conflict
 
 from . import actions
@@ -60,7 +60,7 @@ def _saved(request, created: bool, record, created_message: str):
     if created:
         messages.success(request, created_message)
     else:
-        messages.info(request, _("This form had already been sent; nothing was added a second time."))
+        messages.info(request, submission.ALREADY_SENT)
     return redirect(record)
 
 
@@ -86,7 +86,7 @@ def contact_create(request, actor_pk):
     if request.method == "POST" and form.is_valid():
         try:
             contact, created = actions.create_contact(
-                actor, form.values(), acting_user=request.user, submission_key=form.cleaned_data["submission_key"]
+                actor, form.values(), acting_user=request.user, submission_key=form.submission_key
             )
         except ValidationError as error:
             _apply_action_errors(form, error)
@@ -214,7 +214,7 @@ def interaction_create(request, actor_pk):
         try:
             interaction, created = actions.log_interaction(
                 actor, form.values(), contacts=contacts, staff=staff, acting_user=request.user,
-                submission_key=form.cleaned_data["submission_key"],
+                submission_key=form.submission_key,
             )
         except ValidationError as error:
             _apply_action_errors(form, error)
@@ -311,7 +311,7 @@ def dossier_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             dossier, created = actions.create_dossier(
-                actor, form.values(), acting_user=request.user, submission_key=form.cleaned_data["submission_key"]
+                actor, form.values(), acting_user=request.user, submission_key=form.submission_key
             )
         except ValidationError as error:
             _apply_action_errors(form, error)

@@ -19,6 +19,8 @@ from rest_framework.response import Response
 from visd.actors.models import Actor
 from visd.core import permissions
 from visd.core.api.schema import RoleAwareAutoSchema
+from visd.core.api.submission import DESCRIBE as SUBMISSION_DESCRIPTION
+from visd.core.api.submission import SubmissionKeyField, create_responses, created_status
 from visd.core.api.views import HistoryMixin, LimitOffsetPagination, StaleVersion, action_errors
 from visd.stakeholders.models import Contact
 from visd.taxonomy.models import Concept, Scheme
@@ -82,6 +84,7 @@ class RegistrationWriteSerializer(serializers.Serializer):
         queryset=Contact.objects.all(), required=False, allow_null=True,
         help_text=_("Id of the participant's contact record, a contact of the organisation given."),
         error_messages={"does_not_exist": _("No such contact (it may have been erased).")})
+    submission_key = SubmissionKeyField()
 
 
 class AttendanceSerializer(serializers.Serializer):
@@ -100,10 +103,7 @@ class SurveyResponsesSerializer(serializers.Serializer):
         help_text=_("How many answers gave this score (a tally of paper forms)."))
     comment = serializers.CharField(required=False, allow_blank=True, default="",
                                     help_text=_("A comment, stored with the first of these answers."))
-    submission_key = serializers.UUIDField(
-        required=False, allow_null=True, default=None,
-        help_text=_("A one-time key (a UUID) of this submission: the same key sent again records nothing a "
-                    "second time, so a request repeated after a network error is safe."))
+    submission_key = SubmissionKeyField()
 
 
 class EventConflictSerializer(serializers.Serializer):
@@ -204,11 +204,12 @@ class EventViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
                    "of the event, erased ones too (their name is \"[erased]\"), by name; their ids "
                    "are what `attendance/` takes.")
     @extend_schema(methods=["POST"], request=RegistrationWriteSerializer,
-                   responses={201: RegistrationSerializer, **ERRORS, **NOT_FOUND},
+                   responses={**create_responses(RegistrationSerializer), **ERRORS, **NOT_FOUND},
                    summary="Register a participant for an event",
                    description="Personal data: whoever may change the event (as on the screens). `contact` "
                    "links the registration to the participant's contact record, so that their GDPR export "
-                   "and erasure cover it; it must be a contact of `organisation`. A full event is a 400.")
+                   "and erasure cover it; it must be a contact of `organisation`. A full event is a 400. "
+                   + SUBMISSION_DESCRIPTION)
     @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
     def registrations(self, request, *args, **kwargs):
         event = self.get_object()
@@ -221,11 +222,11 @@ class EventViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         with action_errors():
-            registration = actions.register(
+            registration, created = actions.register_once(
                 event, data["name"], organisation=data.get("organisation"),
                 organisation_name=data.get("organisation_name", ""), contact=data.get("contact"),
-                acting_user=request.user)
-        return Response(RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
+                acting_user=request.user, submission_key=data["submission_key"])
+        return Response(RegistrationSerializer(registration).data, status=created_status(created))
 
     @extend_schema(request=AttendanceSerializer, responses={200: EventSerializer, **ERRORS, **NOT_FOUND},
                    summary="Record who attended an event",
@@ -245,17 +246,14 @@ class EventViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         return self._output(event)
 
     @extend_schema(request=SurveyResponsesSerializer,
-                   responses={201: EventSerializer, 200: OpenApiResponse(EventSerializer, description=(
-                       "The `submission_key` was sent before: nothing was recorded a second time.")),
-                       **ERRORS, **NOT_FOUND},
+                   responses={**create_responses(EventSerializer), **ERRORS, **NOT_FOUND},
                    summary="Record satisfaction survey answers",
                    description="Whoever may change the event (as on the screens), once it has taken place: "
                    "`number` answers with `score` (default one; a tally of paper forms), anonymous. The "
                    "answer is the event as `GET /api/events/<id>/` gives it, with the new "
                    "`survey_response_count` and `survey_average`. A score outside 1-5, a number outside "
                    f"1-{actions.MAX_RESPONSES_AT_ONCE} or an event still to come is a 400 and nothing is "
-                   "written. With a `submission_key`, sending the same request again records nothing and "
-                   "answers 200.")
+                   "written. " + SUBMISSION_DESCRIPTION)
     @action(detail=True, methods=["post"], url_path="survey-responses", filter_backends=[],
             pagination_class=None)
     def survey_responses(self, request, *args, **kwargs):
@@ -267,4 +265,4 @@ class EventViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
             _responses, created = actions.record_survey_responses(
                 event, data["score"], data["number"], data["comment"], acting_user=request.user,
                 submission_key=data["submission_key"])
-        return self._output(event, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return self._output(event, created_status(created))
