@@ -95,7 +95,8 @@ def test_what_if_edits_recompute_the_verdict_and_candidates_fill_the_gap(client,
     # what-if: relocating the radar works to France passes the country count, not yet three entities
     radar = consortium.members.get(actor=actors["radar"])
     response = client.post(reverse("consortia:member_edit", args=[consortium.pk, radar.pk]), {
-        "name": radar.name, "role": "beneficiary", "country": "FR", "management_country": "FR", "control": "none"})
+        "name": radar.name, "role": "beneficiary", "country": "FR", "management_country": "FR", "control": "none",
+        "version": radar.version})  # the version the edit page carries (optimistic locking)
     assert response.status_code == 302
     _add(consortium, actors["nordic"], pm)
     assert actions.evaluate(consortium)["eligible"] is True
@@ -103,7 +104,8 @@ def test_what_if_edits_recompute_the_verdict_and_candidates_fill_the_gap(client,
     # what-if: the radar works controlled by the sonar company makes them one entity
     response = client.post(reverse("consortia:member_edit", args=[consortium.pk, radar.pk]), {
         "name": radar.name, "role": "beneficiary", "country": "FR", "management_country": "FR",
-        "control": "member", "controlled_by_member": sonar.pk})
+        "control": "member", "controlled_by_member": sonar.pk, "version": radar.version + 1})
+    assert response.status_code == 302
     result = actions.evaluate(consortium)
     assert result["eligible"] is False
     assert next(r for r in result["rules"] if r["rule"] == "art10_independence")["status"] == "fail"
@@ -111,7 +113,7 @@ def test_what_if_edits_recompute_the_verdict_and_candidates_fill_the_gap(client,
     # a control cycle is refused, nothing changes
     response = client.post(reverse("consortia:member_edit", args=[consortium.pk, sonar.pk]), {
         "name": sonar.name, "role": "coordinator", "country": "BE", "management_country": "BE",
-        "control": "member", "controlled_by_member": radar.pk})
+        "control": "member", "controlled_by_member": radar.pk, "version": sonar.version})
     assert response.status_code == 200 and "kring van zeggenschap" in response.content.decode()  # Dutch first
     sonar.refresh_from_db()
     assert sonar.controlled_by_member_id is None

@@ -187,7 +187,7 @@ def test_representative_claims_a_meril_facility_and_the_programme_manager_approv
     assert "Claim this facility" in detail
     form = values()
     post = {k: v for k, v in form.items() if v not in (None, False)}
-    post.update(domains=["luchtvaart-uav"], phases=["test", "validate"])
+    post.update(domains=["luchtvaart-uav"], phases=["test", "validate"], version=facility.version)
     response = client.post(f"/facilities/{facility.pk}/propose/", post)
     assert response.status_code == 302, response.content.decode()[:3000]
     change = FacilityChange.objects.get()

@@ -1,12 +1,13 @@
 from django.contrib import admin
 
 from visd.core.admin import VisdModelAdmin
+from visd.core.locking import VersionedAdminMixin
 
 from .models import BudgetTrajectoryPoint, CapabilityNeed
 
 
 @admin.register(CapabilityNeed)
-class CapabilityNeedAdmin(VisdModelAdmin):
+class CapabilityNeedAdmin(VersionedAdminMixin, VisdModelAdmin):
     list_display = ["name", "level", "parent", "source_kind", "first_commitment_year", "committed_eur", "paid_eur"]
     list_filter = ["source_kind", "level", "consolidated_development"]
     search_fields = ["name", "code", "description"]
@@ -15,6 +16,6 @@ class CapabilityNeedAdmin(VisdModelAdmin):
 
 
 @admin.register(BudgetTrajectoryPoint)
-class BudgetTrajectoryPointAdmin(VisdModelAdmin):
+class BudgetTrajectoryPointAdmin(VersionedAdminMixin, VisdModelAdmin):
     list_display = ["series", "year", "value", "unit"]
     list_filter = ["series", "unit"]

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from visd.core.locking import Versioned
 from visd.core.models import RegistryModel, Sourced
 
 
@@ -23,7 +24,7 @@ class NeedLevel(models.TextChoices):
     ITEM = "item", _("Line item")
 
 
-class CapabilityNeed(RegistryModel, Sourced):
+class CapabilityNeed(Versioned, RegistryModel, Sourced):
     """One node of a capability portfolio. Amounts are whole euro; for the Strategic Vision they
     are constant 2026 euro (EUR Cst26), committed ('vastlegging') and paid ('vereffening') 2026-2034."""
 
@@ -59,7 +60,7 @@ class CapabilityNeed(RegistryModel, Sourced):
         return reverse("capabilities:detail", args=[self.pk])
 
 
-class BudgetTrajectoryPoint(Sourced):
+class BudgetTrajectoryPoint(Versioned, Sourced):
     """One figure of the Strategic Vision 2025 budget trajectory 2025-2034 (one series, one year)."""
 
     series = models.CharField(_("series"), max_length=200)

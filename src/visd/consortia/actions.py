@@ -150,11 +150,16 @@ def remove_member(member: ConsortiumMember, *, acting_user) -> None:
 
 
 def _touch(consortium: Consortium, acting_user) -> None:
-    """A changed membership makes an approval stale: the consortium is a draft again."""
-    if consortium.status == ConsortiumStatus.APPROVED:
-        consortium.status = ConsortiumStatus.DRAFT
-    consortium._history_user = acting_user
-    consortium.save()
+    """A changed membership makes an approval stale: the consortium is a draft again. The record is
+    read again under its row lock, so this save neither overwrites nor conflicts with an edit of the
+    consortium made since ``consortium`` was read (``visd.core.locking``); the caller's instance
+    follows the stored status and version."""
+    current = Consortium.objects.select_for_update().get(pk=consortium.pk)
+    if current.status == ConsortiumStatus.APPROVED:
+        current.status = ConsortiumStatus.DRAFT
+    current._history_user = acting_user
+    current.save()
+    consortium.status, consortium.version, consortium.updated_at = current.status, current.version, current.updated_at
 
 
 def approve(consortium: Consortium, *, acting_user) -> Consortium:

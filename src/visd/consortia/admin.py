@@ -2,12 +2,13 @@ from django.contrib import admin
 
 from visd.core import permissions
 from visd.core.admin import VisdModelAdmin, VisdReadOnlyAdmin
+from visd.core.locking import VersionedAdminMixin
 
 from .models import Consortium, ConsortiumMember, ControlRelation
 
 
 @admin.register(ControlRelation)
-class ControlRelationAdmin(VisdModelAdmin):
+class ControlRelationAdmin(VersionedAdminMixin, VisdModelAdmin):
     """Who controls an actor, with source and date: kept by the programme office (issue 15)."""
 
     list_display = ("controlled", "controller", "controller_name", "controller_country", "as_of", "source")

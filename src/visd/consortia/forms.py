@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from visd.core.locking import VersionedFormMixin
 from visd.funding.models import Call
 
 from .models import Action, Consortium, ConsortiumMember, MemberRole
@@ -16,7 +17,7 @@ def _tristate(value):
     return {"yes": True, "no": False}.get(value)
 
 
-class ConsortiumForm(forms.ModelForm):
+class ConsortiumForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Consortium
         fields = ["title", "call", "action", "derogation", "description", "funding_base", "pesco"]
@@ -38,7 +39,7 @@ class ConsortiumForm(forms.ModelForm):
         self.fields["action"].choices = Action.choices
 
 
-class MemberForm(forms.Form):
+class MemberForm(VersionedFormMixin, forms.Form):
     """One member's data for what-if edits: everything the rules read."""
 
     name = forms.CharField(label=_("Name"), max_length=300)
@@ -65,6 +66,7 @@ class MemberForm(forms.Form):
         others = consortium.members.all()
         if member is not None:
             others = others.exclude(pk=member.pk)
+            self.carry_version(member)
         self.fields["controlled_by_member"].queryset = others
 
     @classmethod

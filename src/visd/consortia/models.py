@@ -6,10 +6,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from visd.core.locking import Versioned
 from visd.core.models import RegistryModel
 
 
-class ControlRelation(RegistryModel):
+class ControlRelation(Versioned, RegistryModel):
     """Who controls an actor, directly or indirectly (Regulation (EU) 2021/697, Article 9(3)): another
     actor of the registry or an entity named outside it, with that entity's country, the source of the
     statement and its date. Kept by programme managers; a workspace reads it when a member is added."""
@@ -56,7 +57,7 @@ class ConsortiumStatus(models.TextChoices):
     CONVERTED = "converted", _("Turned into a VISD project")
 
 
-class Consortium(RegistryModel):
+class Consortium(Versioned, RegistryModel):
     call = models.ForeignKey("funding.Call", null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="consortia", verbose_name=_("call topic"))
     title = models.CharField(_("title"), max_length=300)
@@ -95,7 +96,7 @@ class MemberRole(models.TextChoices):
     SUBCONTRACTOR = "subcontractor", _("Subcontractor")
 
 
-class ConsortiumMember(RegistryModel):
+class ConsortiumMember(Versioned, RegistryModel):
     consortium = models.ForeignKey(Consortium, on_delete=models.CASCADE, related_name="members")
     actor = models.ForeignKey("actors.Actor", null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="consortium_memberships", verbose_name=_("organisation in the registry"))

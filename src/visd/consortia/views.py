@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from visd.actors.models import Actor
 from visd.core import permissions
 from visd.core.feedback import report_validation_error
+from visd.core.locking import EditConflict, show_conflict
 from visd.taxonomy.models import Concept, Scheme
 
 from . import actions, exports
@@ -62,12 +63,18 @@ def consortium_create(request):
 def consortium_edit(request, pk):
     consortium = _consortium(request, pk)
     form = ConsortiumForm(request.POST or None, instance=consortium)
+    status = 200
     if request.method == "POST" and form.is_valid():
         consortium = form.save(commit=False)
         consortium._history_user = request.user
-        consortium.save()
-        return redirect(consortium)
-    return render(request, "consortia/form.html", {"form": form, "title": _("Edit consortium"), "consortium": consortium})
+        try:
+            consortium.expect_version(form.expected_version).save()
+        except EditConflict as conflict:
+            status = show_conflict(form, conflict)
+        else:
+            return redirect(consortium)
+    return render(request, "consortia/form.html", {"form": form, "title": _("Edit consortium"), "consortium": consortium},
+                  status=status)
 
 
 def consortium_detail(request, pk):
@@ -117,17 +124,22 @@ def member_edit(request, pk, member_pk):
     member = get_object_or_404(ConsortiumMember, pk=member_pk, consortium=consortium)
     form = MemberForm(request.POST or None, consortium=consortium, member=member,
                       initial=None if request.method == "POST" else MemberForm.initial_for(member))
+    status = 200
     if request.method == "POST" and form.is_valid():
         values = form.values()
         if form.is_valid():
             try:
-                actions.update_member(member, values, acting_user=request.user)
+                actions.update_member(member.expect_version(form.expected_version), values,
+                                      acting_user=request.user)
                 return redirect(consortium)
+            except EditConflict as conflict:
+                status = show_conflict(form, conflict)
             except ValidationError as error:
                 for field, problems in error.message_dict.items():
                     for problem in problems:
                         form.add_error(field if field in form.fields else None, problem)
-    return render(request, "consortia/member_form.html", {"form": form, "consortium": consortium, "member": member})
+    return render(request, "consortia/member_form.html", {"form": form, "consortium": consortium, "member": member},
+                  status=status)
 
 
 @require_POST

@@ -243,9 +243,27 @@ class VersionedAdminFormMixin(VersionedFormMixin):
         return cleaned
 
 
-class VersionedAdminMixin:
-    """ModelAdmin mixin for a locked model: the change form carries the version (a hidden row) and
-    the save expects it; two editors saving at the same moment get a message, not a server error."""
+class VersionedInlineFormMixin(VersionedAdminFormMixin):
+    """A row of an inline of the admin's change form (an instrument's aid rates, say): a stored row
+    carries its version like the change form itself; a new row, and the blank template row, has none
+    to carry. The row's save expects the version it carried."""
+
+    def carry_version(self, record) -> None:
+        if record.pk is None:
+            self.fields[record.lock_field].required = False
+            return
+        super().carry_version(record)
+
+    def save(self, commit=True):
+        if self.version_field_name is not None:
+            self.instance.expect_version(self.expected_version)
+        return super().save(commit)
+
+
+class _VersionedFieldsMixin:
+    """The hidden version row shared by a locked model's change form and its inline rows."""
+
+    form_mixin: type = VersionedAdminFormMixin
 
     def _lock_field(self) -> str:
         return self.model.lock_field
@@ -262,12 +280,12 @@ class VersionedAdminMixin:
 
     def _versioned_form(self):
         base = self.form
-        if not issubclass(base, VersionedAdminFormMixin):
-            base = type(base.__name__, (VersionedAdminFormMixin, base), {})
+        if not issubclass(base, self.form_mixin):
+            base = type(base.__name__, (self.form_mixin, base), {})
         # declared on the class, so the admin may list the (non-editable) counter among the fields
         return type(base.__name__, (base,), {self._lock_field(): version_form_field()})
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
+    def _without_counter(self, request, obj, kwargs) -> dict:
         from django.contrib.admin.utils import flatten_fieldsets
 
         kwargs.setdefault("form", self._versioned_form())
@@ -275,7 +293,27 @@ class VersionedAdminMixin:
         fields = kwargs["fields"] if "fields" in kwargs else flatten_fieldsets(self.get_fieldsets(request, obj))
         if fields is not None:
             kwargs["fields"] = [name for name in fields if name != self._lock_field()]
-        return super().get_form(request, obj, change, **kwargs)
+        return kwargs
+
+
+class VersionedInlineMixin(_VersionedFieldsMixin):
+    """InlineModelAdmin mixin for a locked model edited as rows of another record's change form:
+    each stored row carries its version, so a row changed meanwhile (by a reference-data load, the
+    API, another editor) is refused with the row's message instead of being overwritten. Use it in
+    the admin of a locked parent (``VersionedAdminMixin``), which turns a race into a message."""
+
+    form_mixin = VersionedInlineFormMixin
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, **self._without_counter(request, obj, kwargs))
+
+
+class VersionedAdminMixin(_VersionedFieldsMixin):
+    """ModelAdmin mixin for a locked model: the change form carries the version (a hidden row) and
+    the save expects it; two editors saving at the same moment get a message, not a server error."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return super().get_form(request, obj, change, **self._without_counter(request, obj, kwargs))
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -49,9 +49,11 @@ def _name_taken(actor, name: str, facility: Infrastructure | None) -> bool:
     return others.exists()
 
 
-def propose_change(facility: Infrastructure | None, values: dict, *, actor, user) -> FacilityChange:
+def propose_change(facility: Infrastructure | None, values: dict, *, actor, user,
+                   facility_version: int | None = None) -> FacilityChange:
     """Record ``values`` (``FacilityProposalForm.values()``) as a pending proposal of ``actor``'s
-    representative ``user`` for ``facility`` (None: a new facility)."""
+    representative ``user`` for ``facility`` (None: a new facility). ``facility_version`` is the
+    version of the facility the provider's form showed (default: the stored one); approval checks it."""
     if not permissions.can_propose_facility_change(user, facility) or permissions.own_actor_id(user) != actor.pk:
         raise PermissionDenied
     unknown = set(values) - {*PROVIDER_TEXT_FIELDS, "domains", "contact_person"}
@@ -69,6 +71,8 @@ def propose_change(facility: Infrastructure | None, values: dict, *, actor, user
             raise ValidationError({"name": [_("Your organisation already has a facility with this name.")]})
         change = FacilityChange(kind=kind_of(facility, actor), facility=facility, actor=actor, values=values,
                                 submitted_by=user)
+        if facility is not None:
+            change.facility_version = facility_version or facility.version
         change._history_user = user
         change._change_reason = "Proposed by the provider"
         try:
@@ -122,14 +126,29 @@ def _locked_pending(change_pk: int, user) -> FacilityChange:
     return change
 
 
-def approve_change(change_pk: int, *, acting_user, reason: str = "") -> Infrastructure:
-    """Write the proposal to its facility (a new one for ``new``) and mark the facility validated."""
+def changed_since_proposal(change: FacilityChange) -> bool:
+    """Whether the facility was saved (by the programme office, an import, an earlier approval)
+    after the provider made this proposal: the proposal's values may then undo those changes."""
+    facility = change.facility
+    return (facility is not None and change.facility_version is not None
+            and facility.version != change.facility_version)
+
+
+def approve_change(change_pk: int, *, acting_user, reason: str = "",
+                   expected_version: int | None = None) -> Infrastructure:
+    """Write the proposal to its facility (a new one for ``new``) and mark the facility validated.
+
+    Optimistic locking (``visd.core.locking``): the facility must still be at ``expected_version``,
+    the version the decider's page showed with the differences; without it, at the version the
+    proposal was made against. Else ``EditConflict`` and nothing changes: a facility saved after the
+    proposal is never overwritten without a decider having seen it as stored now."""
     with transaction.atomic():
         change = _locked_pending(change_pk, acting_user)
         values = dict(change.values)
         facility = change.facility
         if facility is not None:
             facility = Infrastructure.objects.select_for_update().get(pk=facility.pk)
+            facility.expect_version(expected_version if expected_version is not None else change.facility_version)
             if facility.operator_id not in (None, change.actor_id) and facility.is_validated:
                 raise ValidationError(_("This facility is validated for another organisation; reject the claim."))
         else:

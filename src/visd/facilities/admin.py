@@ -2,12 +2,13 @@ from django.contrib import admin
 
 from visd.core import permissions
 from visd.core.admin import VisdModelAdmin, VisdReadOnlyAdmin
+from visd.core.locking import VersionedAdminMixin
 
 from .models import FacilityChange, Infrastructure
 
 
 @admin.register(Infrastructure)
-class InfrastructureAdmin(VisdModelAdmin):
+class InfrastructureAdmin(VersionedAdminMixin, VisdModelAdmin):
     list_display = ["name", "operator", "city", "country", "origin", "validation"]
     list_filter = ["origin", "validation", "operator_match", "market_terms", "training_required", "provider_decides",
                    "domains"]

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from visd.core.locking import VersionedFormMixin
 from visd.stakeholders.models import Contact, LegalBasis
 from visd.taxonomy.models import Concept, Scheme
 
@@ -21,11 +22,13 @@ PROVIDER_TEXT_FIELDS = [
 ]
 
 
-class FacilityProposalForm(forms.ModelForm):
+class FacilityProposalForm(VersionedFormMixin, forms.ModelForm):
     """What a provider states about a facility. It never saves: ``actions.propose_change`` stores the
     cleaned values as a proposal that a programme manager or coordinator decides. Bind it to a fresh
     ``Infrastructure()`` (the form writes its values onto its instance while cleaning); the model's
-    checks run, the (operator, name) uniqueness is checked by the action, which knows the operator."""
+    checks run, the (operator, name) uniqueness is checked by the action, which knows the operator.
+    For a stored facility the view calls ``carry_version(facility)``: the proposal records the
+    version of the facility it was made against (``FacilityChange.facility_version``)."""
 
     domains = forms.ModelMultipleChoiceField(
         queryset=Concept.objects.filter(scheme=Scheme.FOCUS_DOMAIN).order_by("order"), to_field_name="code",
@@ -87,6 +90,14 @@ class ClaimSearchForm(forms.Form):
     q = forms.CharField(label=_("Facility name"), max_length=200, required=False)
 
 
-class FacilityDecisionForm(forms.Form):
+class FacilityDecisionForm(VersionedFormMixin, forms.Form):
+    """Approve or reject a proposal. For a stored facility the view calls ``carry_version(facility)``:
+    the decider approves against the facility as the page showed it (``actions.approve_change``).
+    Without it (a reject needs none), approval checks the version the proposal was made against."""
+
+    def carry_version(self, record) -> None:
+        super().carry_version(record)
+        self.fields[record.lock_field].required = False
+
     reason = forms.CharField(label=_("Reason (required to reject; shown to the provider)"), required=False,
                              max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from visd.core.locking import Versioned
 from visd.core.models import RegistryModel
 
 
@@ -55,7 +56,7 @@ class OperatorMatch(models.TextChoices):
 TRL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(9)]
 
 
-class Infrastructure(RegistryModel):
+class Infrastructure(Versioned, RegistryModel):
     name = models.CharField(_("name"), max_length=300)
     # Empty when an imported facility's operator could not be identified without doubt (a MERIL
     # facility); a provider's claim sets it.
@@ -185,6 +186,10 @@ class FacilityChange(RegistryModel):
     actor = models.ForeignKey("actors.Actor", on_delete=models.CASCADE, related_name="facility_changes",
                               verbose_name=_("organisation"))
     values = models.JSONField(_("proposed values"), default=dict)
+    # The facility's lost-update counter (``visd.core.locking``) as the provider's form showed it:
+    # approval may not silently overwrite what someone changed on the facility after the proposal.
+    facility_version = models.PositiveIntegerField(_("facility version proposed against"), null=True,
+                                                   blank=True, editable=False)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                      related_name="+", verbose_name=_("submitted by"))
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

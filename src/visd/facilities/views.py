@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from visd.actors.models import Actor
 from visd.core import permissions
+from visd.core.locking import EditConflict, show_conflict
 from visd.core.listing import filtered_page
 from visd.core.permissions import can_manage_reference_data
 from visd.imports.lock import ImportBusy, import_lock
@@ -91,9 +92,12 @@ def _proposal_page(request, facility):
     initial = FacilityProposalForm.initial_for(facility) if facility is not None else {}
     form = FacilityProposalForm(request.POST if request.method == "POST" else None, instance=Infrastructure(),
                                 initial=initial, actor=actor)
+    if facility is not None:
+        form.carry_version(facility)
     if request.method == "POST" and form.is_valid():
         try:
-            change = actions.propose_change(facility, form.values(), actor=actor, user=request.user)
+            change = actions.propose_change(facility, form.values(), actor=actor, user=request.user,
+                                            facility_version=form.expected_version)
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for field, errors in error.error_dict.items():
@@ -148,6 +152,9 @@ def change_detail(request, pk):
         raise Http404
     can_decide = permissions.can_decide_facility_change(request.user, change)
     form = FacilityDecisionForm(request.POST if request.method == "POST" else None)
+    if change.facility is not None:
+        form.carry_version(change.facility)
+    status = 200
     if request.method == "POST":
         if not can_decide:
             raise PermissionDenied
@@ -156,13 +163,18 @@ def change_detail(request, pk):
             try:
                 if decision == "approve":
                     facility = actions.approve_change(change.pk, acting_user=request.user,
-                                                      reason=form.cleaned_data["reason"])
+                                                      reason=form.cleaned_data["reason"],
+                                                      expected_version=form.expected_version)
                     messages.success(request, _("Approved: %(name)s is validated.") % {"name": facility.name})
                 elif decision == "reject":
                     actions.reject_change(change.pk, acting_user=request.user, reason=form.cleaned_data["reason"])
                     messages.success(request, _("Rejected; the provider sees the reason."))
                 else:
                     raise ValidationError(_("Choose to approve or to reject."))
+            except EditConflict as conflict:
+                # the facility was saved since this page was shown: show the differences against it now
+                change.facility.refresh_from_db()
+                status = show_conflict(form, conflict)
             except ValidationError as error:
                 for field, errors in getattr(error, "error_dict", {None: error.error_list}).items():
                     form.add_error(field if field in form.fields else None, errors)
@@ -170,8 +182,8 @@ def change_detail(request, pk):
                 return redirect("facilities:changes")
     return render(request, "facilities/change_detail.html", {
         "change": change, "form": form, "can_decide": can_decide and change.status == ChangeStatus.PENDING,
-        "differences": actions.differences(change),
-    })
+        "differences": actions.differences(change), "changed_since_proposal": actions.changed_since_proposal(change),
+    }, status=status)
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,10 +5,11 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from visd.core.locking import Versioned
 from visd.core.models import RegistryModel, Sourced
 
 
-class Call(RegistryModel):
+class Call(Versioned, RegistryModel):
     """A funding topic, as the EU Funding & Tenders portal publishes it."""
 
     topic_id = models.CharField(_("topic id"), max_length=120, unique=True)
@@ -61,7 +62,7 @@ class InstrumentKind(models.TextChoices):
     MIXED = "mixed", _("Several kinds")
 
 
-class Instrument(RegistryModel, Sourced):
+class Instrument(Versioned, RegistryModel, Sourced):
     """A funding or support instrument with its owner and the source that describes it."""
 
     code = models.SlugField(_("code"), max_length=80, unique=True)
@@ -130,7 +131,7 @@ class RateSize(models.TextChoices):
     ANY = "any", _("Any size")
 
 
-class InstrumentGuidance(RegistryModel):
+class InstrumentGuidance(Versioned, RegistryModel):
     """What the navigator needs to know about an instrument, each group of facts with its own source:
     the phases it serves, who may apply, the TRL range and what it pays. An empty list or an empty
     value means the sources do not say; the page then says so instead of guessing."""
@@ -222,7 +223,7 @@ class InstrumentGuidance(RegistryModel):
             raise ValidationError(errors)
 
 
-class AidRate(RegistryModel, Sourced):
+class AidRate(Versioned, RegistryModel, Sourced):
     """A maximum aid intensity of an instrument, for a kind of project and an enterprise size.
     ``max_percent`` empty means the source names the case but gives no rate (for example medium-sized
     firms in the 2025 VLAIO defence call): the product says so, and an administrator fills it in."""

@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from visd.core.locking import Versioned
 from visd.core.models import RegistryModel, Sourced
 from visd.funding.models import InstrumentLevel
 
@@ -20,7 +21,7 @@ def _localised(obj, field: str) -> str:
     return (en or nl) if translation.get_language() == "en" else (nl or en)
 
 
-class ContactPoint(RegistryModel, Sourced):
+class ContactPoint(Versioned, RegistryModel, Sourced):
     """A service or office the documents name as the place to go (VLAIO business advisers, NCP
     Flanders, FIT, PMV; on the federal side the National Armaments Director, DGMR, the Royal Higher
     Institute for Defence and DIRS). An organisation's service, never a person."""
@@ -58,7 +59,7 @@ class ContactPoint(RegistryModel, Sourced):
         return _localised(self, "role")
 
 
-class Obligation(RegistryModel, Sourced):
+class Obligation(Versioned, RegistryModel, Sourced):
     """A rule or lead time an applicant must reckon with (export licences, prior authorisation, the
     ethics committee's binding advice, the EDF consortium rule, FRIS registration). ``goals`` and
     ``destinations`` say when the navigator shows it; ``lead_time`` is the minimum or indicative

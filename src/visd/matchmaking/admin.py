@@ -1,12 +1,13 @@
 from django.contrib import admin
 
 from visd.core.admin import VisdModelAdmin
+from visd.core.locking import VersionedAdminMixin
 
 from .models import ConceptTag
 
 
 @admin.register(ConceptTag)
-class ConceptTagAdmin(VisdModelAdmin):
+class ConceptTagAdmin(VersionedAdminMixin, VisdModelAdmin):
     """Curated tags on projects, calls and needs are set here; derived tags are written by
     ``visd tag`` and the incremental hooks (their origin says so) and are replaced on re-tagging."""
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from visd.core.locking import Versioned
 from visd.core.models import RegistryModel
 
 
@@ -23,7 +24,7 @@ class ConceptTagOrigin(models.TextChoices):
     DERIVED = "derived", _("Derived from text")
 
 
-class ConceptTag(RegistryModel):
+class ConceptTag(Versioned, RegistryModel):
     target_type = models.CharField(_("record type"), max_length=16, choices=TargetType.choices)
     object_id = models.PositiveBigIntegerField(_("record id"))
     concept = models.ForeignKey("taxonomy.Concept", on_delete=models.CASCADE, related_name="record_tags",

@@ -5,6 +5,7 @@ them read-only; report templates and deadlines are edited here by management."""
 from django.contrib import admin
 
 from visd.core.admin import VisdLogAdmin, VisdModelAdmin, VisdReadOnlyAdmin, VisdTabularInline
+from visd.core.locking import VersionedAdminMixin, VersionedInlineMixin
 
 from .models import (
     KPI,
@@ -20,13 +21,13 @@ from .models import (
 )
 
 
-class BudgetAmountInline(VisdTabularInline):
+class BudgetAmountInline(VersionedInlineMixin, VisdTabularInline):
     model = BudgetAmount
     fields = ["year", "amount_eur", "note", "source"]
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(VisdModelAdmin):
+class BudgetLineAdmin(VersionedAdminMixin, VisdModelAdmin):
     list_display = ["code", "name_nl", "category", "base_amount_eur", "order"]
     list_filter = ["category"]
     search_fields = ["code", "name_nl", "name_en"]
@@ -34,7 +35,7 @@ class BudgetLineAdmin(VisdModelAdmin):
 
 
 @admin.register(KPI)
-class KPIAdmin(VisdModelAdmin):
+class KPIAdmin(VersionedAdminMixin, VisdModelAdmin):
     list_display = ["code", "name_nl", "group_nl", "kpa", "kind", "unit"]
     list_filter = ["kind", "group_nl"]
     search_fields = ["code", "name_nl", "name_en", "kpa", "kpa_en"]
@@ -72,12 +73,12 @@ class ActionItemAdmin(VisdReadOnlyAdmin):
 
 
 @admin.register(ReportTemplate)
-class ReportTemplateAdmin(VisdModelAdmin):
+class ReportTemplateAdmin(VersionedAdminMixin, VisdModelAdmin):
     list_display = ["name", "title_nl", "is_active"]
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(VisdModelAdmin):
+class DeadlineAdmin(VersionedAdminMixin, VisdModelAdmin):
     list_display = ["due", "title", "kind", "domain", "done"]
     list_filter = ["kind", "done", "domain"]
     search_fields = ["title"]

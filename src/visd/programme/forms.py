@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from visd.core import permissions
+from visd.core.locking import VersionedFormMixin
 from visd.projects.models import Project
 from visd.taxonomy.models import Concept, Scheme
 
@@ -85,7 +86,7 @@ class ActionItemForm(forms.ModelForm):
         _limit_domains(self, user)
 
 
-class ReportTemplateForm(forms.ModelForm):
+class ReportTemplateForm(VersionedFormMixin, forms.ModelForm):
     sections = forms.MultipleChoiceField(
         label=_("sections"), choices=ReportSection.choices, widget=forms.CheckboxSelectMultiple,
         help_text=_("Sections appear in this order; leave out those the report should not have."),

@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from visd.core.locking import Versioned
 from visd.core.models import RegistryModel, Sourced
 
 
@@ -17,7 +18,7 @@ class BudgetCategory(models.TextChoices):
     PROJECTS = "projects", _("Project costs")
 
 
-class BudgetLine(Sourced):
+class BudgetLine(Versioned, Sourced):
     """One line of the VISD multi-year budget (fig. 12); its yearly figures are ``BudgetAmount`` rows."""
 
     code = models.SlugField(_("code"), max_length=80, unique=True)
@@ -45,7 +46,7 @@ class BudgetLine(Sourced):
         return self.name_en if translation.get_language() == "en" else self.name_nl
 
 
-class BudgetAmount(Sourced):
+class BudgetAmount(Versioned, Sourced):
     """One year of a budget line. No amount but a note where the figure says 'Zie **' (see footnote)."""
 
     line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="amounts")
@@ -65,7 +66,7 @@ class BudgetAmount(Sourced):
         return f"{self.line} {self.year}"
 
 
-class KPI(Sourced):
+class KPI(Versioned, Sourced):
     """An illustrative KPI of VISD fig. 13 with its key performance area (KPA) and its group
     (VISD management, Flemish instruments, federal and EU participation)."""
 
@@ -123,7 +124,7 @@ def _domain_field(**extra):
     )
 
 
-class KPITarget(RegistryModel):
+class KPITarget(Versioned, RegistryModel):
     """The yearly target of a KPI for the programme (no domain) or for one focus domain. VISD leaves
     the final KPIs and their targets to 2026 (lines 1506-1507): the programme direction enters them."""
 
@@ -150,7 +151,7 @@ class KPITarget(RegistryModel):
         return f"{self.kpi} {self.year}: {self.target}"
 
 
-class KPIValue(RegistryModel):
+class KPIValue(Versioned, RegistryModel):
     """A KPI value entered by hand, with its evidence, for a KPI the data cannot compute (e.g. the
     contribution to domain targets). The newest value for a KPI, year and scope is the one that counts."""
 
@@ -173,7 +174,7 @@ class KPIValue(RegistryModel):
         return f"{self.kpi} {self.year}: {self.value}"
 
 
-class BudgetEntry(RegistryModel):
+class BudgetEntry(Versioned, RegistryModel):
     """A commitment or a payment against a line of the multi-year budget, from a project or entered."""
 
     class Kind(models.TextChoices):
@@ -206,7 +207,7 @@ class BudgetEntry(RegistryModel):
         return f"{self.get_kind_display()} {self.line.code} {self.year}: {self.amount_eur}"
 
 
-class ActionItem(RegistryModel):
+class ActionItem(Versioned, RegistryModel):
     """One item of a year's action agenda, for the programme or a focus domain (the yearly report
     shows next year's agenda)."""
 
@@ -238,7 +239,7 @@ class ReportSection(models.TextChoices):
     AGENDA = "agenda", _("Next year's action agenda")
 
 
-class ReportTemplate(RegistryModel):
+class ReportTemplate(Versioned, RegistryModel):
     """The yearly report's template, edited by the programme direction (VISD line 1502: 'Daartoe zal
     een sjabloon voorzien worden'): the title, the introduction, and which sections appear in which
     order. The active template is the one the report uses."""
@@ -281,7 +282,7 @@ class ReportTemplate(RegistryModel):
             raise ValidationError({"sections": _("A section appears only once.")})
 
 
-class Deadline(RegistryModel):
+class Deadline(Versioned, RegistryModel):
     """A programme deadline to be reminded of, such as a FRIS reporting deadline or the yearly report."""
 
     class Kind(models.TextChoices):

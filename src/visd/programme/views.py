@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from visd.core import permissions
+from visd.core.locking import EditConflict, show_conflict
 from visd.core.models import Role
 from visd.taxonomy.models import Concept, Scheme
 
@@ -321,17 +322,23 @@ def template_edit(request, pk=None):
     template = get_object_or_404(ReportTemplate, pk=pk) if pk else None
     form = ReportTemplateForm(request.POST or None, instance=template,
                               initial=None if template else {"sections": reports.default_template().sections})
+    status = 200
     if request.method == "POST" and form.is_valid():
         from django.db import transaction
 
-        with transaction.atomic():
-            if form.cleaned_data["is_active"]:
-                for other in ReportTemplate.objects.filter(is_active=True).exclude(
-                        pk=template.pk if template else None):
-                    other.is_active = False
-                    other.save(update_fields=["is_active", "updated_at"])
-            form.save()
-        messages.success(request, _("Saved."))
-        return redirect("programme:templates")
-    return render(request, "programme/form.html", {"form": form, "title": _("Report template")})
+        try:
+            with transaction.atomic():
+                if form.cleaned_data["is_active"]:
+                    for other in ReportTemplate.objects.filter(is_active=True).exclude(
+                            pk=template.pk if template else None):
+                        other.is_active = False
+                        other.save(update_fields=["is_active", "updated_at"])
+                form.instance.expect_version(form.expected_version)
+                form.save()
+        except EditConflict as conflict:
+            status = show_conflict(form, conflict)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("programme:templates")
+    return render(request, "programme/form.html", {"form": form, "title": _("Report template")}, status=status)
 

@@ -5,11 +5,12 @@ the admin shows them, with their partners, results and history, read-only."""
 from django.contrib import admin
 
 from visd.core.admin import VisdModelAdmin, VisdReadOnlyAdmin, VisdTabularInline
+from visd.core.locking import VersionedAdminMixin, VersionedInlineMixin
 
 from .models import Participation, Project, VisdProject, VisdProjectPartner, VisdProjectResult
 
 
-class ParticipationInline(VisdTabularInline):
+class ParticipationInline(VersionedInlineMixin, VisdTabularInline):
     model = Participation
     fields = ["actor", "role", "ec_contribution", "name_in_source", "end_of_participation"]
     autocomplete_fields = ["actor"]
@@ -19,7 +20,7 @@ class ParticipationInline(VisdTabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(VisdModelAdmin):
+class ProjectAdmin(VersionedAdminMixin, VisdModelAdmin):
     list_display = ["acronym", "title", "source", "framework_programme", "start_date", "ec_max_contribution"]
     list_filter = ["source", "framework_programme", "funding_scheme"]
     search_fields = ["acronym", "title", "external_id"]

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from visd.core.locking import OptimisticLock
+from visd.core.locking import OptimisticLock, Versioned
 from visd.core.models import RegistryModel
 
 
@@ -15,7 +15,7 @@ class ProjectSource(models.TextChoices):
     VISD = "visd", _("VISD")
 
 
-class Project(RegistryModel):
+class Project(Versioned, RegistryModel):
     source = models.CharField(_("source"), max_length=16, choices=ProjectSource.choices)
     external_id = models.CharField(_("project id"), max_length=40, help_text=_("CORDIS project id."))
     acronym = models.CharField(_("acronym"), max_length=100, blank=True, db_index=True)
@@ -63,7 +63,7 @@ class ParticipationRole(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Participation(RegistryModel):
+class Participation(Versioned, RegistryModel):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="participations")
     actor = models.ForeignKey("actors.Actor", on_delete=models.PROTECT, related_name="participations")
     role = models.CharField(_("role"), max_length=32, choices=ParticipationRole.choices)

@@ -7,10 +7,11 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from visd.core.locking import Versioned
 from visd.core.models import Sourced
 
 
-class Portfolio(Sourced):
+class Portfolio(Versioned, Sourced):
     """A programme manager's portfolio (VISD chapter 5: eight temporary programme managers)."""
 
     code = models.SlugField(_("code"), max_length=64, unique=True)
@@ -44,7 +45,7 @@ class DomainKind(models.TextChoices):
     TECHNOLOGY = "TED", _("Technology domain (TED)")
 
 
-class Concept(Sourced):
+class Concept(Versioned, Sourced):
     """One concept of one scheme, with multilingual labels and synonyms."""
 
     scheme = models.CharField(_("scheme"), max_length=32, choices=Scheme.choices)
