@@ -4,7 +4,9 @@
 by row and column (``FacilityImportError``); only a clean file is written, in one transaction. Rows
 are matched on operator and facility name, and a record is saved only when a value changed, so a
 second import of the same file changes nothing. Each run is kept as an ``imports.ImportRun`` (kind
-``facilities``). The format is described in docs/guidance.md and shown by ``EXAMPLE_FILE``.
+``facilities``). The lock, the transaction and the run record are the importer core's
+(``visd.imports.core``); this module reads, checks and writes. The format is described in
+docs/guidance.md and shown by ``EXAMPLE_FILE``.
 """
 
 from __future__ import annotations
@@ -16,12 +18,11 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from visd.actors import identifiers
 from visd.actors.models import Actor, ActorKind
-from visd.imports.lock import import_lock
+from visd.imports.core import Importer, ImportReport, Tally, Writer, run_import
 from visd.imports.models import ImportRun
 from visd.taxonomy.models import Concept, Scheme
 
@@ -54,12 +55,18 @@ class RowProblem:
         return f"{where}, {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
 
     def as_dict(self) -> dict:
-        return {"file": "", "row": str(self.row), "column": self.column, "message": self.message}
+        """The shape of ``visd.imports.problems.Problem``, as every ImportRun keeps its problems (row 0: the
+        whole file)."""
+        return {"file": "", "code": "invalid", "message": self.message, "row": self.row or None,
+                "column": self.column or None}
 
 
 class FacilityImportError(Exception):
-    def __init__(self, problems: list[RowProblem]):
-        self.problems = problems
+    """The file was refused; ``problems`` lists every reason, ``run`` is the rejected ImportRun (None
+    for a file too large or not UTF-8, and after a dry run)."""
+
+    def __init__(self, problems: list[RowProblem], run: ImportRun | None = None):
+        self.problems, self.run = problems, run
         super().__init__("\n".join(str(p) for p in problems))
 
 
@@ -70,9 +77,22 @@ VALIDATED_KEPT = "kept, validated by its provider"
 
 @dataclass
 class FacilityImportReport:
-    counts: dict[str, int] = field(default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0,
-                                                             "operators created": 0, VALIDATED_KEPT: 0})
-    import_run: ImportRun | None = None
+    """The importer core's report, with the counts also in the inventory's own short form (``counts``:
+    created, updated, unchanged, operators created, kept), as the upload page and the command state
+    them. ``report.counts`` holds them in every importer's shape: facilities and actors (operators)
+    created / updated / unchanged, and the facilities kept as their provider validated them."""
+
+    report: ImportReport = field(repr=False)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        facilities, actors = self.report.counts["facilities"], self.report.counts["actors"]
+        return {**facilities, "operators created": actors["created"],
+                VALIDATED_KEPT: self.report.counts["notes"]["validated_kept"]}
+
+    @property
+    def import_run(self) -> ImportRun | None:
+        return self.report.run
 
     @property
     def changed(self) -> int:
@@ -224,44 +244,46 @@ def _resolve_operators(checked: list[dict], problems: list[RowProblem]) -> dict[
     return operators
 
 
-def _reject(problems: list[RowProblem], user, file_name: str) -> FacilityImportError:
-    ImportRun.objects.create(kind=IMPORT_KIND, files=[file_name] if file_name else [], started_by=user,
-                             status=ImportRun.Status.REJECTED, problems=[p.as_dict() for p in problems])
-    return FacilityImportError(problems)
-
-
-def import_facilities(text: str, user=None, file_name: str = "") -> FacilityImportReport:
+def import_facilities(text: str, user=None, file_name: str = "", *, wait: bool = True,
+                      dry_run: bool = False) -> FacilityImportReport:
     """Check every row of ``text`` (CSV) and write them all, or none; see the module docstring.
-    Holds the import lock (``visd.imports.lock``), waiting for another import to finish."""
-    with import_lock(IMPORT_KIND, user):
-        return _import_facilities(text, user, file_name)
+    Holds the import lock (``visd.imports.lock``), waiting for another import to finish (``wait=False``:
+    ``ImportBusy`` at once). ``dry_run`` checks and writes, then undoes it all."""
+    return FacilityImportReport(run_import(FacilitiesImport(text, file_name), user, wait=wait, dry_run=dry_run,
+                                           refused_error=FacilityImportError))
 
 
-def _import_facilities(text: str, user, file_name: str) -> FacilityImportReport:
-    rows, problems = _read(text)
-    checked = _check(rows, problems) if not problems else []
-    operators = _resolve_operators(checked, problems) if not problems else {}
-    if problems:
-        raise _reject(problems, user, file_name)
-    report = FacilityImportReport()
-    with transaction.atomic():
+class FacilitiesImport(Importer):
+    kind = IMPORT_KIND
+
+    def __init__(self, text: str, file_name: str = ""):
+        self.text = text
+        self.files = [file_name] if file_name else []
+
+    def check(self) -> list[RowProblem]:
+        rows, problems = _read(self.text)
+        self.checked = _check(rows, problems) if not problems else []
+        self.operators = _resolve_operators(self.checked, problems) if not problems else {}
+        return problems
+
+    def write(self, user) -> dict:
+        writer = Writer(user, CHANGE_REASON)
+        tally = Tally("facilities", "actors", notes=["validated_kept"])
         created_operators: dict[str, Actor] = {}
-        for row in checked:
-            operator = operators[row["row"]]
+        for row in self.checked:
+            operator = self.operators[row["row"]]
             if operator is None:
                 key = row["operator_kbo"] or row["operator"].casefold()
                 operator = created_operators.get(key)
                 if operator is None:
                     operator = Actor(name=row["operator"], kind=row["operator_kind"], kbo=row["operator_kbo"] or None,
                                      data_source=_("Facility import"))
-                    operator._change_reason = CHANGE_REASON
-                    operator._history_user = user
-                    operator.save()
+                    writer.save(operator)
                     created_operators[key] = operator
-                    report.counts["operators created"] += 1
+                    tally.add("actors", "created")
             facility = Infrastructure.objects.filter(operator=operator, name__iexact=row["fields"]["name"]).first()
             if facility is not None and facility.is_validated:
-                report.counts[VALIDATED_KEPT] += 1
+                tally.note("validated_kept")
                 continue
             domain_ids = {d.pk for d in row["domains"]}
             if facility is None:
@@ -276,15 +298,14 @@ def _import_facilities(text: str, user, file_name: str) -> FacilityImportReport:
                 if not changed:
                     if not same_domains:
                         facility.domains.set(domain_ids)
-                    report.counts[outcome] += 1
+                        writer.links_changed(facility)
+                    tally.add("facilities", outcome)
                     continue
-            facility._change_reason = CHANGE_REASON
-            facility._history_user = user
             facility.full_clean(exclude=["operator", "domains"], validate_unique=False)
-            facility.save()
+            writer.save(facility)
             facility.domains.set(domain_ids)
-            report.counts[outcome] += 1
-        report.import_run = ImportRun.objects.create(
-            kind=IMPORT_KIND, files=[file_name] if file_name else [], started_by=user,
-            status=ImportRun.Status.APPLIED, counts=report.counts)
-    return report
+            tally.add("facilities", outcome)
+        # The operators the file names that were in the registry already: found, never changed.
+        known = {operator.pk for operator in self.operators.values() if operator is not None}
+        tally.add("actors", "unchanged", len(known))
+        return tally.counts

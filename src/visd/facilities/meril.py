@@ -11,7 +11,7 @@ representative of its operator claims it (``visd.facilities.actions``).
 
 ``import_meril(data, user=None, file_name="")`` checks every feature first (``MerilImportError`` lists
 every problem by feature number); only a clean file is written, in one transaction, under the import
-lock, with an ``ImportRun`` (kind ``meril``). A facility is found again by its name in the file
+lock, with an ``ImportRun`` (kind ``meril``): the importer core's (``visd.imports.core``) steps. A facility is found again by its name in the file
 (``source_key``), saved only when a value changed (a second import of the same file writes nothing),
 and left alone once its provider has validated it. Facilities missing from a newer file are kept.
 
@@ -27,15 +27,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from visd.actors.models import Actor
 from visd.actors.names import split_legal_form
-from visd.imports.lock import import_lock
+from visd.imports.core import Importer, ImportReport, Tally, Writer, run_import
 from visd.imports.models import ImportRun
-from visd.imports.problems import Problem, ProblemList
+from visd.imports.problems import COUNT_LABELS, Problem, ProblemList
 
 from .models import Infrastructure, OperatorMatch, Origin, ValidationStatus
 
@@ -174,8 +172,11 @@ def country_at(latitude: float, longitude: float) -> str:
 
 
 class MerilImportError(Exception):
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
+    """The file was refused; ``problems`` lists every reason, ``run`` is the rejected ImportRun (None
+    after a dry run)."""
+
+    def __init__(self, problems: list[Problem], run: ImportRun | None = None):
+        self.problems, self.run = problems, run
         super().__init__("\n".join(str(p) for p in problems))
 
 
@@ -245,55 +246,44 @@ def parse(data: bytes, file_name: str) -> tuple[list[dict], ProblemList]:
     return rows, problems
 
 
-@dataclass
-class MerilReport:
-    counts: dict = field(default_factory=lambda: {
-        "facilities": {"created": 0, "updated": 0, "unchanged": 0},
-        "notes": {"operator_exact_name": 0, "operator_normalised_name": 0, "operator_ambiguous": 0,
-                  "operator_not_found": 0, "validated_kept": 0}})
-    import_run: ImportRun | None = None
+NOTES = ("operator_exact_name", "operator_normalised_name", "operator_ambiguous", "operator_not_found",
+         "validated_kept")
+# How the notes are named for people: the labels every import report uses (visd.imports.problems).
+NOTE_LABELS = {note: COUNT_LABELS[note] for note in NOTES}
 
 
-NOTE_LABELS = {
-    "operator_exact_name": gettext_lazy("Operator linked by exact name"),
-    "operator_normalised_name": gettext_lazy("Operator linked by normalised name"),
-    "operator_ambiguous": gettext_lazy("Operator not linked: several organisations bear the name"),
-    "operator_not_found": gettext_lazy("Operator not identified"),
-    "validated_kept": gettext_lazy("Validated by the provider: left as the provider keeps it"),
-}
-
-
-def import_meril(data: bytes, user=None, file_name: str = DEFAULT_FILE_NAME) -> MerilReport:
+def import_meril(data: bytes, user=None, file_name: str = DEFAULT_FILE_NAME, *, wait: bool = True,
+                 dry_run: bool = False) -> ImportReport:
     """Check every feature of ``data`` and write them all, or none; see the module docstring. Holds the
-    import lock (``visd.imports.lock``), waiting for another import to finish."""
-    with import_lock(IMPORT_KIND, user):
-        return _import_meril(data, user, file_name)
+    import lock (``visd.imports.lock``), waiting for another import to finish (``wait=False``:
+    ``ImportBusy`` at once). ``dry_run`` checks and writes, then undoes it all."""
+    return run_import(MerilImport(data, file_name), user, wait=wait, dry_run=dry_run, refused_error=MerilImportError)
 
 
-def _reject(problems: list[Problem], user, file_name: str) -> MerilImportError:
-    ImportRun.objects.create(kind=IMPORT_KIND, files=[file_name], started_by=user,
-                             status=ImportRun.Status.REJECTED, problems=[p.as_dict() for p in problems])
-    return MerilImportError(problems)
+class MerilImport(Importer):
+    kind = IMPORT_KIND
 
+    def __init__(self, data: bytes, file_name: str = DEFAULT_FILE_NAME):
+        self.data, self.files = data, [file_name]
 
-def _import_meril(data: bytes, user, file_name: str) -> MerilReport:
-    rows, problems = parse(data, file_name)
-    if problems:
-        raise _reject(problems, user, file_name)
-    report = MerilReport()
-    outcomes, notes = report.counts["facilities"], report.counts["notes"]
-    with transaction.atomic():
+    def check(self) -> ProblemList:
+        self.rows, problems = parse(self.data, self.files[0])
+        return problems
+
+    def write(self, user) -> dict:
+        writer = Writer(user, CHANGE_REASON)
+        tally = Tally("facilities", notes=NOTES)
         index = OperatorIndex.from_registry()
         existing = {f.source_key: f for f in Infrastructure.objects.filter(origin=Origin.MERIL)}
         # (operator, name) is unique: a facility of the same name the operator already has elsewhere
         # (the inventory, a provider) is not linked a second time.
         taken = {(operator_id, name.casefold()): pk for pk, operator_id, name in Infrastructure.objects.filter(
             operator__isnull=False).values_list("pk", "operator_id", "name")}
-        for row in rows:
+        for row in self.rows:
             facility = existing.get(row["name"])
             if facility is not None and facility.is_validated:
-                notes["validated_kept"] += 1
-                outcomes["unchanged"] += 1
+                tally.note("validated_kept")
+                tally.add("facilities", "unchanged")
                 continue
             operator_id, how, ambiguous = match_operator(row["name"], index)
             own_pk = facility.pk if facility is not None else None
@@ -301,9 +291,9 @@ def _import_meril(data: bytes, user, file_name: str) -> MerilReport:
             if holder is not None and holder != own_pk:
                 operator_id, how = None, OperatorMatch.NONE.value
             if operator_id is not None:
-                notes[f"operator_{how}"] += 1
+                tally.note(f"operator_{how}")
             else:
-                notes["operator_ambiguous" if ambiguous else "operator_not_found"] += 1
+                tally.note("operator_ambiguous" if ambiguous else "operator_not_found")
             values = {"name": row["name"], "acronym": row["acronym"], "latitude": row["latitude"],
                       "longitude": row["longitude"], "country": country_at(row["latitude"], row["longitude"]),
                       "operator_id": operator_id, "operator_match": how,
@@ -315,18 +305,13 @@ def _import_meril(data: bytes, user, file_name: str) -> MerilReport:
             else:
                 changed = [name for name, value in values.items() if getattr(facility, name) != value]
                 if not changed:
-                    outcomes["unchanged"] += 1
+                    tally.add("facilities", "unchanged")
                     continue
                 for name in changed:
                     setattr(facility, name, values[name])
                 outcome = "updated"
-            facility._change_reason = CHANGE_REASON
-            facility._history_user = user
-            facility.save()
+            writer.save(facility)
             if operator_id is not None:
                 taken[(operator_id, row["name"].casefold())] = facility.pk
-            outcomes[outcome] += 1
-        report.import_run = ImportRun.objects.create(
-            kind=IMPORT_KIND, files=[file_name], started_by=user, status=ImportRun.Status.APPLIED,
-            counts=report.counts)
-    return report
+            tally.add("facilities", outcome)
+        return tally.counts

@@ -1,30 +1,23 @@
-"""The importers' writes: the only code that turns validated files into registry records.
+"""The importers of CORDIS (and EDF results) and of Funding & Tenders topics, on the importer core.
 
-Each ``import_*`` function validates first (``visd.imports.cordis`` / ``visd.imports.topics``, pure)
-and writes only when there is no problem at all, in one transaction, together with its
-``ImportRun``. The whole import, validation included, holds the import lock (``visd.imports.lock``):
-a second import waits for it (callers may refuse instead, as the upload page does). A refused import writes nothing but an ``ImportRun`` with status rejected and every
-problem. Records are compared field by field and saved only when a value changed, so importing
-the same files again creates no history rows. The command, the upload page and ``load_demo``
-all call these functions.
+Each importer checks with the pure functions of ``visd.imports.cordis`` / ``visd.imports.topics``
+and writes with the ``apply_*`` functions here; ``visd.imports.core.run_import`` holds the import lock,
+records the ``ImportRun`` and writes all or nothing. Records are compared field by field and saved
+only when a value changed, so importing the same files again creates no history rows. The command,
+the upload page and ``load_demo`` all call ``import_cordis`` and ``import_topics``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from visd.actors.models import Actor, ActorKind
 from visd.funding.models import Call
 from visd.projects.models import Participation, ParticipationRole, Project, ProjectSource
 
 from . import bulk
+from .core import Importer, Tally, Writer, changed_fields, load_for_update, run_import, set_changed
 from .cordis import CordisBatch, OrganisationRecord, ParticipationRecord, validate_cordis
-from .lock import import_lock
 from .models import ImportRun
 from .problems import ProblemList
 from .readers import InputFile
@@ -33,82 +26,9 @@ from .topics import TopicBatch, validate_topics
 IMPORTED_PROJECT_SOURCES = (ProjectSource.CORDIS, ProjectSource.EDF)
 # The source label goes into the data_source field of projects, actors and calls (same length).
 LABEL_LENGTH = Project._meta.get_field("data_source").max_length
-# simple_history keeps at most 100 characters of a change reason.
-CHANGE_REASON_LENGTH = 100
 # When one organisation takes part under two PICs in one project (the same VAT number), its single
 # participation keeps the first of these roles: the order of ParticipationRole.
 ROLE_PRIORITY = {role.value: rank for rank, role in enumerate(ParticipationRole)}
-
-
-class Tally:
-    """created / updated / unchanged per record type, as stored on ImportRun.counts."""
-
-    def __init__(self, *record_types: str):
-        self.counts = {name: {"created": 0, "updated": 0, "unchanged": 0} for name in record_types}
-
-    def add(self, record_type: str, outcome: str, number: int = 1) -> None:
-        self.counts[record_type][outcome] += number
-
-
-@dataclass
-class _Writer:
-    """Saves changed records with the importing user and a change reason in their history."""
-
-    user: object
-    reason: str
-    now: object = None  # the import's time: created_at / updated_at and history_date of bulk writes
-
-    def create(self, model, objects: list) -> list:
-        if not objects:
-            return []
-        return bulk_create_with_history(objects, model, default_user=self.user,
-                                        default_change_reason=self.reason)
-
-    def update(self, obj, changed: list[str]) -> None:
-        obj._change_reason = self.reason
-        if self.user is not None:
-            obj._history_user = self.user
-        obj.save(update_fields=[*changed, "updated_at"])
-
-    def bulk_insert(self, model, records: list[dict]) -> None:
-        """New records (attname -> value, complete) through ``visd.imports.bulk``; their history rows
-        follow with :meth:`bulk_history` once their ids are known."""
-        bulk.insert(model, records, self.now)
-
-    def bulk_history(self, model, records: list[dict]) -> None:
-        bulk.insert_history(model, records, self.now, getattr(self.user, "pk", None), self.reason)
-
-    def bulk_update(self, model, objects: list, fields: set[str]) -> None:
-        """Changed records of a model without a lost-update counter, in batches, one history row each
-        ("~"). ``bulk_update`` does not set ``auto_now``: the time stamp is set here, so that the
-        matching index sees the records as changed."""
-        if not objects:
-            return
-        for obj in objects:
-            obj.updated_at = self.now
-        bulk_update_with_history(objects, model, sorted({*fields, "updated_at"}), batch_size=500,
-                                 default_user=self.user, default_change_reason=self.reason, default_date=self.now)
-
-
-def _set_changed(obj, values: dict) -> list[str]:
-    """Assign the values that differ and return the names of those fields."""
-    changed = []
-    for name, value in values.items():
-        if getattr(obj, name) != value:
-            setattr(obj, name, value)
-            changed.append(name)
-    return changed
-
-
-def _rejected(kind: str, files: list[str], problems, user) -> ImportRun:
-    return ImportRun.objects.create(
-        kind=kind, files=files, status=ImportRun.Status.REJECTED, started_by=_saved_user(user),
-        problems=[problem.as_dict() for problem in problems],
-    )
-
-
-def _saved_user(user):
-    return user if user is not None and getattr(user, "pk", None) else None
 
 
 def _check_label(label: str, problems: ProblemList) -> None:
@@ -120,7 +40,7 @@ def _check_label(label: str, problems: ProblemList) -> None:
 
 
 def _reason(kind: str, label: str) -> str:
-    return f"Import {kind}: {label}"[:CHANGE_REASON_LENGTH]
+    return f"Import {kind}: {label}"
 
 
 # --- CORDIS projects and organisations -------------------------------------------------------
@@ -132,33 +52,53 @@ def import_cordis(
     *,
     source_label: str = "",
     user=None,
+    wait: bool = True,
 ) -> ImportRun:
     """Validate and, when there is no problem, apply a CORDIS (or EDF results) projects file and/or
     organisations file. ``source_label`` becomes the data source of the records (default: the
-    projects file name, else the organisations file name). Waits for the import lock."""
-    with import_lock("cordis", user):
-        return _import_cordis(projects_file, organisations_file, source_label, user)
+    projects file name, else the organisations file name). Waits for the import lock (``wait=False``:
+    ``ImportBusy`` at once)."""
+    return run_import(CordisImport(projects_file, organisations_file, source_label), user, wait=wait).run
 
 
-def _import_cordis(projects_file, organisations_file, source_label: str, user) -> ImportRun:
-    known_project_ids = set(
-        Project.objects.filter(source__in=IMPORTED_PROJECT_SOURCES).values_list("external_id", flat=True)
-    )
-    batch = validate_cordis(projects_file, organisations_file, known_project_ids)
-    _check_label(source_label, batch.problems)
-    if batch.problems:
-        return _rejected("cordis", batch.files, batch.problems, user)
-    label = source_label.strip() or batch.files[0][:LABEL_LENGTH]
-    with transaction.atomic():
-        counts = apply_cordis(batch, label, user)
-        return ImportRun.objects.create(kind="cordis", files=batch.files, status=ImportRun.Status.APPLIED,
-                                        started_by=_saved_user(user), counts=counts)
+class _LabelledImport(Importer):
+    """A CORDIS or topics import: the problems of its validated batch, and a source label that must fit."""
+
+    source_label: str
+
+    def validate(self) -> CordisBatch | TopicBatch:
+        raise NotImplementedError
+
+    def check(self) -> ProblemList:
+        self.batch = self.validate()
+        self.files = self.batch.files
+        _check_label(self.source_label, self.batch.problems)
+        return self.batch.problems
+
+
+class CordisImport(_LabelledImport):
+    kind = "cordis"
+
+    def __init__(self, projects_file: InputFile | None, organisations_file: InputFile | None, source_label: str = ""):
+        self.projects_file, self.organisations_file = projects_file, organisations_file
+        self.source_label = source_label
+        self.files = [file.name for file in (projects_file, organisations_file) if file is not None]
+        self.batch: CordisBatch | None = None
+
+    def validate(self) -> CordisBatch:
+        known_project_ids = set(
+            Project.objects.filter(source__in=IMPORTED_PROJECT_SOURCES).values_list("external_id", flat=True)
+        )
+        return validate_cordis(self.projects_file, self.organisations_file, known_project_ids)
+
+    def write(self, user) -> dict:
+        return apply_cordis(self.batch, self.source_label.strip() or self.batch.files[0][:LABEL_LENGTH], user)
 
 
 def apply_cordis(batch: CordisBatch, source_label: str, user=None) -> dict:
     """Write a validated batch; returns the counts. Call inside a transaction."""
     tally = Tally("projects", "actors", "participations")
-    writer = _Writer(_saved_user(user), _reason("cordis", source_label), timezone.now())
+    writer = Writer(user, _reason("cordis", source_label))
     project_ids = _apply_projects(batch, source_label, writer, tally)
     actors_by_pic = _apply_actors(batch, source_label, writer, tally)
     _apply_participations(batch.participations, project_ids, actors_by_pic, writer, tally)
@@ -167,26 +107,20 @@ def apply_cordis(batch: CordisBatch, source_label: str, user=None) -> dict:
     return counts
 
 
-def _compare(existing: dict, values: dict) -> set[str]:
-    """The names of the fields whose new value differs from the stored one."""
-    return {name for name, value in values.items() if existing[name] != value}
-
-
-def _apply_changes(model, changes: dict[int, dict], writer: _Writer, tally: Tally, record_type: str) -> None:
+def _apply_changes(model, changes: dict[int, dict], writer: Writer, tally: Tally, record_type: str) -> None:
     """Load the records that changed (by id), set their new values and save them in bulk."""
-    changed_fields: set[str] = set()
+    fields: set[str] = set()
     objects = []
-    for ids in bulk.chunks(sorted(changes)):
-        for obj in model.objects.filter(pk__in=ids):
-            for name, value in changes[obj.pk].items():
-                setattr(obj, name, value)
-            changed_fields |= set(changes[obj.pk])
-            objects.append(obj)
-    writer.bulk_update(model, objects, changed_fields)
+    for obj in load_for_update(model, changes):
+        for name, value in changes[obj.pk].items():
+            setattr(obj, name, value)
+        fields |= set(changes[obj.pk])
+        objects.append(obj)
+    writer.bulk_update(model, objects, fields)
     tally.add(record_type, "updated", len(objects))
 
 
-def _apply_projects(batch: CordisBatch, source_label: str, writer: _Writer, tally: Tally) -> dict[str, int]:
+def _apply_projects(batch: CordisBatch, source_label: str, writer: Writer, tally: Tally) -> dict[str, int]:
     """Create or update the projects of the file; returns the id of every project the participations
     refer to, by CORDIS id. Only the compared fields of the existing projects are read (by CORDIS id,
     in chunks), and only the changed ones are loaded as records."""
@@ -203,7 +137,7 @@ def _apply_projects(batch: CordisBatch, source_label: str, writer: _Writer, tall
         stored = existing.get(record.external_id)
         if stored is None:
             new.append(bulk.complete(Project, {"external_id": record.external_id, **values}, writer.now))
-        elif changed := _compare(stored, values):
+        elif changed := changed_fields(stored, values):
             changes[stored["pk"]] = {name: values[name] for name in changed}
         else:
             tally.add("projects", "unchanged")
@@ -268,7 +202,7 @@ def _fill_blanks(actor: Actor, organisation: OrganisationRecord, index: _ActorIn
     if not actor.pk and actor.kind == ActorKind.OTHER and organisation.kind:
         # An actor created by this same import (from another PIC) has no curated kind yet.
         values["kind"] = organisation.kind
-    changed = _set_changed(actor, values)
+    changed = set_changed(actor, values)
     # The region is derived (postcode, else a region set by a person, else the municipality in
     # GeoNames): save it when it differs, also for an actor imported before a rule was added.
     region, region_source = actor.derived_region()
@@ -295,7 +229,7 @@ def _new_actor(organisation: OrganisationRecord, source_label: str) -> Actor:
     )
 
 
-def _apply_actors(batch: CordisBatch, source_label: str, writer: _Writer, tally: Tally) -> dict[str, Actor]:
+def _apply_actors(batch: CordisBatch, source_label: str, writer: Writer, tally: Tally) -> dict[str, Actor]:
     """Match every organisation of the batch to an actor, by PIC, then VAT number, then enterprise
     number (KBO), creating the actors that match none. A PIC matched by VAT or KBO is kept in
     ``other_pics``. Returns the actor of every PIC."""
@@ -385,7 +319,7 @@ def _merged_participations(
 PARTICIPATION_VALUES = ("role", "ec_contribution", "name_in_source", "end_of_participation")
 
 
-def _apply_participations(records, project_ids: dict[str, int], actor_of, writer: _Writer, tally: Tally) -> None:
+def _apply_participations(records, project_ids: dict[str, int], actor_of, writer: Writer, tally: Tally) -> None:
     merged = _merged_participations(records, project_ids, actor_of)
     existing: dict[tuple[int, int], tuple] = {}
     for projects in bulk.chunks(sorted({project_id for project_id, _actor_id in merged})):
@@ -398,7 +332,7 @@ def _apply_participations(records, project_ids: dict[str, int], actor_of, writer
         if stored is None:
             new.append(bulk.complete(Participation, {"project_id": project_id, "actor_id": actor_id, **values},
                                      writer.now))
-        elif changed := _compare(stored[1], values):
+        elif changed := changed_fields(stored[1], values):
             changes[stored[0]] = {name: values[name] for name in changed}
         else:
             tally.add("participations", "unchanged")
@@ -421,29 +355,33 @@ def _apply_participations(records, project_ids: dict[str, int], actor_of, writer
 # --- Funding & Tenders topics ----------------------------------------------------------------
 
 
-def import_topics(files: list[InputFile], *, source_label: str = "", user=None) -> ImportRun:
+def import_topics(files: list[InputFile], *, source_label: str = "", user=None, wait: bool = True) -> ImportRun:
     """Validate and, when there is no problem, apply Funding & Tenders topic files (JSON Lines).
-    Waits for the import lock."""
-    with import_lock("topics", user):
-        return _import_topics(files, source_label, user)
+    Waits for the import lock (``wait=False``: ``ImportBusy`` at once)."""
+    return run_import(TopicsImport(files, source_label), user, wait=wait).run
 
 
-def _import_topics(files: list[InputFile], source_label: str, user) -> ImportRun:
-    batch = validate_topics(files)
-    _check_label(source_label, batch.problems)
-    if batch.problems:
-        return _rejected("topics", batch.files, batch.problems, user)
-    with transaction.atomic():
-        counts = apply_topics(batch, source_label, user)
-        return ImportRun.objects.create(kind="topics", files=batch.files, status=ImportRun.Status.APPLIED,
-                                        started_by=_saved_user(user), counts=counts)
+class TopicsImport(_LabelledImport):
+    kind = "topics"
+
+    def __init__(self, files: list[InputFile], source_label: str = ""):
+        self.input_files, self.source_label = files, source_label
+        self.files = [file.name for file in files]
+        self.batch: TopicBatch | None = None
+
+    def validate(self) -> TopicBatch:
+        return validate_topics(self.input_files)
+
+    def write(self, user) -> dict:
+        # Looked up at call time: a test slows or breaks this step to watch the lock and the transaction.
+        return apply_topics(self.batch, self.source_label, user)
 
 
 def apply_topics(batch: TopicBatch, source_label: str = "", user=None) -> dict:
     """Create or update one Call per topic; returns the counts. Call inside a transaction."""
     tally = Tally("calls")
     label_of_file = {name: source_label.strip() or name[:LABEL_LENGTH] for name in batch.files}
-    writer = _Writer(_saved_user(user), _reason("topics", source_label.strip() or ", ".join(batch.files)))
+    writer = Writer(user, _reason("topics", source_label.strip() or ", ".join(batch.files)))
     existing = {call.topic_id: call for call in Call.objects.filter(topic_id__in=[t.topic_id for t in batch.topics])}
     new = []
     for topic in batch.topics:
@@ -452,7 +390,7 @@ def apply_topics(batch: TopicBatch, source_label: str = "", user=None) -> dict:
         if call is None:
             new.append(Call(topic_id=topic.topic_id, **values))
             continue
-        changed = _set_changed(call, values)
+        changed = set_changed(call, values)
         if changed:
             writer.update(call, changed)
             tally.add("calls", "updated")

@@ -46,10 +46,16 @@ COUNT_LABELS = {
     "actors": gettext_lazy("Actors"),
     "participations": gettext_lazy("Participations"),
     "calls": gettext_lazy("Calls"),
+    "facilities": gettext_lazy("Facilities"),
     "repeated_rows_ignored": gettext_lazy("Rows repeated word for word, read once"),
     "invalid_vat_numbers_ignored": gettext_lazy("VAT numbers that are not VAT numbers, ignored"),
     "invalid_websites_dropped": gettext_lazy("Websites that are not web addresses, dropped"),
     "pics_matched_by_vat_or_kbo": gettext_lazy("New PICs of known organisations (same VAT or enterprise number)"),
+    "operator_exact_name": gettext_lazy("Operator linked by exact name"),
+    "operator_normalised_name": gettext_lazy("Operator linked by normalised name"),
+    "operator_ambiguous": gettext_lazy("Operator not linked: several organisations bear the name"),
+    "operator_not_found": gettext_lazy("Operator not identified"),
+    "validated_kept": gettext_lazy("Validated by the provider: left as the provider keeps it"),
 }
 
 

@@ -15,7 +15,7 @@ from visd.core import permissions
 
 from . import actions
 from .forms import ImportForm
-from .lock import ImportBusy, import_lock
+from .lock import ImportBusy
 from .models import ImportRun
 from .problems import count_label
 from .readers import InputFile
@@ -40,14 +40,13 @@ def index(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            # Another import running: say so at once rather than keep the browser waiting.
-            with import_lock(data["kind"], request.user, wait=False):
-                if data["kind"] == ImportForm.KIND_CORDIS:
-                    run = actions.import_cordis(_input(data["projects"]), _input(data["organisations"]),
-                                                source_label=data["source_label"], user=request.user)
-                else:
-                    run = actions.import_topics([_input(upload) for upload in data["topics"]],
-                                                source_label=data["source_label"], user=request.user)
+            # Another import running: say so at once (wait=False) rather than keep the browser waiting.
+            if data["kind"] == ImportForm.KIND_CORDIS:
+                run = actions.import_cordis(_input(data["projects"]), _input(data["organisations"]),
+                                            source_label=data["source_label"], user=request.user, wait=False)
+            else:
+                run = actions.import_topics([_input(upload) for upload in data["topics"]],
+                                            source_label=data["source_label"], user=request.user, wait=False)
         except ImportBusy as busy:
             form.add_error(None, str(busy))
             status = 409

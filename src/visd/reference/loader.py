@@ -5,6 +5,7 @@ reference record, records a rejected ``ImportRun`` and raises ``ReferenceDataErr
 upserts everything in one transaction, saving a record only when one of its values changed, so a
 second run changes nothing and leaves no history rows. Records in the database that the files do not
 name (e.g. an instrument added through the admin) are left alone and counted as "not in files".
+The lock, the transaction and the ``ImportRun`` are the importer core's (``visd.imports.core``).
 """
 
 from __future__ import annotations
@@ -14,13 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import DatabaseError, models, transaction
-from django.utils.translation import gettext as _
+from django.db import models
 
 from visd.capabilities.models import BudgetTrajectoryPoint, CapabilityNeed, NeedLevel, NeedSource
 from visd.funding.models import AidRate, Instrument, InstrumentGuidance
 from visd.guidance.models import ContactPoint, Obligation
-from visd.imports.lock import import_lock
+from visd.imports.core import Importer, ImportReport, Writer, run_import
 from visd.imports.models import ImportRun
 from visd.programme.models import KPI, BudgetAmount, BudgetLine
 from visd.taxonomy.models import Concept, Portfolio, Scheme
@@ -39,6 +39,7 @@ class LoadReport:
 
     counts: dict[str, Counter] = field(default_factory=dict)
     import_run: ImportRun | None = None
+    result: ImportReport | None = None  # the importer core's report, every importer's shape
 
     def count(self, kind: str, outcome: str, number: int = 1) -> None:
         self.counts.setdefault(kind, Counter())[outcome] += number
@@ -56,13 +57,7 @@ class _Upserter:
 
     def __init__(self, report: LoadReport, user=None):
         self.report = report
-        self.user = user
-
-    def _save(self, instance: models.Model) -> None:
-        instance._change_reason = CHANGE_REASON  # read by django-simple-history
-        if self.user is not None:
-            instance._history_user = self.user
-        instance.save()
+        self._save = Writer(user, CHANGE_REASON).save  # the importing user and reason in the history
 
     def run(self, kind: str, queryset: models.QuerySet, key_fields: tuple[str, ...],
             records: list[dict[str, Any]]) -> dict[tuple, models.Model]:
@@ -157,46 +152,44 @@ def _set_links(instance, instrument_ids: set[int]) -> None:
         instance.instruments.set(instrument_ids)
 
 
-def _reject(problems: list[Problem], user) -> ReferenceDataError:
-    ImportRun.objects.create(kind=IMPORT_KIND, files=FILES, started_by=user, status=ImportRun.Status.REJECTED,
-                             problems=[p.as_dict() for p in problems])
-    return ReferenceDataError(problems)
-
-
-def load_reference(data_dir: Path | None = None, user=None, *, check_only: bool = False) -> LoadReport:
+def load_reference(data_dir: Path | None = None, user=None, *, check_only: bool = False,
+                   wait: bool = True) -> LoadReport:
     """Check every reference file and load them all, or nothing.
 
     ``data_dir`` defaults to the files shipped in ``visd/reference/data``; ``user`` is recorded as the
-    author of the history rows and of the ``ImportRun``; ``check_only`` checks without writing anything
-    (not even an ``ImportRun``). Raises ``ReferenceDataError`` (with every problem) when the files are
-    refused. A load (not a check) holds the import lock (``visd.imports.lock``), waiting for another
-    import to finish.
+    author of the history rows and of the ``ImportRun``; ``check_only`` checks and loads, then undoes
+    it all (a dry run: not even an ``ImportRun`` is kept). Raises ``ReferenceDataError`` (with every
+    problem) when the files are refused. Holds the import lock (``visd.imports.lock``), waiting for
+    another import to finish (``wait=False``: ``ImportBusy`` at once).
     """
-    if check_only:
-        return _load_reference(data_dir, user, check_only=True)
-    with import_lock(IMPORT_KIND, user):
-        return _load_reference(data_dir, user, check_only=False)
+    loader = ReferenceImport(Path(data_dir) if data_dir else DATA_DIR)
+    result = run_import(loader, user, wait=wait, dry_run=check_only, refused_error=_refused)
+    loader.report.import_run = result.run
+    loader.report.result = result
+    return loader.report
 
 
-def _load_reference(data_dir: Path | None, user, *, check_only: bool) -> LoadReport:
-    data_dir = Path(data_dir) if data_dir else DATA_DIR
-    try:
-        data = read_reference_data(data_dir)
-    except ReferenceDataError as error:
-        if check_only:
-            raise
-        raise _reject(error.problems, user) from None
-    report = LoadReport()
-    if check_only:
-        return report
-    try:
-        with transaction.atomic():
-            _apply(data, report, user)
-            report.import_run = ImportRun.objects.create(
-                kind=IMPORT_KIND, files=FILES, started_by=user, status=ImportRun.Status.APPLIED,
-                counts=report.as_json(),
-            )
-    except DatabaseError as error:
-        message = _("the database refused the load, nothing was written: %(error)s") % {"error": error}
-        raise _reject([Problem("", "", "", message)], user) from error
-    return report
+def _refused(problems: list[Problem], run: ImportRun | None) -> ReferenceDataError:
+    error = ReferenceDataError(problems)
+    error.run = run  # the rejected ImportRun (None after a dry run)
+    return error
+
+
+class ReferenceImport(Importer):
+    kind = IMPORT_KIND
+    files = FILES
+
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir
+        self.report = LoadReport()
+
+    def check(self) -> list[Problem]:
+        try:
+            self.data = read_reference_data(self.data_dir)
+        except ReferenceDataError as error:
+            return error.problems
+        return []
+
+    def write(self, user) -> dict:
+        _apply(self.data, self.report, user)
+        return self.report.as_json()

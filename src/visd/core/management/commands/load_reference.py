@@ -8,10 +8,9 @@ docs/reference-data.md and ``visd.reference``.
 
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from visd.imports.management.report import waiting_for_other_imports
+from visd.imports.management.report import add_import_arguments, import_or_refuse, user_named
 from visd.reference.loader import IMPORT_KIND, OUTCOMES, load_reference
 from visd.reference.validation import ReferenceDataError
 
@@ -20,31 +19,16 @@ class Command(BaseCommand):
     help = "Check and load the reference data (taxonomies, capabilities, budgets, KPIs, instruments)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--check", action="store_true", help="Only check the files; write nothing.")
+        add_import_arguments(parser, "Only check the files; write nothing.")
         parser.add_argument("--data-dir", type=Path, default=None,
                             help="Directory with the reference files (default: the files shipped with VISD Hub).")
-        parser.add_argument("--user", default=None, help="User name recorded as the author of the changes.")
 
     def handle(self, *args, check, data_dir, user, **options):
-        author = None
-        if user:
-            author = get_user_model().objects.filter(username=user).first()
-            if author is None:
-                raise CommandError(f"No user named {user!r}.")
+        author = user_named(user)
         if data_dir is not None and not data_dir.is_dir():
             raise CommandError(f"{data_dir} is not a directory.")
-        try:
-            if check:
-                report = load_reference(data_dir, author, check_only=True)
-            else:
-                with waiting_for_other_imports(self, IMPORT_KIND, author):
-                    report = load_reference(data_dir, author)
-        except ReferenceDataError as error:
-            for problem in error.problems:
-                self.stderr.write(str(problem))
-            raise CommandError(
-                f"Reference data refused ({len(error.problems)} problem(s)); nothing was loaded."
-            ) from None
+        report = import_or_refuse(self, IMPORT_KIND, author, ["reference data"],
+                                  lambda: load_reference(data_dir, author, check_only=check), ReferenceDataError)
         if check:
             self.stdout.write(self.style.SUCCESS("Reference data checked: no problems."))
             return
@@ -54,3 +38,4 @@ class Command(BaseCommand):
             self.stdout.write(f"{kind:{width}}  " + "  ".join(f"{counter[o]:>12}" for o in OUTCOMES))
         verdict = f"{report.changed} record(s) created or updated" if report.changed else "nothing changed"
         self.stdout.write(self.style.SUCCESS(f"Reference data loaded: {verdict}."))
+

@@ -3,16 +3,10 @@ Network inventory, all rows or none (format: docs/guidance.md; example: faciliti
 
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from visd.facilities.importer import IMPORT_KIND, FacilityImportError, decode, import_facilities
-from visd.imports.management.report import waiting_for_other_imports
-
-
-class _CheckOnly(Exception):
-    pass
+from visd.imports.management.report import add_import_arguments, import_or_refuse, read_bytes, report, user_named
 
 
 class Command(BaseCommand):
@@ -20,33 +14,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--user", default=None, help="User name recorded as the author of the changes.")
-        parser.add_argument("--check", action="store_true", help="Check the file and report; write nothing.")
+        add_import_arguments(parser)
 
     def handle(self, *args, file: Path, user, check, **options):
-        author = None
-        if user:
-            author = get_user_model().objects.filter(username=user).first()
-            if author is None:
-                raise CommandError(f"No user named {user!r}.")
+        author = user_named(user)
         try:
-            text = decode(file.read_bytes())
-        except OSError as error:
-            raise CommandError(f"Cannot read {file}: {error.strerror}") from None
+            text = decode(read_bytes(file))
         except FacilityImportError as error:
             raise CommandError(str(error)) from None
-        try:
-            # The lock outside the transaction: on SQLite it is released only after the commit.
-            with waiting_for_other_imports(self, IMPORT_KIND, author), transaction.atomic():
-                report = import_facilities(text, author, file.name)
-                if check:
-                    raise _CheckOnly
-        except _CheckOnly:
-            self.stdout.write(self.style.SUCCESS(f"{file.name}: no problems; nothing written (--check)."))
-            return
-        except FacilityImportError as error:
-            for problem in error.problems:
-                self.stderr.write(str(problem))
-            raise CommandError(f"{file.name} refused ({len(error.problems)} problem(s)); nothing was imported.") from None
-        counts = ", ".join(f"{kind}: {number}" for kind, number in report.counts.items())
-        self.stdout.write(self.style.SUCCESS(f"{file.name} imported. {counts}."))
+        result = import_or_refuse(self, IMPORT_KIND, author, [file.name],
+                                  lambda: import_facilities(text, author, file.name, dry_run=check), FacilityImportError)
+        counts = ", ".join(f"{kind}: {number}" for kind, number in result.counts.items())
+        # The inventory's short summary closes the report, as the upload page states it.
+        report(self, result.report, closing=f"{file.name} imported. {counts}.")

@@ -1,0 +1,248 @@
+"""The importer core (visd.imports.core) as every importer meets it: CORDIS, Funding & Tenders topics,
+the facility inventory, MERIL and the reference data. The same steps hold for each: the import lock
+refuses a second import, one bad row writes nothing but a rejected ImportRun, a failing write undoes
+everything, a repeated import changes nothing, a dry run keeps nothing, and the report has one shape."""
+
+import csv
+import io
+import json
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from django.db import IntegrityError, connection
+from django.utils import translation
+
+from visd.actors.models import Actor
+from visd.core.locking import EditConflict
+from visd.facilities.importer import EXAMPLE_FILE, FacilitiesImport
+from visd.facilities.meril import MerilImport
+from visd.facilities.models import Infrastructure
+from visd.funding.models import Call, Instrument
+from visd.imports import lock
+from visd.imports.actions import CordisImport, TopicsImport
+from visd.imports.core import OUTCOMES, Importer, Writer, run_import
+from visd.imports.lock import ImportBusy, import_lock
+from visd.imports.models import ImportRun
+from visd.imports.readers import InputFile
+from visd.projects.models import Participation, Project
+from visd.reference import DATA_DIR
+from visd.reference.loader import ReferenceImport
+from visd.taxonomy.models import Concept, Portfolio, Scheme
+
+CORDIS = Path(__file__).resolve().parents[1] / "data" / "public" / "cordis_security"
+PROBLEM_KEYS = {"file", "code", "message", "row", "column"}
+
+
+@pytest.fixture(autouse=True)
+def english_and_quick_lock(settings, tmp_path, monkeypatch):
+    settings.VISD_IMPORT_LOCK_FILE = str(tmp_path / "import.lock")
+    monkeypatch.setattr(lock, "POLL_SECONDS", 0.05)
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def domains(db):
+    for order, code in enumerate(("luchtvaart-uav", "counter-uav", "energie", "maritiem")):
+        Concept.objects.create(scheme=Scheme.FOCUS_DOMAIN, code=code, label_nl=code, label_en=code, order=order,
+                               source="test")
+
+
+def _csv(rows: list[dict]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), delimiter=";", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _rows(name: str) -> list[dict]:
+    with (CORDIS / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter=";"))
+
+
+def cordis(broken: bool = False) -> CordisImport:
+    """Three real H2020 projects and their participants; ``broken``: one participant's country is no country."""
+    projects = _rows("h2020_secure_societies_projects.csv")[:3]
+    ids = {project["id"] for project in projects}
+    organisations = [row for row in _rows("h2020_secure_societies_organizations.csv") if row["projectID"] in ids]
+    if broken:
+        organisations[-1] = {**organisations[-1], "country": "QQ"}
+    return CordisImport(InputFile("projects.csv", _csv(projects)), InputFile("organisations.csv", _csv(organisations)))
+
+
+def topics(broken: bool = False) -> TopicsImport:
+    lines = [json.dumps({"topicId": f"CORE-{n}", "title": f"Topic {n}", "callStatus": "open"}) for n in range(3)]
+    if broken:
+        lines.append("{not json")
+    return TopicsImport([InputFile("topics.jsonl", "\n".join(lines).encode())])
+
+
+def facilities(broken: bool = False) -> FacilitiesImport:
+    text = EXAMPLE_FILE.read_text(encoding="utf-8")
+    if broken:  # a row without a name
+        header = text.splitlines()[0]
+        text += ",".join("" if column == "name" else {"operator": "Lab", "operator_kind": "research", "phases": "test",
+                                                      "source": "VISD 4.4"}.get(column, "")
+                         for column in header.split(",")) + "\n"
+    return FacilitiesImport(text, "inventory.csv")
+
+
+def meril(broken: bool = False) -> MerilImport:
+    features = [{"type": "Feature", "properties": {"name": name},
+                 "geometry": {"type": "Point", "coordinates": [4.35, 50.85]}} for name in ("Lab A (LA)", "Lab B")]
+    if broken:
+        features.append({"type": "Feature", "properties": {"name": "Far away"},
+                         "geometry": {"type": "Point", "coordinates": [200, 50]}})
+    return MerilImport(json.dumps({"type": "FeatureCollection", "features": features}).encode(), "meril.geojson")
+
+
+def reference(broken: bool = False, tmp_path: Path | None = None) -> ReferenceImport:
+    if not broken:
+        return ReferenceImport(DATA_DIR)
+    target = tmp_path / "reference"
+    shutil.copytree(DATA_DIR, target)
+    path = target / "focus_domains.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("portfolio: ruimtevaart", "portfolio: space"),
+                    encoding="utf-8")
+    return ReferenceImport(target)
+
+
+IMPORTERS = {"cordis": cordis, "topics": topics, "facilities": facilities, "meril": meril, "reference": reference}
+
+
+def registry_rows() -> dict[str, int]:
+    models = (Project, Participation, Actor, Call, Infrastructure, Instrument, Portfolio)
+    return {model.__name__: model.objects.count() for model in models} | {
+        f"{model.__name__} history": model.history.count() for model in models}
+
+
+def build(kind: str, broken: bool = False, tmp_path=None) -> Importer:
+    return reference(broken, tmp_path) if kind == "reference" else IMPORTERS[kind](broken)
+
+
+class HeldLock:
+    """Another import, in another thread, holding the import lock until the block ends."""
+
+    def __init__(self, kind: str):
+        self.kind, self.taken, self.released, self.errors = kind, threading.Event(), threading.Event(), []
+        self.thread = threading.Thread(target=self._hold, daemon=True)
+
+    def _hold(self):
+        try:
+            with import_lock(self.kind, wait=False):
+                self.taken.set()
+                self.released.wait(30)
+        except Exception as error:  # noqa: BLE001  (reported by the test)
+            self.errors.append(error)
+            self.taken.set()
+        finally:
+            connection.close()
+
+    def __enter__(self):
+        self.thread.start()
+        assert self.taken.wait(10) and not self.errors, self.errors
+        return self
+
+    def __exit__(self, *exc):
+        self.released.set()
+        self.thread.join(10)
+
+
+@pytest.mark.parametrize("kind", IMPORTERS)
+def test_an_import_is_refused_while_another_runs_and_writes_nothing(kind, domains):
+    before = registry_rows()
+    with HeldLock("cordis" if kind != "cordis" else "topics"), pytest.raises(ImportBusy) as busy:
+        run_import(build(kind), wait=False)
+    assert "is running since" in str(busy.value) and "Nothing was changed" in str(busy.value)
+    assert registry_rows() == before and not ImportRun.objects.exists()
+
+
+@pytest.mark.parametrize("kind", IMPORTERS)
+def test_one_bad_row_writes_nothing_but_the_rejected_run(kind, domains, tmp_path):
+    before = registry_rows()
+    report = run_import(build(kind, broken=True, tmp_path=tmp_path))
+    assert report.status == ImportRun.Status.REJECTED and not report.applied and report.problems
+    assert registry_rows() == before
+    run = ImportRun.objects.get()
+    assert (run.kind, run.status, run.counts, run.files) == (kind, ImportRun.Status.REJECTED, {}, report.files)
+    assert len(run.problems) == len(report.problems)
+    assert all(set(problem) == PROBLEM_KEYS and problem["message"] for problem in run.problems), run.problems
+
+
+@pytest.mark.parametrize("kind", IMPORTERS)
+def test_the_report_has_one_shape_and_a_second_import_changes_nothing(kind, domains):
+    first = run_import(build(kind))
+    assert first.applied and first.changed > 0 and first.run.counts == first.counts
+    for record_type, outcomes in first.counts.items():
+        if record_type == "notes":
+            assert all(isinstance(number, int) for number in outcomes.values())
+        else:
+            assert set(OUTCOMES) <= set(outcomes) and all(isinstance(n, int) for n in outcomes.values())
+    assert (first.run.kind, first.run.status, first.run.problems) == (kind, ImportRun.Status.APPLIED, [])
+    rows = registry_rows()
+    again = run_import(build(kind))
+    assert again.applied and again.changed == 0 and registry_rows() == rows
+    assert ImportRun.objects.filter(kind=kind, status=ImportRun.Status.APPLIED).count() == 2
+
+
+@pytest.mark.parametrize("kind", IMPORTERS)
+def test_a_dry_run_checks_and_writes_then_keeps_nothing(kind, domains):
+    before = registry_rows()
+    report = run_import(build(kind), dry_run=True)
+    assert report.applied and report.dry_run and report.run is None and report.changed > 0
+    assert registry_rows() == before and not ImportRun.objects.exists()
+
+
+class _Breaking(Importer):
+    """Writes a record, then fails: the import's transaction must undo the record."""
+
+    kind, files = "test", ["half.csv"]
+
+    def __init__(self, error: Exception):
+        self.error = error
+
+    def check(self):
+        return []
+
+    def write(self, user):
+        Call.objects.create(topic_id="HALF-1", title="half written")
+        raise self.error
+
+
+def test_a_write_the_database_refuses_is_undone_and_recorded_as_rejected(db):
+    report = run_import(_Breaking(IntegrityError("UNIQUE constraint failed: funding_call.topic_id")))
+    assert not report.applied and not Call.objects.exists()
+    (problem,) = ImportRun.objects.get(status=ImportRun.Status.REJECTED).problems
+    assert problem["code"] == "database" and "the database refused the import" in problem["message"]
+    assert "UNIQUE constraint failed" in str(report.problems[0])
+
+
+def test_any_other_failure_is_undone_and_raised(db):
+    with pytest.raises(RuntimeError):
+        run_import(_Breaking(RuntimeError("disk full")))
+    assert not Call.objects.exists() and not ImportRun.objects.exists()
+    with import_lock("test", wait=False):  # and the lock is free again
+        pass
+
+
+def test_a_bulk_update_moves_the_lock_counter_so_an_earlier_edit_conflicts(db):
+    """An importer's bulk write of a record with an optimistic-lock counter moves the counter on: an
+    edit that read the record before the import is refused instead of overwriting the import."""
+    actor = Actor.objects.create(name="Before", kind="research")
+    edited_by_someone = Actor.objects.get(pk=actor.pk)
+    writer = Writer(None, "test import")
+    from visd.imports.core import load_for_update
+
+    (loaded,) = load_for_update(Actor, [actor.pk])
+    loaded.name = "From the file"
+    writer.bulk_update(Actor, [loaded], {"name"})
+    stored = Actor.objects.get(pk=actor.pk)
+    assert stored.name == "From the file" and stored.version == actor.version + 1
+    assert stored.history.first().history_change_reason == "test import"
+    edited_by_someone.short_name = "stale"
+    with pytest.raises(EditConflict):
+        edited_by_someone.save()
+    assert Actor.objects.get(pk=actor.pk).short_name == ""
