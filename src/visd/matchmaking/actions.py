@@ -67,16 +67,20 @@ def _sync_concept_tags(ttype: str, pks: list[int], desired: dict) -> int:
 
     return _sync_derived(
         ConceptTag, ConceptTag.objects.filter(target_type=ttype, object_id__in=pks), "object_id", desired,
-        lambda owner, cpk, conf, ev: ConceptTag(target_type=ttype, object_id=owner, concept_id=cpk,
-                                                origin=ConceptTagOrigin.DERIVED, confidence=conf, evidence=ev))
+        lambda owner, cpk, conf, ev: {"target_type": ttype, "object_id": owner, "concept_id": cpk,
+                                      "origin": ConceptTagOrigin.DERIVED, "rejected": False,
+                                      "confidence": conf, "evidence": ev})
 
 
 def _sync_derived(model, qs, owner_field: str, desired: dict, make) -> int:
     """Make the derived rows of ``qs`` equal ``desired`` ({(owner, concept pk): (confidence, evidence)}):
     create the missing ones, update the changed ones, delete the stale ones, leave the rest alone.
-    A key held by a curated or self-declared row is never written."""
+    A key held by a curated or self-declared row is never written. ``make`` gives a new row's values
+    (field attname -> value)."""
     from django.utils import timezone
-    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+    from simple_history.utils import bulk_update_with_history
+
+    from visd.core.locking import is_locked
 
     rows = list(qs.values_list("pk", owner_field, "concept_id", "origin", "confidence", "evidence"))
     held = {(o, c) for _, o, c, origin, _, _ in rows if origin != "derived"}
@@ -91,14 +95,49 @@ def _sync_derived(model, qs, owner_field: str, desired: dict, make) -> int:
             model.objects.filter(pk__in=chunk).delete()
     if changed:
         now = timezone.now()
-        objs = list(model.objects.filter(pk__in=list(changed)))
-        for obj in objs:
-            obj.confidence, obj.evidence = changed[obj.pk]
-            obj.updated_at = now
-        bulk_update_with_history(objs, model, ["confidence", "evidence", "updated_at"], batch_size=500)
+        fields = ["confidence", "evidence", "updated_at"]
+        with transaction.atomic():
+            rows = model.objects.filter(pk__in=list(changed))
+            if is_locked(model):
+                # A bulk write bypasses the lost-update counter's save: it moves the counter itself,
+                # from the stored value (the rows are locked until the write), so an admin change
+                # form opened before this run is refused instead of undoing it.
+                rows = rows.select_for_update()
+                fields.append(model.lock_field)
+            objs = list(rows)
+            for obj in objs:
+                obj.confidence, obj.evidence = changed[obj.pk]
+                obj.updated_at = now
+                if is_locked(model):
+                    setattr(obj, obj.lock_field, getattr(obj, obj.lock_field) + 1)
+            bulk_update_with_history(objs, model, fields, batch_size=500)
     if new:
-        bulk_create_with_history(new, model, batch_size=500)
+        _create_with_history(model, qs, owner_field, new)
     return len(stale) + len(changed) + len(new)
+
+
+def _create_with_history(model, qs, owner_field: str, records: list[dict]) -> None:
+    """Insert new derived rows and their creation history rows through the database's bulk path
+    (``visd.imports.bulk``, the importer's writer), not the ORM's insert compiler: after a full-size
+    import the new records' derived tags are hundreds of thousands of rows, and building an ORM
+    object and compiling every value of each, twice with its history row, was most of the
+    post-import index update (docs/data.md). The history rows are those ``bulk_create_with_history``
+    writes: creation ("+"), no user, no reason, one time stamp. The rows' keys are read back by
+    (owner, concept), which is unique for both tag models."""
+    from django.utils import timezone
+
+    from visd.imports import bulk
+
+    now = timezone.now()
+    bulk.insert(model, records, now)
+    keys = {(owner, concept): pk for pk, owner, concept in qs.filter(origin="derived").order_by()
+            .values_list("pk", owner_field, "concept_id")}
+    history = []
+    for record in records:
+        full = bulk.complete(model, record, now)
+        full["id"] = keys[(record[owner_field], record["concept_id"])]
+        history.append(full)
+    bulk.insert_history(model, history, now, user_id=None, reason=None)
 
 
 # ---------------------------------------------------------------------------- actor tags from the track record
@@ -199,8 +238,8 @@ def write_actor_tags(text_tags: dict[int, list], concepts: dict[str, int] | None
                 desired[(aid, cpk)] = value
         changes += _sync_derived(
             ActorTag, ActorTag.objects.filter(actor_id__in=chunk), "actor_id", desired,
-            lambda owner, cpk, conf, ev: ActorTag(actor_id=owner, concept_id=cpk, origin=TagOrigin.DERIVED,
-                                                  confidence=conf, evidence=ev))
+            lambda owner, cpk, conf, ev: {"actor_id": owner, "concept_id": cpk, "origin": TagOrigin.DERIVED,
+                                          "confidence": conf, "evidence": ev})
     return changes
 
 
