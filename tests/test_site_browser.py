@@ -42,7 +42,11 @@ def public_site(transactional_db):
     call_command("load_site_content", stdout=io.StringIO())
     call_command("load_programme_demo", stdout=io.StringIO())
     maritime = Concept.objects.get(scheme="focus_domain", code="maritiem")
-    actions.publish(Roadmap.objects.get(domain=maritime), acting_user=None)
+    roadmap = Roadmap.objects.get(domain=maritime)
+    # a line written in Dutch only: the English walk meets the "(in Dutch)" marker, and axe checks it
+    actions.add_item(roadmap, {"kind": "project", "title": "Testlijn zonder vertaling", "start_year": 2026,
+                               "end_year": 2028, "order": 99}, acting_user=None)
+    actions.publish(roadmap, acting_user=None)
     facility = Infrastructure.objects.create(name="Sleeptank voor scheepsmodellen (test)", city="Oostende",
                                              country="BE", description_nl="Testinfrastructuur voor de browsertest.")
     facility.domains.add(maritime)
@@ -104,10 +108,12 @@ def visit(page, where: str, shots: Path | None, language: str, name: str | None 
 
 WORDS = {
     "nl": {"domain": "Maritiem", "roadmap": "Oriëntatieroadmap Maritiem, versie 1", "facility": "Sleeptank",
+           "draft": "STARTVERSIE (demo)", "item": "Ruimtevaarttechnologie ondersteunt communicatietoepassingen",
            "instruments": "Alle instrumenten en partners", "partner": "Enterprise Europe Network Vlaanderen",
            "register": "Inschrijven", "calendar": "Evenementenkalender en inschrijving",
            "join": "Sluit aan bij het ecosysteem", "name": "Uw naam", "consent": "Ik ga ermee akkoord"},
     "en": {"domain": "Maritime", "roadmap": "Orientation roadmap Maritime, version 1", "facility": "Sleeptank",
+           "draft": "STARTING VERSION (demo)", "item": "Space technology supports communication applications",
            "instruments": "All instruments and partners", "partner": "Enterprise Europe Network Flanders",
            "register": "Register", "calendar": "Events calendar and registration",
            "join": "Join the ecosystem", "name": "Your name", "consent": "I agree"},
@@ -133,6 +139,11 @@ def test_a_visitor_walks_the_public_site_and_axe_finds_no_serious_violation(live
 
         page.get_by_role("link", name=words["roadmap"]).click()
         page.wait_for_url("**/roadmaps/*/")
+        main = page.locator("main").inner_text()
+        assert words["draft"] in main and words["item"] in main  # the roadmap's texts in the page's language
+        untranslated = page.locator('main th[scope=row] span[lang="nl"]', has_text="Testlijn zonder vertaling")
+        assert untranslated.count() == (1 if language == "en" else 0)  # marked Dutch on an English page only
+        assert ("(in Dutch)" in main) == (language == "en")
         visit(page, "roadmap", shots, language, "roadmap")
         page.go_back()
 
