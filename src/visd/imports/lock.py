@@ -1,10 +1,12 @@
 """One lock for every import: two imports never run at the same time.
 
-Every import goes through ``import_lock``: ``visd.imports.actions.import_cordis`` and ``import_topics``
-(so ``visd import``, ``visd load-demo`` and the upload page), ``visd.facilities.importer.import_facilities``
-(``visd import-facilities`` and the facility upload page) and ``visd.reference.loader.load_reference``
-(``visd load-reference``). The lock covers the whole import, validation included (validation reads the
-registry), so a second import never sees a first one half-way.
+Every import goes through ``import_lock``, taken by the importer core (``visd.imports.core.run_import``)
+for each importer: ``visd.imports.actions.import_cordis`` and ``import_topics`` (so ``visd import``,
+``visd load-demo`` and the upload page), ``visd.facilities.importer.import_facilities`` (``visd
+import-facilities`` and the facility upload page), ``visd.facilities.meril.import_meril`` (``visd
+import-meril``) and ``visd.reference.loader.load_reference`` (``visd load-reference``). The lock covers
+the whole import, validation included (validation reads the registry), so a second import never sees a
+first one half-way.
 
 * **PostgreSQL**: a transaction-level advisory lock (``pg_try_advisory_xact_lock``) in a transaction
   around the import; PostgreSQL releases it at commit or rollback, also when the process dies. Who
