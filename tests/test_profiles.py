@@ -4,6 +4,8 @@ The permission matrix: every role against every tier, through the actor's page, 
 and the API, with 0 leaks (the text of an item a role may not see never appears in any answer), and
 writes by the organisation's own representative only. Then bad input and the size class."""
 
+import uuid
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -163,7 +165,7 @@ def test_only_the_representative_writes(world, role):
     response = page.get(reverse("profiles:edit", args=[own.pk]))
     assert response.status_code == (200 if may else 302 if role == "anonymous" else 403)
     response = page.post(reverse("profiles:entry-new", args=[own.pk, "offers"]),
-                         {"text": f"new by {role}", "use": "civil"})
+                         {"text": f"new by {role}", "use": "civil", "submission_key": str(uuid.uuid4())})
     assert Offer.objects.filter(text=f"new by {role}").exists() == may
     offer = world["offers"]["public"]
     page.post(reverse("profiles:entry-delete", args=[own.pk, "offers", offer.pk]))

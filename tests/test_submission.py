@@ -288,10 +288,63 @@ def test_a_registration_request_sent_twice_with_its_key_registers_once(programme
 
 def test_the_schema_documents_the_key_and_both_answers(client, db):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
-    for path in ("/api/events/{id}/registrations/", "/api/events/{id}/survey-responses/"):
+    for path in ("/api/events/{id}/registrations/", "/api/events/{id}/survey-responses/", "/api/actor-offers/",
+                 "/api/actor-seeks/"):
         operation = schema["paths"][path]["post"]
         assert {"200", "201"} <= set(operation["responses"]), path
         assert "submission_key" in operation["responses"]["200"]["description"]
         body = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
         key = schema["components"]["schemas"][body]["properties"][SUBMISSION_KEY]
-        assert key["format"] == "uuid" and key.get("nullable") and key.get("writeOnly")
+        assert key["format"] == "uuid" and key.get("nullable"), path
+        assert "same key sent again records nothing" in key["description"]
+
+
+# --- capability profiles: offers and wishes, added by an organisation's representative ------------
+
+@pytest.fixture
+def representative(db, make_user):
+    from visd.actors.models import Actor
+    from visd.core.models import Role
+
+    actor = Actor.objects.create(name="Orbit Sensors", kind="company", country="BE")
+    return actor, make_user(Role.ACTOR_USER, username="rep", actor=actor)
+
+
+def test_an_offer_form_sent_twice_adds_one_offer(client, representative):
+    from visd.profiles.models import Offer
+
+    actor, rep = representative
+    client.force_login(rep)
+    url = reverse("profiles:entry-new", args=[actor.pk, "offers"])
+    data = {"text": "Sterrencamera's voor kleine satellieten", "use": "civil",
+            "submission_key": page_key(client.get(url))}
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, data, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert "already been sent" in messages_of(again)
+    assert Offer.objects.filter(profile_id=actor.pk).count() == 1
+    # the edit form of that offer carries its version, not a key
+    offer = Offer.objects.get(profile_id=actor.pk)
+    edit = client.get(reverse("profiles:entry-edit", args=[actor.pk, "offers", offer.pk]))
+    assert SUBMISSION_KEY not in edit.context["form"].fields
+
+
+@pytest.mark.parametrize("path, values", [
+    ("/api/actor-offers/", {"text": "Sterrencamera's", "use": "civil"}),
+    ("/api/actor-seeks/", {"kind": "partners", "text": "Een integrator"}),
+])
+def test_an_offer_or_wish_request_sent_twice_with_its_key_adds_one(representative, path, values):
+    from visd.profiles.models import Offer, Seek
+
+    actor, rep = representative
+    api = api_as(rep)
+    request = dict(values, submission_key=str(uuid.uuid4()))
+    first = api.post(path, request, format="json")
+    assert first.status_code == 201, first.json()
+    again = api.post(path, request, format="json")
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    model = Offer if "offers" in path else Seek
+    assert model.objects.filter(profile_id=actor.pk).count() == 1
+    # a change may carry a key; it changes the entry and adds nothing
+    changed = api.patch(f"{path}{first.json()['id']}/", {"text": "Anders", "version": first.json()["version"],
+                                                         "submission_key": str(uuid.uuid4())}, format="json")
+    assert changed.status_code == 200 and model.objects.filter(profile_id=actor.pk).count() == 1

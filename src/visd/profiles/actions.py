@@ -5,6 +5,7 @@ when (provenance: self-declared), keeps history (django-simple-history) and refu
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from visd.core import permissions
 from visd.core.locking import EditConflict  # noqa: F401 (raised by the saves below; views catch it here)
+from visd.core.submission import create_once
 
 from . import review
 from .models import (
@@ -155,20 +157,31 @@ def _save_entry(model, entry, values, *, acting_user, expected_version, m2m=()):
 
 
 def save_offer(actor, values: Mapping[str, Any], *, acting_user, offer: Offer | None = None,
-               expected_version: int | None = None) -> Offer:
-    """Create (``offer`` None) or change an offer. Without a tier, a defence offer is restricted."""
+               expected_version: int | None = None, submission_key: uuid.UUID | None = None) -> Offer:
+    """Create (``offer`` None) or change an offer. Without a tier, a defence offer is restricted.
+    A new offer stores the ``submission_key`` it is created under (see ``add_entry``)."""
     _check(values, OFFER_FIELDS)
-    entry = offer or Offer(profile_id=actor.pk, visibility="")
+    entry = offer or Offer(profile_id=actor.pk, visibility="", submission_key=submission_key)
     return _save_entry(Offer, entry, values, acting_user=acting_user, expected_version=expected_version,
                        m2m=("domains", "captechs"))
 
 
 def save_seek(actor, values: Mapping[str, Any], *, acting_user, seek: Seek | None = None,
-              expected_version: int | None = None) -> Seek:
+              expected_version: int | None = None, submission_key: uuid.UUID | None = None) -> Seek:
     """Create (``seek`` None) or change what is sought. Without a tier, customers sought are restricted."""
     _check(values, SEEK_FIELDS)
-    entry = seek or Seek(profile_id=actor.pk, visibility="")
+    entry = seek or Seek(profile_id=actor.pk, visibility="", submission_key=submission_key)
     return _save_entry(Seek, entry, values, acting_user=acting_user, expected_version=expected_version)
+
+
+def add_entry(model: type[Offer] | type[Seek], actor, values: Mapping[str, Any], *, acting_user,
+              submission_key: uuid.UUID | None) -> tuple[Offer | Seek, bool]:
+    """Add an offer or a wish from a form or an API request; returns ``(entry, created)``. The same
+    ``submission_key`` sent again (a double click, a retried request) adds nothing and returns the
+    entry it added the first time (``visd.core.submission``)."""
+    save = save_offer if model is Offer else save_seek
+    return create_once(model, submission_key, lambda: save(actor, values, acting_user=acting_user,
+                                                           submission_key=submission_key))
 
 
 def delete_entry(entry: Offer | Seek, *, acting_user) -> None:

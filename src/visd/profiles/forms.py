@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from visd.core.locking import VersionedFormMixin
+from visd.core.submission import SubmissionKeyFormMixin
 from visd.taxonomy.models import Concept, Scheme
 
 from .models import ITEM_FIELDS, CapabilityProfile, Language, Offer, ProfileItem, Seek, Tier, default_item_tier
@@ -48,7 +49,17 @@ class ProfileForm(VersionedFormMixin, forms.ModelForm):
         return {item: self.cleaned_data[tier_field_name(item)] for item in ITEM_FIELDS}
 
 
-class OfferForm(VersionedFormMixin, forms.ModelForm):
+class EntryFormMixin(SubmissionKeyFormMixin, VersionedFormMixin):
+    """A new offer or wish carries a one-time key (``visd.core.submission``), so a form sent twice
+    adds it once; a change carries the version it was opened with (``visd.core.locking``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.drop_submission_key()
+
+
+class OfferForm(EntryFormMixin, forms.ModelForm):
     visibility = forms.ChoiceField(label=_("visible to"), required=False,
                                    choices=[("", _("Default (restricted for a defence offer)")), *Tier.choices])
 
@@ -70,7 +81,7 @@ class OfferForm(VersionedFormMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class SeekForm(VersionedFormMixin, forms.ModelForm):
+class SeekForm(EntryFormMixin, forms.ModelForm):
     visibility = forms.ChoiceField(label=_("visible to"), required=False,
                                    choices=[("", _("Default (restricted for customers sought)")), *Tier.choices])
 

@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 from visd.actors.models import SizeClass, ValueChainPosition
 from visd.core.locking import OptimisticLock
 from visd.core.models import RegistryModel
+from visd.core.submission import SubmissionKeyed, keyed_history
 
 MAX_DESCRIPTION = 5000
 MAX_SHORT_TEXT = 500
@@ -281,7 +282,7 @@ class ProfileStatement(RegistryModel, Stated):
         return self.profile_id
 
 
-class Offer(OptimisticLock, RegistryModel, Stated):
+class Offer(SubmissionKeyed, OptimisticLock, RegistryModel, Stated):
     """A capability, product or service the organisation offers."""
 
     profile = models.ForeignKey(CapabilityProfile, on_delete=models.CASCADE, related_name="offers")
@@ -299,7 +300,7 @@ class Offer(OptimisticLock, RegistryModel, Stated):
                                    validators=[validate_ml_category],
                                    help_text=_("Optional: ML1 to ML22 of the EU Common Military List."))
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    history = HistoricalRecords(m2m_fields=[domains, captechs])
+    history = keyed_history(m2m_fields=[domains, captechs])
     history_hidden_fields = ("version",)
 
     class Meta:
@@ -324,14 +325,14 @@ class Offer(OptimisticLock, RegistryModel, Stated):
         return reverse("actors:detail", args=[self.profile_id]) + f"#offer-{self.pk}"
 
 
-class Seek(OptimisticLock, RegistryModel, Stated):
+class Seek(SubmissionKeyed, OptimisticLock, RegistryModel, Stated):
     """Something the organisation seeks."""
 
     profile = models.ForeignKey(CapabilityProfile, on_delete=models.CASCADE, related_name="seeks")
     kind = models.CharField(_("seeks"), max_length=16, choices=SeekKind.choices)
     text = models.CharField(_("what exactly"), max_length=MAX_SHORT_TEXT, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    history = HistoricalRecords()
+    history = keyed_history()
     history_hidden_fields = ("version",)
 
     class Meta:

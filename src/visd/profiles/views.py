@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from visd.actors.models import Actor
-from visd.core import permissions
+from visd.core import permissions, submission
 from visd.core.locking import EditConflict, show_conflict
 
 from . import actions, review
@@ -84,15 +84,24 @@ def entry_edit(request, actor_pk, kind, pk=None):
     if request.method == "POST":
         if form.is_valid():
             try:
-                save(actor, form.values(), acting_user=request.user,
-                     **({model._meta.model_name: model.objects.get(pk=entry.pk)} if entry else {}),
-                     expected_version=form.expected_version)
+                sent_before = False
+                if entry is None:
+                    _entry, created = actions.add_entry(model, actor, form.values(), acting_user=request.user,
+                                                        submission_key=form.submission_key)
+                    sent_before = not created
+                else:
+                    save(actor, form.values(), acting_user=request.user,
+                         **{model._meta.model_name: model.objects.get(pk=entry.pk)},
+                         expected_version=form.expected_version)
             except EditConflict as conflict:
                 status = show_conflict(form, conflict)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, _("Saved."))
+                if sent_before:
+                    messages.info(request, submission.ALREADY_SENT)
+                else:
+                    messages.success(request, _("Saved."))
                 return redirect(actor)
     title = (_("New offer") if kind == "offers" else _("Something sought")) if entry is None else str(entry)
     return render(request, "profiles/form.html", {"form": form, "actor": actor, "title": title}, status=status)

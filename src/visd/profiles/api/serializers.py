@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from visd.core import permissions
+from visd.core.api.submission import SubmissionKeyField
 from visd.taxonomy.models import Concept, Scheme
 
 from .. import review
@@ -21,6 +22,7 @@ class StatedFields(serializers.Serializer):
         "pending, published, trusted or rejected: for the organisation's representatives and VISD staff; "
         "null for everyone else, who see the published version."))
     review_reason = serializers.SerializerMethodField(help_text=_("Why a change was rejected (same readers)."))
+    submission_key = SubmissionKeyField()  # when adding; a change ignores it
 
     def _sees_review(self, obj) -> bool:
         request = self.context.get("request")
@@ -48,7 +50,8 @@ class OfferSerializer(StatedFields, serializers.ModelSerializer):
     class Meta:
         model = Offer
         fields = ["id", "actor", "text", "domains", "captechs", "trl", "use", "ml_category",
-                  "visibility", "provenance", "stated_by", "stated_at", "version", "review", "review_reason"]
+                  "visibility", "provenance", "stated_by", "stated_at", "version", "review", "review_reason",
+                  "submission_key"]
 
     actor = serializers.IntegerField(source="profile_id", read_only=True, help_text=_("The actor's id."))
 
@@ -59,7 +62,7 @@ class SeekSerializer(StatedFields, serializers.ModelSerializer):
     class Meta:
         model = Seek
         fields = ["id", "actor", "kind", "text", "visibility", "provenance", "stated_by", "stated_at", "version",
-                  "review", "review_reason"]
+                  "review", "review_reason", "submission_key"]
 
 
 class ProfileItemSerializer(serializers.Serializer):

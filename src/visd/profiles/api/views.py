@@ -10,6 +10,8 @@ from rest_framework.response import Response
 from visd.actors.models import Actor
 from visd.core import permissions
 from visd.core.api.schema import RoleAwareAutoSchema
+from visd.core.api.submission import DESCRIBE as SUBMISSION_DESCRIPTION
+from visd.core.api.submission import create_responses, created_status
 from visd.core.api.views import HistoryMixin, LimitOffsetPagination, StaleVersion, action_errors
 
 from .. import actions, review
@@ -115,16 +117,19 @@ class EntryViewSet(HistoryMixin, viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
         values.pop("version", None)
+        key = values.pop("submission_key", None)
         actor = get_object_or_404(Actor, pk=permissions.own_actor_id(request.user))
         with action_errors():
-            entry = type(self).save(actor, values, acting_user=request.user)
-        return Response(self.get_serializer(entry).data, status=status.HTTP_201_CREATED)
+            entry, created = actions.add_entry(self.queryset.model, actor, values, acting_user=request.user,
+                                               submission_key=key)
+        return Response(self.get_serializer(entry).data, status=created_status(created))
 
     def partial_update(self, request, *args, **kwargs):
         entry = self.get_object()
         serializer = self.get_serializer(entry, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
+        values.pop("submission_key", None)  # a key names a new entry; a change has its version
         version = values.pop("version", None)
         if version is None:
             return Response({"version": ["Send the version you read."]}, status=status.HTTP_400_BAD_REQUEST)
@@ -140,9 +145,9 @@ class EntryViewSet(HistoryMixin, viewsets.ModelViewSet):
 @extend_schema_view(
     list=extend_schema(summary="Offers of capability profiles", description="The offers your tier allows "
                        "(filter by `profile`: the actor's id)."),
-    create=extend_schema(summary="Add an offer to your organisation's profile",
+    create=extend_schema(summary="Add an offer to your organisation's profile", responses=create_responses(OfferSerializer),
                          description="The organisation's representative only. Without `visibility`, a defence offer "
-                         "is restricted, others public."),
+                         "is restricted, others public. " + SUBMISSION_DESCRIPTION),
     partial_update=extend_schema(responses={200: OfferSerializer, **STALE}),
 )
 class OfferViewSet(EntryViewSet):
@@ -155,9 +160,9 @@ class OfferViewSet(EntryViewSet):
 @extend_schema_view(
     list=extend_schema(summary="What capability profiles seek", description="What your tier allows "
                        "(filter by `profile`: the actor's id)."),
-    create=extend_schema(summary="Add something your organisation seeks",
+    create=extend_schema(summary="Add something your organisation seeks", responses=create_responses(SeekSerializer),
                          description="The organisation's representative only. Without `visibility`, customers "
-                         "sought are restricted, others public."),
+                         "sought are restricted, others public. " + SUBMISSION_DESCRIPTION),
     partial_update=extend_schema(responses={200: SeekSerializer, **STALE}),
 )
 class SeekViewSet(EntryViewSet):
