@@ -25,7 +25,7 @@ from visd.stakeholders import actions as stakeholder_actions
 from visd.stakeholders.models import Contact, Dossier, Interaction, LegalBasis
 
 KEYED_MODELS = {"stakeholders.Contact", "stakeholders.Interaction", "stakeholders.Dossier",
-                "events.SurveyResponse", "events.Registration", "onboarding.Claim"}
+                "events.SurveyResponse", "events.Registration", "onboarding.Claim", "profiles.Offer", "profiles.Seek"}
 
 
 def page_key(response, form="form") -> str:
