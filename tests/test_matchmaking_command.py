@@ -19,6 +19,7 @@ from test_matching_evidence import COMMONPLACES  # the words the issue found sho
 from visd.actors.models import Actor
 from visd.capabilities.models import CapabilityNeed
 from visd.funding.models import Call
+from visd.matching.index import MatchingIndex
 from visd.matchmaking import lifecycle, service
 from visd.matchmaking.models import ConceptTag
 
@@ -216,6 +217,36 @@ def test_index_is_loaded_from_disk_and_updated_incrementally(demo_world, monkeyp
     service.forget()
     again = service.updated_index()
     assert {t.concept_id for t in again.tags("opportunity", f"call:{call.pk}")} >= {"focus_domain:counter-uav"}
+
+
+@pytest.mark.django_db
+def test_a_large_update_is_written_as_one_snapshot_with_the_tags_history(demo_world, monkeypatch):
+    """An update with more changes than the journal holds before a snapshot (an import) skips the
+    journal and writes the snapshot; the new derived tags are written through the bulk path with one
+    creation history row each, as bulk_create_with_history wrote them."""
+    service.updated_index()
+    monkeypatch.setattr(lifecycle, "SNAPSHOT_AFTER_JOURNAL_OPS", 1)
+    calls = list(Call.objects.order_by("pk")[:3])
+    ConceptTag.objects.filter(target_type="call", object_id__in=[c.pk for c in calls], origin="derived").delete()
+    for call in calls:
+        call.description = "Counter-drone systems: detection of hostile drones with radar around naval bases."
+        call.save()
+    flushed = []
+    monkeypatch.setattr(MatchingIndex, "flush", lambda self, *a: flushed.append(1) or 0)
+    index = service.updated_index()
+    assert not flushed, "a snapshot instead of the journal"
+    assert (demo_world / "journal.jsonl").read_text() == ""
+    tags = ConceptTag.objects.filter(target_type="call", object_id__in=[c.pk for c in calls], origin="derived",
+                                     concept__code="counter-uav")
+    assert tags.count() == 3
+    for tag in tags:
+        history = list(tag.history.all())
+        assert [h.history_type for h in history] == ["+"]
+        assert (history[0].confidence, history[0].evidence, history[0].history_user_id) == (tag.confidence, tag.evidence, None)
+    service.forget()  # another process reads the snapshot: the change is there
+    again = service.updated_index()
+    assert {t.concept_id for t in again.tags("opportunity", f"call:{calls[0].pk}")} >= {"focus_domain:counter-uav"}
+    assert again.stats() == index.stats()
 
 
 def test_command_line_exit_status_is_non_zero_for_bad_arguments(tmp_path):

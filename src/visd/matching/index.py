@@ -43,6 +43,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -1373,6 +1374,16 @@ class MatchingIndex:
     def flush(self, directory: str | os.PathLike | None = None) -> int:
         """Append the changes since the last save/flush to ``journal.jsonl``; returns how many."""
         return persistence.flush(self, directory)
+
+    @contextmanager
+    def unjournaled(self):
+        """Changes made inside are not journaled: for a batch the caller ends with :meth:`save` (a
+        snapshot holds them all), where journaling each record would only be written and dropped."""
+        journaling, self._journaling = self._journaling, False
+        try:
+            yield self
+        finally:
+            self._journaling = journaling
 
     @classmethod
     def load(cls, directory: str | os.PathLike, analyzer: Analyzer | None = None, encoder=None) -> "MatchingIndex":

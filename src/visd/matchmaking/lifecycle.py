@@ -41,7 +41,7 @@ import json
 import logging
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -226,13 +226,18 @@ def _update(directory: Path, index: MatchingIndex, state: dict) -> dict:
     o_recs = db.opportunity_records(Call.objects.filter(pk__in=c.calls), CapabilityNeed.objects.filter(pk__in=c.needs)) \
         if (c.calls or c.needs) else []
     track_actors |= indexed_participants(c.projects) | actions.participants_of(c.projects)
-    big = len(a_recs) + len(p_recs) + len(o_recs) > 200  # many upserts: one compaction at the end
-    for r in a_recs:
-        index.upsert_actor(r, _compact=not big)
-    for r in p_recs:
-        index.upsert_project(r, _compact=not big)
-    for r in o_recs:
-        index.upsert_opportunity(r, _compact=not big)
+    upserts = len(a_recs) + len(p_recs) + len(o_recs)
+    big = upserts > 200  # many upserts: one compaction at the end
+    # So many that the journal would be replaced by a snapshot right away (an import): write the
+    # snapshot only, instead of journaling every record first (docs/data.md, the post-import update).
+    snapshot = state.get("journal_ops", 0) + upserts > SNAPSHOT_AFTER_JOURNAL_OPS
+    with index.unjournaled() if snapshot else nullcontext():
+        for r in a_recs:
+            index.upsert_actor(r, _compact=not big)
+        for r in p_recs:
+            index.upsert_project(r, _compact=not big)
+        for r in o_recs:
+            index.upsert_opportunity(r, _compact=not big)
     if big:
         index.compact()
     counts.update(actors=len(a_recs), projects=len(p_recs), opportunities=len(o_recs))
@@ -254,10 +259,10 @@ def _update(directory: Path, index: MatchingIndex, state: dict) -> dict:
                                sorted({r["id"] for r in p_recs} | {str(p) for p in recurated_projects}),
                                sorted({r["id"] for r in o_recs} | recurated_opps),
                                track_actor_ids=(track_actors | recurated_actors) & c.actor_pks)
-    ops = index.flush(directory)
+    ops = 0 if snapshot else index.flush(directory)
     state.update(marks=c.marks, counts=c.counts, participations=c.signatures, curated=[list(t) for t in curated],
                  journal_ops=state.get("journal_ops", 0) + ops)
-    if state["journal_ops"] > SNAPSHOT_AFTER_JOURNAL_OPS:
+    if snapshot or state["journal_ops"] > SNAPSHOT_AFTER_JOURNAL_OPS:
         index.save(directory)
         state["journal_ops"] = 0
     _write_state(directory, state)
