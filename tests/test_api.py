@@ -532,7 +532,7 @@ def test_actor_tags_follow_the_actor_edit_right_and_actor_users_only_self_declar
 
 @pytest.mark.parametrize("method,url,payload", [
     ("post", "/api/calls/", {"topic_id": "NEW-TOPIC", "title": "New"}),
-    ("patch", f"/api/calls/{TOPIC_WITH_DOT}/", {"title": "Renamed"}),
+    ("patch", f"/api/calls/{TOPIC_WITH_DOT}/", {"title": "Renamed", "version": 1}),  # the version read
     ("post", "/api/instruments/", {"code": "new", "name_nl": "N", "name_en": "N", "level": "eu", "kind": "grant",
                                    "owner": "EU", "source": "test"}),
     ("post", "/api/concepts/", {"scheme": "captech", "code": "new", "label_nl": "N", "label_en": "N", "label_fr": "N",
@@ -711,11 +711,13 @@ def test_a_call_needs_a_new_topic_id_that_fits_in_its_address(registry, admin, t
 
 def test_cross_field_rules_of_reference_data(registry, admin):
     need = registry["need"]
-    cycle = admin.patch(f"/api/capability-needs/{need.parent_id}/", {"parent": need.pk}, format="json")
+    cycle = admin.patch(f"/api/capability-needs/{need.parent_id}/", read(need.parent, parent=need.pk), format="json")
     assert cycle.status_code == 400 and "parent" in cycle.json()
-    budget = admin.patch(f"/api/calls/{TOPIC_WITH_DOT}/", {"budget_min": 10, "budget_max": 5}, format="json")
+    budget = admin.patch(f"/api/calls/{TOPIC_WITH_DOT}/", read(Call.objects.get(topic_id=TOPIC_WITH_DOT),
+                                                               budget_min=10, budget_max=5), format="json")
     assert budget.status_code == 400 and "budget_max" in budget.json()
-    dates = admin.patch(f"/api/projects/{registry['project'].pk}/", {"end_date": "2020-01-01"}, format="json")
+    dates = admin.patch(f"/api/projects/{registry['project'].pk}/", read(registry["project"], end_date="2020-01-01"),
+                        format="json")
     assert dates.status_code == 400 and "end_date" in dates.json()
 
 

@@ -6,6 +6,7 @@ lost, in the admin, on the pages and through the API; and a model that gains an 
 or an API change without the lock fails ``test_every_editable_kind_is_locked_or_exempt``."""
 
 import datetime
+import json
 from decimal import Decimal
 
 import pytest
@@ -151,6 +152,32 @@ def participation(world):
     return Participation.objects.create(project=project(world), actor=world.actor_a, role="coordinator")
 
 
+def export_restriction(world):
+    from visd.screening.models import ExportRestriction
+
+    return ExportRestriction.objects.create(
+        source="Council Decision 2014/512/CFSP", code="test-embargo", country="RU",
+        effective_from=datetime.date(2014, 7, 31), review_date=datetime.date(2027, 1, 31), kind="arms_embargo",
+        title_nl="Wapenembargo", title_en="Arms embargo")
+
+
+def country_note(world):
+    from visd.screening.models import CountryNote
+
+    return CountryNote.objects.create(
+        source="VSSE annual report 2024", code="test-note", country="CN", effective_from=datetime.date(2024, 1, 1),
+        review_date=datetime.date(2027, 1, 1), flag="espionage_interference", title_nl="Spionage",
+        title_en="Espionage", text_nl="Tekst", text_en="Text")
+
+
+def screening(world):
+    from visd.screening.models import Screening
+
+    return Screening.objects.create(kind="esac", subject="Sea drones", reference_date=datetime.date(2026, 1, 1),
+                                    outcome="clear", rule_version="1", answers={"reference_date": "2026-01-01"},
+                                    result={"outcome": "clear"})
+
+
 # --- the admin: every editable change form --------------------------------------------------------
 
 # model label: (record maker, a text field of the change form)
@@ -171,6 +198,9 @@ ADMIN = {
     "projects.Project": (project, "title"),
     "taxonomy.Portfolio": (lambda world: world.maritime_portfolio, "name_en"),
     "taxonomy.Concept": (lambda world: world.maritime, "label_en"),
+    "screening.ExportRestriction": (export_restriction, "title_en"),
+    "screening.CountryNote": (country_note, "title_en"),
+    "screening.Screening": (screening, "subject"),
 }
 # The locked kinds whose admin two-editor test is in test_locking.py.
 ADMIN_TESTED_ELSEWHERE = {"actors.Actor", "stakeholders.Contact", "stakeholders.Interaction", "stakeholders.Dossier"}
@@ -182,11 +212,6 @@ ADMIN_EXEMPT = {
     "auth.User": "user accounts",
     # A token has no field to edit: it is created and deleted, never changed.
     "authtoken.TokenProxy": "API tokens",
-    # Maintained in the admin by management, each row with its source, effective dates and review
-    # date; the screening app is being reworked in this same change (issue 17): its lock comes with it.
-    "screening.ExportRestriction": "pending: reworked by the screening change",
-    "screening.CountryNote": "pending: reworked by the screening change",
-    "screening.Screening": "pending: reworked by the screening change",
 }
 # Inline rows without a lock of their own: the parent's version, which every admin save claims
 # (save_model runs on each save of the change form), refuses a stale form that includes them.
@@ -244,7 +269,7 @@ def test_two_editors_in_the_admin_the_second_is_told_and_nothing_is_lost(label, 
     model = type(record)
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[record.pk])
     first, second = two_clients(Client, users["director"])
-    first_data, second_data = admin_form_data(first.get(url)), admin_form_data(second.get(url))
+    first_data, second_data = as_sent(first.get(url), record), as_sent(second.get(url), record)
     assert first_data["version"] == second_data["version"] == str(record.version)
 
     saved = first.post(url, {**first_data, field: "First"})
@@ -254,10 +279,19 @@ def test_two_editors_in_the_admin_the_second_is_told_and_nothing_is_lost(label, 
     errors = " ".join(refused.context["adminform"].form.non_field_errors())
     assert told_of_conflict(errors) and "First" in errors
     assert getattr(model.objects.get(pk=record.pk), field) == "First"
-    again = admin_form_data(refused)
+    again = as_sent(refused, record)
     assert again[field] == "Second" and again["version"] == str(model.objects.get(pk=record.pk).version)
     assert second.post(url, again).status_code == 302
     assert getattr(model.objects.get(pk=record.pk), field) == "Second"
+
+
+def as_sent(response, record) -> dict:
+    """``admin_form_data``, with JSON fields as the browser sends them (JSON text, not Python's repr)."""
+    data = admin_form_data(response)
+    for field in record._meta.concrete_fields:
+        if field.get_internal_type() == "JSONField" and field.name in data:
+            data[field.name] = json.dumps(getattr(record, field.name))
+    return data
 
 
 # Inline rows changed outside the change form (a reference-data load, the API) while it was open.
@@ -327,12 +361,13 @@ API = {
     "participations": (participation, "role"),
     "portfolios": (lambda world: world.maritime_portfolio, "name_en"),
     "concepts": (lambda world: world.maritime, "label_en"),
+    "export-restrictions": (export_restriction, "title_en"),
+    "country-notes": (country_note, "title_en"),
 }
 API_EXEMPT = {
     # an (actor, concept) link; its origin, confidence and evidence are the tagging engine's or the
     # actor's editor's, and the actor's own version guards the actor's change form
     "actor-tags",
-    "export-restrictions", "country-notes",  # pending with the screening admin (see ADMIN_EXEMPT)
 }
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from visd.core import permissions
 from visd.core.admin import VisdModelAdmin
+from visd.core.locking import VersionedAdminMixin
 
 from .models import CountryNote, ExportRestriction, Screening
 
@@ -27,7 +28,7 @@ class ReviewDueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class DatedSourcedAdmin(VisdModelAdmin):
+class DatedSourcedAdmin(VersionedAdminMixin, VisdModelAdmin):
     list_filter = ["country", ReviewDueFilter]
     search_fields = ["code", "country", "title_nl", "title_en", "source"]
     date_hierarchy = "effective_from"
@@ -50,7 +51,7 @@ class CountryNoteAdmin(DatedSourcedAdmin):
 
 
 @admin.register(Screening)
-class ScreeningAdmin(VisdModelAdmin):
+class ScreeningAdmin(VersionedAdminMixin, VisdModelAdmin):
     list_display = ["subject", "kind", "outcome", "rule_version", "reference_date", "created_by", "created_at"]
     list_filter = ["kind", "outcome", "rule_version"]
     search_fields = ["subject"]

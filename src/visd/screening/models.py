@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from visd.core.locking import Versioned
 from visd.core.models import RegistryModel, Sourced
 
 from .countries import COUNTRY_CODES, country_name
@@ -34,7 +35,7 @@ class InForceQuerySet(models.QuerySet):
         )
 
 
-class DatedSourcedRecord(Sourced, RegistryModel):
+class DatedSourcedRecord(Versioned, Sourced, RegistryModel):
     """A maintained fact about a country: where it comes from, when it applies, when to re-check it."""
 
     code = models.SlugField(_("code"), max_length=80, unique=True,
@@ -168,7 +169,7 @@ class ScreeningKind(models.TextChoices):
     EXPORT = "export", _("Export control")
 
 
-class Screening(RegistryModel):
+class Screening(Versioned, RegistryModel):
     """One screening as it was made: the answers, the outcome with its reasons and sources, the
     version of the rules that gave it, and who made it. Guidance, never a legal decision.
 
