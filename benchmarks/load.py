@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import random
 import secrets
@@ -69,7 +70,7 @@ ENDPOINTS = [
     ("api call matches", 1, "/api/matching/call/{call}/"),
     ("api strength map", 1, "/api/matching/strength-map/?region={region}"),
     ("api text match", 1, "/api/matching/text/?text={word}+{word2}"),
-    ("static css", 1, "/static/visd/visd.css"),
+    ("static css", 1, "/static/{css}"),
 ]
 WORDS = ["drone", "radar", "cyber", "border", "explosives", "satellite", "sensor", "crisis", "biometrics",
          "maritime", "firefighting", "communication", "robotics", "forensic", "camera"]
@@ -96,7 +97,9 @@ def demo_records(var_dir: Path) -> dict:
         return {"actor": one("SELECT id FROM actors_actor ORDER BY id"),
                 "project": one("SELECT id FROM projects_project ORDER BY id"),
                 "call": one("SELECT topic_id FROM funding_call ORDER BY id"),
-                "need": one("SELECT id FROM capabilities_capabilityneed WHERE level = 'item' ORDER BY id")}
+                "need": one("SELECT id FROM capabilities_capabilityneed WHERE level = 'item' ORDER BY id"),
+                # the stylesheet under its content-hashed name: only those are kept (settings.py)
+                "css": json.loads((var_dir / "static" / "staticfiles.json").read_text())["paths"]["visd/visd.css"]}
     finally:
         db.close()
 
@@ -148,7 +151,7 @@ def client(port: int, records: dict, results: Results, stop_at: float, think: fl
         path = paths[name].format(
             actor=rng.choice(records["actor"]), project=rng.choice(records["project"]),
             call=rng.choice(records["call"]), need=rng.choice(records["need"]), region=rng.choice(REGIONS),
-            word=rng.choice(WORDS), word2=rng.choice(WORDS), offset=50 * rng.randrange(40))
+            word=rng.choice(WORDS), word2=rng.choice(WORDS), offset=50 * rng.randrange(40), css=records["css"])
         t0 = time.perf_counter()
         error = None
         try:

@@ -85,6 +85,21 @@ def test_serves_the_site_and_static_files_through_gunicorn(tmp_path):
         status, headers, _ = get(port, stylesheet.group(1))
         assert status == 200
         assert "immutable" in headers["cache-control"]
+        # Only the hashed copies are kept (WHITENOISE_KEEP_ONLY_HASHED_FILES): every static file the
+        # pages name, the admin's and the API documentation's bundled Swagger UI and ReDoc included,
+        # must be there under the name the page gives.
+        named = set()
+        for path in ("/", "/admin/login/", "/api/docs/", "/api/docs/?script=", "/api/redoc/"):
+            status, headers, body = get(port, path)
+            if status == 302:  # the admin sends a visitor to the sign-in page
+                status, headers, body = get(port, headers["location"])
+            assert status == 200, path
+            named |= set(re.findall(r'/static/[^"\'\s)>]+', body.decode()))
+        assert len(named) >= 8, named
+        for static_path in sorted(named):
+            status, headers, _ = get(port, static_path)
+            assert status == 200, static_path
+            assert "immutable" in headers["cache-control"], static_path
         assert (tmp_path / "var" / "visd.sqlite3").exists()  # migrated into the configured var dir
     finally:
         os.killpg(server.pid, signal.SIGTERM)
