@@ -7,12 +7,12 @@ import csv
 import io
 import json
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 from django.utils import translation
+from test_import_lock import HeldLock  # another import, in another thread, holding the lock
 
 from visd.actors.models import Actor
 from visd.core.locking import EditConflict
@@ -22,7 +22,7 @@ from visd.facilities.models import Infrastructure
 from visd.funding.models import Call, Instrument
 from visd.imports import lock
 from visd.imports.actions import CordisImport, TopicsImport
-from visd.imports.core import OUTCOMES, Importer, Writer, run_import
+from visd.imports.core import OUTCOMES, Importer, Writer, load_for_update, run_import
 from visd.imports.lock import ImportBusy, import_lock
 from visd.imports.models import ImportRun
 from visd.imports.readers import InputFile
@@ -123,34 +123,6 @@ def build(kind: str, broken: bool = False, tmp_path=None) -> Importer:
     return reference(broken, tmp_path) if kind == "reference" else IMPORTERS[kind](broken)
 
 
-class HeldLock:
-    """Another import, in another thread, holding the import lock until the block ends."""
-
-    def __init__(self, kind: str):
-        self.kind, self.taken, self.released, self.errors = kind, threading.Event(), threading.Event(), []
-        self.thread = threading.Thread(target=self._hold, daemon=True)
-
-    def _hold(self):
-        try:
-            with import_lock(self.kind, wait=False):
-                self.taken.set()
-                self.released.wait(30)
-        except Exception as error:  # noqa: BLE001  (reported by the test)
-            self.errors.append(error)
-            self.taken.set()
-        finally:
-            connection.close()
-
-    def __enter__(self):
-        self.thread.start()
-        assert self.taken.wait(10) and not self.errors, self.errors
-        return self
-
-    def __exit__(self, *exc):
-        self.released.set()
-        self.thread.join(10)
-
-
 @pytest.mark.parametrize("kind", IMPORTERS)
 def test_an_import_is_refused_while_another_runs_and_writes_nothing(kind, domains):
     before = registry_rows()
@@ -234,8 +206,6 @@ def test_a_bulk_update_moves_the_lock_counter_so_an_earlier_edit_conflicts(db):
     actor = Actor.objects.create(name="Before", kind="research")
     edited_by_someone = Actor.objects.get(pk=actor.pk)
     writer = Writer(None, "test import")
-    from visd.imports.core import load_for_update
-
     (loaded,) = load_for_update(Actor, [actor.pk])
     loaded.name = "From the file"
     writer.bulk_update(Actor, [loaded], {"name"})
