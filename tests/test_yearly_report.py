@@ -260,7 +260,8 @@ def test_activating_a_template_replaces_the_active_one(world, client):
     active.save()
     client.post(reverse("programme:template_edit", args=[active.pk]), {
         "name": "nieuw", "title_nl": "Jaarverslag VISD", "title_en": "VISD annual report", "introduction_nl": "",
-        "introduction_en": "", "sections": ["kpis", "agenda", "budget"], "is_active": "on"})
+        "introduction_en": "", "sections": ["kpis", "agenda", "budget"], "is_active": "on",
+        "version": active.version})  # the version the edit page carries (optimistic locking)
     active.refresh_from_db()
     assert active.sections == ["agenda", "kpis", "budget"]
     html = client.get(reverse("programme:report"), {"year": YEAR}).content.decode()
