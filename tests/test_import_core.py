@@ -216,3 +216,29 @@ def test_a_bulk_update_moves_the_lock_counter_so_an_earlier_edit_conflicts(db):
     with pytest.raises(EditConflict):
         edited_by_someone.save()
     assert Actor.objects.get(pk=actor.pk).short_name == ""
+
+
+def test_a_record_saved_by_someone_else_during_the_import_undoes_it(db):
+    """An import that updates a record someone saved after the import read it is undone and recorded
+    as refused with the reason, not raised as a crash."""
+    actor = Actor.objects.create(name="Read by the import", kind="research")
+
+    class _Completing(Importer):
+        kind, files = "test", ["late.csv"]
+
+        def check(self):
+            self.loaded = Actor.objects.get(pk=actor.pk)
+            return []
+
+        def write(self, user):
+            Call.objects.create(topic_id="LATE-1", title="written first")
+            Actor.objects.filter(pk=actor.pk).update(version=actor.version + 1)  # someone else's save
+            self.loaded.short_name = "from the file"
+            Writer(user, "test import").update(self.loaded, ["short_name"])
+            return {}
+
+    report = run_import(_Completing())
+    assert not report.applied and not Call.objects.exists()
+    assert Actor.objects.get(pk=actor.pk).short_name == ""
+    (problem,) = ImportRun.objects.get(status=ImportRun.Status.REJECTED).problems
+    assert problem["code"] == "conflict" and "while the import ran" in problem["message"]

@@ -10,8 +10,9 @@ MERIL, the reference data):
    import at a time; a caller waits, or with ``wait=False`` is refused at once with ``ImportBusy``);
 2. a check that found a problem writes nothing but a rejected ``ImportRun`` holding every problem;
 3. otherwise the importer writes in one transaction, together with the applied ``ImportRun``: all
-   or nothing. A database that refuses a write (``DatabaseError``) undoes the whole import, which
-   is then recorded as rejected with the database's message;
+   or nothing. A database that refuses a write (``DatabaseError``), or a record someone else saved
+   after the import read it (``EditConflict``), undoes the whole import, which is then recorded as
+   rejected with the reason;
 4. a dry run (``dry_run=True``, the commands' ``--check``) checks and writes as an import would,
    then undoes it all, the ``ImportRun`` included;
 5. the result is an ``ImportReport`` of one shape for every importer: the kind, the files, the
@@ -131,6 +132,13 @@ def _run(importer: Importer, user, wait: bool, on_wait, dry_run: bool) -> Import
             # A constraint the checks did not foresee: the transaction undid every write; say why.
             problem = Problem(file=", ".join(importer.files), code="database", message=_(
                 "the database refused the import, nothing was written: %(error)s") % {"error": error})
+            return _refused(importer, [problem], user, record=not dry_run)
+        except locking.EditConflict as conflict:
+            # Someone saved a record the import was updating, after the import read it.
+            problem = Problem(file=", ".join(importer.files), code="conflict", message=_(
+                "someone else changed a %(kind)s (record %(id)s) while the import ran; nothing was written, "
+                "import again") % {"kind": conflict.model._meta.verbose_name,
+                                   "id": getattr(conflict.record, "pk", "?")})
             return _refused(importer, [problem], user, record=not dry_run)
     return ImportReport(importer.kind, list(importer.files), run.status, counts, run=run)
 
