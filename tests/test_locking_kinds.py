@@ -404,8 +404,10 @@ def test_two_api_clients_the_second_gets_a_409_and_nothing_is_lost(prefix, world
 
 # --- pages ------------------------------------------------------------------------------------------
 
-def _page_two_editors(url, users, field, model, record, user="director", redirect_ok=302):
+def _page_two_editors(url, users, field, model, record, user="director", redirect_ok=302, other=None):
     first, second = two_clients(Client, users[user])
+    if other is not None:  # the second editor is someone else (a participant and their organiser)
+        second.force_login(users[other])
     first_form = form_data(first.get(url).context["form"])
     second_form = form_data(second.get(url).context["form"])
     assert first_form["version"] == second_form["version"] == str(record.version)
@@ -443,6 +445,23 @@ def test_two_editors_of_a_consortium_member_page(world, users):
     made = member(world)
     _page_two_editors(reverse("consortia:member_edit", args=[made.consortium.pk, made.pk]), users, "name",
                       ConsortiumMember, made)
+
+
+def test_a_participant_and_the_organiser_editing_the_matchmaking_profile(world, users):
+    from django.utils import timezone
+
+    from visd.events.models import Event
+    from visd.meetings import actions as meeting_actions
+    from visd.meetings.models import Participant
+
+    event = Event.objects.create(title="DIF-Day", kind="dif_day", date=timezone.localdate())
+    matchmaking = meeting_actions.open_matchmaking(event, {
+        "tables": 2, "table_names": "", "max_meetings": None, "response_days": None,
+        "registration_deadline": timezone.now() + datetime.timedelta(hours=1),
+        "request_deadline": timezone.now() + datetime.timedelta(hours=2)}, "09:00-09:30", acting_user=users["coordinator"])
+    participant = meeting_actions.join(matchmaking, users["actor_user_a"], name="Griet", acting_user=users["actor_user_a"])
+    _page_two_editors(reverse("meetings:profile", args=[participant.pk]), users, "offer", Participant, participant,
+                      user="actor_user_a", other="coordinator")
 
 
 def test_a_membership_change_neither_overwrites_nor_conflicts_with_a_consortium_edit(world, users):

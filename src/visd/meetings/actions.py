@@ -215,7 +215,10 @@ def join(matchmaking: Matchmaking, user, *, name: str, acting_user) -> Participa
 
 
 def update_profile(participant: Participant, *, offer: str, seek: str, max_meetings: int | None,
-                   unavailable_slot_ids, acting_user, organiser: bool = False) -> Participant:
+                   unavailable_slot_ids, acting_user, organiser: bool = False,
+                   expected_version: int | None = None) -> Participant:
+    """Change a participant's profile; ``expected_version`` is the version the editor's form was
+    opened with (``visd.core.locking``: the participant and the organiser may both edit it)."""
     if not organiser:
         _require_registration_open(participant.matchmaking)
     slots = list(participant.matchmaking.slots.filter(pk__in=list(unavailable_slot_ids)))
@@ -224,7 +227,7 @@ def update_profile(participant: Participant, *, offer: str, seek: str, max_meeti
     participant.offer, participant.seek, participant.max_meetings = offer.strip(), seek.strip(), max_meetings
     participant.full_clean()
     with transaction.atomic():
-        _save(participant, acting_user)
+        _save(participant.expect_version(expected_version), acting_user)
         participant.unavailable.set(slots)
     return participant
 

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from visd.core.locking import VersionedFormMixin
+
 from .models import PRIORITY_CHOICES, Matchmaking, Outcome, Participant
 
 
@@ -20,7 +22,7 @@ class MatchmakingForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(VersionedFormMixin, forms.ModelForm):
     unavailable = forms.ModelMultipleChoiceField(queryset=None, required=False, label=_("Not available in"),
                                                  widget=forms.CheckboxSelectMultiple)
 

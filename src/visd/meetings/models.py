@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from visd.core.locking import OptimisticLock
+from visd.core.locking import OptimisticLock, Versioned
 from visd.core.models import RegistryModel
 
 #: The default maximum of meetings per participant when the organiser sets none. The issue names no
@@ -94,7 +94,7 @@ class Slot(RegistryModel):
         return f"slot{self.pk}"
 
 
-class Participant(RegistryModel):
+class Participant(Versioned, RegistryModel):
     """An organisation taking part, through one registration of the event (the person who comes)."""
 
     matchmaking = models.ForeignKey(Matchmaking, on_delete=models.CASCADE, related_name="participants")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from visd.core import permissions
+from visd.core.locking import EditConflict, show_conflict
 from visd.core.feedback import report_validation_error
 from visd.events.models import ERASED_NAME, Event
 
@@ -213,19 +214,24 @@ def profile(request, pk):
     participant = _participant_for(request, pk)
     organiser = permissions.can_organise_matchmaking(request.user, participant.matchmaking.event)
     form = ProfileForm(request.POST or None, instance=Participant.objects.get(pk=participant.pk))
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_profile(participant, offer=form.cleaned_data["offer"], seek=form.cleaned_data["seek"],
                                    max_meetings=form.cleaned_data["max_meetings"],
                                    unavailable_slot_ids=[s.pk for s in form.cleaned_data["unavailable"]],
-                                   acting_user=request.user, organiser=organiser)
+                                   acting_user=request.user, organiser=organiser,
+                                   expected_version=form.expected_version)
+        except EditConflict as conflict:
+            status = show_conflict(form, conflict)
         except ValidationError as error:
             _add_errors(form, error)
         else:
             messages.success(request, _("Profile saved."))
             return redirect("meetings:participant", pk=participant.pk)
     return render(request, "meetings/form.html", {"form": form, "event": participant.matchmaking.event,
-                                                  "title": _("Matchmaking profile of %(participant)s") % {"participant": participant}})
+                                                  "title": _("Matchmaking profile of %(participant)s") % {"participant": participant}},
+                  status=status)
 
 
 @require_POST
