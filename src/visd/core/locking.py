@@ -246,7 +246,9 @@ class VersionedAdminFormMixin(VersionedFormMixin):
 class VersionedInlineFormMixin(VersionedAdminFormMixin):
     """A row of an inline of the admin's change form (an instrument's aid rates, say): a stored row
     carries its version like the change form itself; a new row, and the blank template row, has none
-    to carry. The row's save expects the version it carried."""
+    to carry. The row's save expects the version it carried. A stored row changed meanwhile is
+    refused even when this editor left it alone: the form sends back the values it showed, which
+    cannot be told apart from an edit, and saving them would undo the other change."""
 
     def carry_version(self, record) -> None:
         if record.pk is None:
