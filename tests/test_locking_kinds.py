@@ -347,6 +347,23 @@ def test_a_new_inline_row_needs_no_version(client, world, users):
     assert AidRate.objects.get(instrument=parent).version == 1
 
 
+def test_the_add_form_with_inline_rows_needs_no_version(client, world, users):
+    from visd.funding.models import AidRate, Instrument
+
+    client.force_login(users["director"])
+    url = reverse("admin:funding_instrument_add")
+    data = admin_form_data(client.get(url))
+    assert "version" not in data
+    data.update({"source": "VLAIO website", "code": "new-instrument", "name_nl": "Nieuw", "name_en": "New",
+                 "level": "flemish", "kind": "grant", "owner": "VLAIO", "aid_rates-TOTAL_FORMS": "1",
+                 "aid_rates-0-project_kind": "research", "aid_rates-0-size": "small", "aid_rates-0-component": "base",
+                 "aid_rates-0-max_percent": "45", "aid_rates-0-source": "Aid scheme, art. 3"})
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    made = Instrument.objects.get(code="new-instrument")
+    assert made.version == 1 and AidRate.objects.get(instrument=made).version == 1
+
+
 # --- the API ----------------------------------------------------------------------------------------
 
 # API prefix: (record maker, field)
