@@ -15,7 +15,7 @@ from django.utils import translation
 from test_import_lock import HeldLock  # another import, in another thread, holding the lock
 
 from visd.actors.models import Actor
-from visd.core.locking import EditConflict
+from visd.core.locking import EditConflict, is_locked
 from visd.facilities.importer import EXAMPLE_FILE, FacilitiesImport
 from visd.facilities.meril import MerilImport
 from visd.facilities.models import Infrastructure
@@ -63,9 +63,12 @@ def _rows(name: str) -> list[dict]:
         return list(csv.DictReader(handle, delimiter=";"))
 
 
-def cordis(broken: bool = False) -> CordisImport:
-    """Three real H2020 projects and their participants; ``broken``: one participant's country is no country."""
+def cordis(broken: bool = False, retitled: bool = False) -> CordisImport:
+    """Three real H2020 projects and their participants; ``broken``: one participant's country is no
+    country; ``retitled``: a newer export in which the first project has another title."""
     projects = _rows("h2020_secure_societies_projects.csv")[:3]
+    if retitled:
+        projects[0] = {**projects[0], "title": projects[0]["title"] + " (revised)"}
     ids = {project["id"] for project in projects}
     organisations = [row for row in _rows("h2020_secure_societies_organizations.csv") if row["projectID"] in ids]
     if broken:
@@ -242,3 +245,22 @@ def test_a_record_saved_by_someone_else_during_the_import_undoes_it(db):
     assert Actor.objects.get(pk=actor.pk).short_name == ""
     (problem,) = ImportRun.objects.get(status=ImportRun.Status.REJECTED).problems
     assert problem["code"] == "conflict" and "while the import ran" in problem["message"]
+
+
+def test_a_newer_export_moves_the_lock_counter_of_the_records_it_updates_in_bulk(db):
+    """Projects are updated in bulk: the one whose title changed gets its counter moved on, so a page
+    or admin edit begun before the import is refused; the unchanged ones keep theirs."""
+    if not is_locked(Project):
+        pytest.skip("projects carry no lock counter")
+    run_import(cordis())
+    before = dict(Project.objects.values_list("external_id", "version"))
+    first = Project.objects.order_by("pk").first()
+    stale = Project.objects.get(pk=first.pk)
+    report = run_import(cordis(retitled=True))
+    assert report.counts["projects"]["updated"] == 1
+    after = dict(Project.objects.values_list("external_id", "version"))
+    assert after == {**before, first.external_id: before[first.external_id] + 1}
+    assert Project.objects.get(pk=first.pk).title.endswith(" (revised)")
+    stale.acronym = "STALE"
+    with pytest.raises(EditConflict):
+        stale.save()
