@@ -122,7 +122,12 @@ def test_what_if_edits_recompute_the_verdict_and_candidates_fill_the_gap(client,
 def test_unknown_country_code_is_refused(client, call, pm):
     consortium = _consortium(call, pm)
     client.force_login(pm)
-    client.post(reverse("consortia:member_add", args=[consortium.pk]), {"name": "Atlantis Corp", "country": "QQ"})
+    key = client.get(reverse("consortia:detail", args=[consortium.pk])).context["new_member_form"].initial[
+        "submission_key"]  # the add form's one-time key
+    response = client.post(reverse("consortia:member_add", args=[consortium.pk]),
+                           {"name": "Atlantis Corp", "country": "QQ", "submission_key": key}, follow=True,
+                           HTTP_ACCEPT_LANGUAGE="en")
+    assert "Unknown country code QQ" in response.content.decode()
     assert consortium.members.count() == 0
 
 

@@ -179,6 +179,11 @@ def values(**changes):
     return base
 
 
+def form_key(client, url) -> str:
+    """The one-time key the proposal form carries (``visd.core.submission``), as a browser sends it."""
+    return str(client.get(url).context["form"].initial["submission_key"])
+
+
 def test_representative_claims_a_meril_facility_and_the_programme_manager_approves(client, world):
     import_meril(geojson(feature("Von Karman Institute for Fluid Dynamics (VKI)")))
     facility = Infrastructure.objects.get()
@@ -187,7 +192,8 @@ def test_representative_claims_a_meril_facility_and_the_programme_manager_approv
     assert "Claim this facility" in detail
     form = values()
     post = {k: v for k, v in form.items() if v not in (None, False)}
-    post.update(domains=["luchtvaart-uav"], phases=["test", "validate"], version=facility.version)
+    post.update(domains=["luchtvaart-uav"], phases=["test", "validate"], version=facility.version,
+                submission_key=form_key(client, f"/facilities/{facility.pk}/propose/"))
     response = client.post(f"/facilities/{facility.pk}/propose/", post)
     assert response.status_code == 302, response.content.decode()[:3000]
     change = FacilityChange.objects.get()
@@ -247,7 +253,7 @@ def test_a_consenting_contact_person_is_shown_only_with_consent(client, world):
                                     legal_basis="consent")
     client.force_login(world["rep"])
     post = {k: v for k, v in values(name="Shock tube").items() if v not in (None, False)}
-    post.update(domains=[], phases=["test"], contact_person=person.pk)
+    post.update(domains=[], phases=["test"], contact_person=person.pk, submission_key=form_key(client, "/facilities/new/"))
     page = client.post("/facilities/new/", post, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "A person is shown only with their consent" in page and not FacilityChange.objects.exists()
     post["contact_person_consents"] = "on"
@@ -266,12 +272,13 @@ def test_bad_input_is_refused_with_a_message(client, world):
     client.force_login(world["rep"])
     post = {k: v for k, v in values(name="Shock tube", trl_min=8, trl_max=3, contact_email="nope").items()
             if v not in (None, False)}
-    post.update(domains=["no-such-domain"], phases=["inspect"])
+    post.update(domains=["no-such-domain"], phases=["inspect"], submission_key=form_key(client, "/facilities/new/"))
     page = client.post("/facilities/new/", post, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "The TRL range ends below where it starts" in page
     assert "Enter a valid email address" in page
     assert not FacilityChange.objects.exists()
     post = {k: v for k, v in values(name="<script>x</script>", trl_min=10).items() if v not in (None, False)}
+    post["submission_key"] = form_key(client, "/facilities/new/")
     page = client.post("/facilities/new/", post, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Ensure this value is less than or equal to 9" in page
     assert "<script>x</script>" not in page and not FacilityChange.objects.exists()

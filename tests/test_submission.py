@@ -2,6 +2,7 @@
 submission once, however often it is sent, also when two copies arrive at the same moment."""
 
 import datetime
+import re
 import threading
 import uuid
 from unittest import mock
@@ -25,7 +26,9 @@ from visd.stakeholders import actions as stakeholder_actions
 from visd.stakeholders.models import Contact, Dossier, Interaction, LegalBasis
 
 KEYED_MODELS = {"stakeholders.Contact", "stakeholders.Interaction", "stakeholders.Dossier",
-                "events.SurveyResponse", "events.Registration", "onboarding.Claim", "profiles.Offer", "profiles.Seek"}
+                "events.SurveyResponse", "events.Registration", "onboarding.Claim", "profiles.Offer", "profiles.Seek",
+                "facilities.FacilityChange", "projects.VisdProject", "consortia.Consortium",
+                "consortia.ConsortiumMember"}
 
 
 def page_key(response, form="form") -> str:
@@ -289,7 +292,7 @@ def test_a_registration_request_sent_twice_with_its_key_registers_once(programme
 def test_the_schema_documents_the_key_and_both_answers(client, db):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     for path in ("/api/events/{id}/registrations/", "/api/events/{id}/survey-responses/", "/api/actor-offers/",
-                 "/api/actor-seeks/"):
+                 "/api/actor-seeks/", "/api/visd-projects/"):
         operation = schema["paths"][path]["post"]
         assert {"200", "201"} <= set(operation["responses"]), path
         assert "submission_key" in operation["responses"]["200"]["description"]
@@ -348,3 +351,151 @@ def test_an_offer_or_wish_request_sent_twice_with_its_key_adds_one(representativ
     changed = api.patch(f"{path}{first.json()['id']}/", {"text": "Anders", "version": first.json()["version"],
                                                          "submission_key": str(uuid.uuid4())}, format="json")
     assert changed.status_code == 200 and model.objects.filter(profile_id=actor.pk).count() == 1
+
+
+# --- facility providers: a proposal (a new facility, a claim, a change) ----------------------------
+
+FACILITY = {"name": "Schokbuis", "city": "Gent", "testable": "Schokgolven tot Mach 8", "phases": ["test"],
+            "trl_min": "3", "trl_max": "6", "lead_time": "vier weken"}
+
+
+def test_a_new_facility_proposal_sent_twice_proposes_once(client, representative):
+    from visd.facilities.models import FacilityChange
+
+    actor, rep = representative
+    client.force_login(rep)
+    data = dict(FACILITY, submission_key=page_key(client.get("/facilities/new/")))
+    first = client.post("/facilities/new/", data)
+    assert first.status_code == 302
+    again = client.post("/facilities/new/", data, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    change = FacilityChange.objects.get(actor=actor)  # one proposal, not two
+    assert change.kind == "new" and again.redirect_chain[-1][0] == first.url == change.get_absolute_url()
+    assert "already been sent; nothing was added a second time" in messages_of(again)
+    # another form (its own key) is another proposal
+    other = dict(FACILITY, name="Windtunnel", submission_key=page_key(client.get("/facilities/new/")))
+    assert client.post("/facilities/new/", other).status_code == 302
+    assert FacilityChange.objects.filter(actor=actor).count() == 2
+    # a form without its key is refused with the one message, and proposes nothing
+    refused = client.post("/facilities/new/", dict(FACILITY, name="Zonder sleutel"), HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 200 and "reload the page" in refused.content.decode()
+    assert FacilityChange.objects.filter(actor=actor).count() == 2
+
+
+def test_a_claim_sent_twice_says_so_instead_of_refusing_the_second_copy(client, representative):
+    """Without the key, the second copy met the one-pending-proposal rule and was refused with an
+    error, although the first copy had been recorded."""
+    from visd.facilities.models import FacilityChange, Infrastructure
+
+    actor, rep = representative
+    facility = Infrastructure.objects.create(name="Akoestisch bassin", origin="meril")
+    client.force_login(rep)
+    url = f"/facilities/{facility.pk}/propose/"
+    data = dict(FACILITY, name=facility.name, version=facility.version, submission_key=page_key(client.get(url)))
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, data, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert "already been sent" in messages_of(again) and "already waiting" not in again.content.decode()
+    assert FacilityChange.objects.get(facility=facility).kind == "claim"
+
+
+def test_a_proposal_losing_the_race_returns_the_first_copy(representative):
+    """Two copies of a new facility's form at the same moment: the second insert fails on the unique
+    key (the action turns that into its one-pending-proposal refusal) and answers with the first."""
+    from visd.facilities import actions as facility_actions
+    from visd.facilities.models import FacilityChange
+
+    actor, rep = representative
+    key = uuid.uuid4()
+    winner = FacilityChange.objects.create(kind="new", actor=actor, values={"name": "Schokbuis"}, submitted_by=rep,
+                                           submission_key=key)
+    values = {"name": "Schokbuis", "domains": [], "contact_person": None}
+    with missing_once():
+        change, created = facility_actions.propose_once(None, values, actor=actor, user=rep, submission_key=key)
+    assert (change, created) == (winner, False)
+    assert FacilityChange.objects.count() == 1
+
+
+# --- the central project database: a new VISD project (page and API) -------------------------------
+
+def test_a_new_visd_project_sent_twice_is_recorded_once(client, world, users):
+    from visd.projects.models import VisdProject
+
+    client.force_login(users["pm_of_a"])
+    url = reverse("projects:visd_create")
+    data = {"title": "Drone-dok", "kind": "research_fund", "domain": world.maritime.pk,
+            "submission_key": page_key(client.get(url))}
+    first = client.post(url, data)
+    assert first.status_code == 302
+    again = client.post(url, data, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    project = VisdProject.objects.get(title="Drone-dok")
+    assert again.redirect_chain[-1][0] == first.url == project.get_absolute_url()
+    assert "already been sent" in messages_of(again)
+    # the edit form of that project carries its version, not a key
+    edit = client.get(reverse("projects:visd_edit", args=[project.pk]))
+    assert SUBMISSION_KEY not in edit.context["form"].fields and "version" in edit.context["form"].fields
+
+
+def test_a_visd_project_request_sent_twice_with_its_key_is_recorded_once(world, users):
+    from visd.projects.models import VisdProject
+
+    api = api_as(users["pm_of_a"])
+    request = {"title": "Drone-dok", "kind": "edf", "domain": world.maritime.pk, "submission_key": str(uuid.uuid4())}
+    first = api.post("/api/visd-projects/", request, format="json")
+    assert first.status_code == 201, first.json()
+    again = api.post("/api/visd-projects/", request, format="json")  # a retry after a lost answer
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    assert again["Location"] == first["Location"] and SUBMISSION_KEY not in again.json()
+    assert VisdProject.objects.filter(title="Drone-dok").count() == 1
+    assert api.post("/api/visd-projects/", dict(request, submission_key=None), format="json").status_code == 201
+    assert VisdProject.objects.filter(title="Drone-dok").count() == 2  # no key: recorded every time
+    # a change may carry a key; it changes the project and records nothing
+    changed = api.patch(f"/api/visd-projects/{first.json()['id']}/", {
+        "title": "Drone-dok 2", "version": first.json()["version"], "submission_key": str(uuid.uuid4())}, format="json")
+    assert changed.status_code == 200 and VisdProject.objects.count() == 2
+
+
+# --- consortium workspaces: a new consortium, a new member ------------------------------------------
+
+def test_a_new_consortium_sent_twice_makes_one_workspace(client, users):
+    from visd.consortia.models import Consortium
+
+    client.force_login(users["coordinator"])
+    url = reverse("consortia:create")
+    data = {"title": "Kwantumsonar", "action": "research", "funding_base": "research",
+            "submission_key": page_key(client.get(url))}
+    first = client.post(url, data)
+    assert first.status_code == 302, first.content.decode()[:2000]
+    again = client.post(url, data, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    consortium = Consortium.objects.get()
+    assert again.redirect_chain[-1][0] == first.url == consortium.get_absolute_url()
+    assert "already been sent" in messages_of(again)
+    assert consortium.created_by == users["coordinator"] and consortium.history.get().history_user == users["coordinator"]
+    edit = client.get(reverse("consortia:edit", args=[consortium.pk]))
+    assert SUBMISSION_KEY not in edit.context["form"].fields and "version" in edit.context["form"].fields
+
+
+def test_a_member_add_form_sent_twice_adds_the_member_once(client, world, users):
+    """A member added by name has no other guard: without the key, a double click added it twice. A
+    registry organisation was refused the second time as "already a member"; now the page says the
+    form was sent before. Each add form on the page has its own key."""
+    from visd.consortia.models import Consortium
+
+    consortium = Consortium.objects.create(title="Kwantumsonar")
+    client.force_login(users["coordinator"])
+    detail = reverse("consortia:detail", args=[consortium.pk])
+    add = reverse("consortia:member_add", args=[consortium.pk])
+    page = client.get(detail, {"q": world.actor_a.name})
+    by_name = {"name": "Lyon Optique", "country": "FR", "role": "beneficiary",
+               "submission_key": page_key(page, "new_member_form")}
+    (found, found_form), = page.context["found"]
+    from_registry = {"actor": found.pk, "role": "coordinator", "submission_key": str(found_form.initial[SUBMISSION_KEY])}
+    assert from_registry["submission_key"] != by_name["submission_key"]
+    html = page.content.decode()
+    keys = re.findall(r'name="submission_key" value="([0-9a-f-]{36})"', html)
+    assert len(keys) == html.count(f'action="{add}"') >= 2 and len(set(keys)) == len(keys)  # one key per add form
+    for data in (by_name, from_registry):
+        assert client.post(add, data).status_code == 302
+        again = client.post(add, data, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+        assert "already been sent" in messages_of(again) and "already a member" not in messages_of(again)
+    assert sorted(consortium.members.values_list("name", flat=True)) == sorted(["Lyon Optique", found.display_name])
+    refused = client.post(add, dict(by_name, submission_key=""), follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert "reload the page" in messages_of(refused) and consortium.members.count() == 2

@@ -171,8 +171,9 @@ def test_cordis_projects_are_untouched_and_linkable(programme, users, world):
 
 def test_screens_walk_a_project_from_idea_to_approved(client, world, users):
     client.force_login(users["pm_of_a"])
+    key = client.get(reverse("projects:visd_create")).context["form"].initial["submission_key"]  # the form's one-time key
     response = client.post(reverse("projects:visd_create"), {"title": "Drone-dok", "kind": "research_fund",
-                                                              "domain": world.maritime.pk})
+                                                              "domain": world.maritime.pk, "submission_key": key})
     project = VisdProject.objects.get(title="Drone-dok")
     assert response.url == project.get_absolute_url()
     url = reverse("projects:visd_status", args=[project.pk])

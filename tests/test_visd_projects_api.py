@@ -44,8 +44,9 @@ def test_create_and_walk_to_approved_via_api_equals_the_screens(client, world, u
               "funding_requested_eur": "200000.00"}
     # The page.
     client.force_login(pm)
+    key = client.get(reverse("projects:visd_create")).context["form"].initial["submission_key"]  # the form's one-time key
     page = client.post(reverse("projects:visd_create"), {**common, "title": "Via page", "domain": world.maritime.pk,
-                                                         "eu_projects": "101000001"})
+                                                         "eu_projects": "101000001", "submission_key": key})
     assert page.status_code == 302
     by_page = VisdProject.objects.get(title="Via page")
     client.post(reverse("projects:visd_partner_add", args=[by_page.pk]), {"actor": world.actor_a.pk, "role": "lead"})
@@ -243,8 +244,9 @@ def test_page_and_api_refuse_the_same_eu_project_links(client, world, users):
     """The rule (only imported CORDIS/EDF projects) lives in actions; the page and the API share it."""
     own = Project.objects.create(source="visd", external_id="V-1", title="Not an EU project")
     client.force_login(users["pm_of_a"])
+    key = client.get(reverse("projects:visd_create")).context["form"].initial["submission_key"]
     page = client.post(reverse("projects:visd_create"), {"title": "P", "kind": "edf", "domain": world.maritime.pk,
-                                                         "eu_projects": "V-1, 123"})
+                                                         "eu_projects": "V-1, 123", "submission_key": key})
     assert page.status_code == 200 and "No imported EU project with id 123, V-1." in page.content.decode()
     api = api_as(users["pm_of_a"])
     response = api.post("/api/visd-projects/", {"title": "P", "kind": "edf", "domain": world.maritime.pk,

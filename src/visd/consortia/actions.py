@@ -3,6 +3,7 @@ engine's input, the verdict, partner candidates and the funding estimate."""
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -11,12 +12,14 @@ from django.db import transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from visd.core.submission import create_once
 from visd.screening.countries import COUNTRY_CODES
 
 from . import engine, funding
 from .models import Consortium, ConsortiumMember, ConsortiumStatus, ControlRelation, MemberRole
 from .rules import load_rules
 
+CONSORTIUM_FIELDS = frozenset({"title", "call", "action", "derogation", "description", "funding_base", "pesco"})
 MEMBER_FIELDS = frozenset({"name", "pic", "role", "country", "management_country", "sme", "mid_cap", "control_stated",
                            "controlled_by_member", "controlled_by_name", "controller_country", "guarantees",
                            "control_source", "budget_eur"})
@@ -52,6 +55,25 @@ def evaluate(consortium: Consortium) -> dict[str, Any]:
     for row in result["rules"] + result["suggestions"]:
         row["member_objects"] = [by_id[i] for i in row["members"] if i in by_id]
     return result
+
+
+def create_consortium(values: dict[str, Any], *, acting_user,
+                      submission_key: uuid.UUID | None = None) -> tuple[Consortium, bool]:
+    """A new workspace (a draft) from the create form; returns ``(consortium, created)``. The same
+    ``submission_key`` sent again (a double click, back and resend) makes nothing and returns the
+    workspace it made the first time (``visd.core.submission``)."""
+    unknown = set(values) - CONSORTIUM_FIELDS
+    if unknown:
+        raise ValueError(f"Consortium has no editable field(s) {sorted(unknown)}")
+
+    def create() -> Consortium:
+        consortium = Consortium(**values, created_by=acting_user, submission_key=submission_key)
+        consortium.full_clean()
+        consortium._history_user = acting_user
+        consortium.save()
+        return consortium
+
+    return create_once(Consortium, submission_key, create)
 
 
 def _clean_member(values: dict[str, Any], consortium: Consortium, member: ConsortiumMember | None = None) -> dict:
@@ -100,10 +122,11 @@ def registry_control(actor) -> dict[str, Any]:
 
 
 @transaction.atomic
-def add_member(consortium: Consortium, values: dict[str, Any], *, acting_user, actor=None) -> ConsortiumMember:
+def add_member(consortium: Consortium, values: dict[str, Any], *, acting_user, actor=None,
+               submission_key: uuid.UUID | None = None) -> ConsortiumMember:
     """Add a member: from the registry (its name, PIC, country, size and recorded control are taken
     over; the management country is taken as the country of establishment only when stated so) or by
-    name and PIC."""
+    name and PIC. The member stores the ``submission_key`` it is added under (see ``add_member_once``)."""
     values = dict(values)
     if actor is not None:
         if consortium.members.filter(actor=actor).exists():
@@ -116,11 +139,20 @@ def add_member(consortium: Consortium, values: dict[str, Any], *, acting_user, a
     if not values.get("name"):
         raise ValidationError({"name": [_("Give the member's name or choose it from the registry.")]})
     values = _clean_member(values, consortium)
-    member = ConsortiumMember(consortium=consortium, actor=actor, **values)
+    member = ConsortiumMember(consortium=consortium, actor=actor, submission_key=submission_key, **values)
     member._history_user = acting_user
     member.save()
     _touch(consortium, acting_user)
     return member
+
+
+def add_member_once(consortium: Consortium, values: dict[str, Any], *, acting_user, actor=None,
+                    submission_key: uuid.UUID | None) -> tuple[ConsortiumMember, bool]:
+    """``add_member`` from an add form of the workspace; returns ``(member, created)``. The same
+    ``submission_key`` sent again adds nothing and returns the member it added the first time
+    (``visd.core.submission``): nothing else stops a member added by name from being added twice."""
+    return create_once(ConsortiumMember, submission_key, lambda: add_member(
+        consortium, values, acting_user=acting_user, actor=actor, submission_key=submission_key))
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from visd.core.locking import VersionedFormMixin
+from visd.core.submission import SubmissionKeyFormMixin
 from visd.funding.models import Call
 
 from .models import Action, Consortium, ConsortiumMember, MemberRole
@@ -17,7 +18,10 @@ def _tristate(value):
     return {"yes": True, "no": False}.get(value)
 
 
-class ConsortiumForm(VersionedFormMixin, forms.ModelForm):
+class ConsortiumForm(SubmissionKeyFormMixin, VersionedFormMixin, forms.ModelForm):
+    """A new workspace carries a one-time key (``visd.core.submission``), so a form sent twice makes
+    one workspace; an edit carries the workspace's version instead (``visd.core.locking``)."""
+
     class Meta:
         model = Consortium
         fields = ["title", "call", "action", "derogation", "description", "funding_base", "pesco"]
@@ -25,6 +29,8 @@ class ConsortiumForm(VersionedFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.drop_submission_key()
         rules = load_rules("EDF")
         language = (get_language() or "nl")[:2]
         language = language if language in ("nl", "en") else "en"
@@ -37,6 +43,20 @@ class ConsortiumForm(VersionedFormMixin, forms.ModelForm):
             label=_("Kind of activities (funding rate)"),
             choices=[(b["code"], f"{b['title'][language]}: {b['rate']} %") for b in rules.funding["base"]])
         self.fields["action"].choices = Action.choices
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class MemberAddForm(SubmissionKeyFormMixin, forms.Form):
+    """The one-time key (``visd.core.submission``) of an add form of the workspace page: a registry
+    organisation found, a suggested candidate, or a member by name. The page has one such form per
+    organisation, each with its own key; what else they send (``actor``, ``role``, ``name``, ``pic``,
+    ``country``) the view reads as it always did. Made with ``auto_id=False``: many on one page."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", False)
+        super().__init__(*args, **kwargs)
 
 
 class MemberForm(VersionedFormMixin, forms.Form):

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from visd.core.locking import Versioned
 from visd.core.models import RegistryModel
+from visd.core.submission import SubmissionKeyed, keyed_history
 
 
 class ControlRelation(Versioned, RegistryModel):
@@ -57,7 +58,10 @@ class ConsortiumStatus(models.TextChoices):
     CONVERTED = "converted", _("Turned into a VISD project")
 
 
-class Consortium(Versioned, RegistryModel):
+class Consortium(SubmissionKeyed, Versioned, RegistryModel):
+    """A consortium workspace. Its create form carries a one-time key (``visd.core.submission``), so
+    a form sent twice makes one workspace."""
+
     call = models.ForeignKey("funding.Call", null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="consortia", verbose_name=_("call topic"))
     title = models.CharField(_("title"), max_length=300)
@@ -74,7 +78,7 @@ class Consortium(Versioned, RegistryModel):
                                    related_name="consortium", verbose_name=_("VISD project"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("created by"))
-    history = HistoricalRecords()
+    history = keyed_history()
 
     class Meta:
         ordering = ["-updated_at"]
@@ -96,7 +100,10 @@ class MemberRole(models.TextChoices):
     SUBCONTRACTOR = "subcontractor", _("Subcontractor")
 
 
-class ConsortiumMember(Versioned, RegistryModel):
+class ConsortiumMember(SubmissionKeyed, Versioned, RegistryModel):
+    """A member of a workspace. Each add form carries a one-time key (``visd.core.submission``): a
+    member added by name has nothing else that tells a second copy of the form from a second member."""
+
     consortium = models.ForeignKey(Consortium, on_delete=models.CASCADE, related_name="members")
     actor = models.ForeignKey("actors.Actor", null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="consortium_memberships", verbose_name=_("organisation in the registry"))
@@ -116,7 +123,7 @@ class ConsortiumMember(Versioned, RegistryModel):
     guarantees = models.BooleanField(_("guarantees approved by the country of establishment"), default=False)
     control_source = models.CharField(_("source of the control data"), max_length=500, blank=True)
     budget_eur = models.DecimalField(_("eligible costs (EUR)"), max_digits=14, decimal_places=2, null=True, blank=True)
-    history = HistoricalRecords()
+    history = keyed_history()
 
     class Meta:
         ordering = ["consortium", "pk"]

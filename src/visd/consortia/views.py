@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from visd.actors.models import Actor
-from visd.core import permissions
+from visd.core import permissions, submission
 from visd.core.feedback import report_validation_error
 from visd.core.locking import EditConflict, show_conflict
 from visd.taxonomy.models import Concept, Scheme
 
 from . import actions, exports
-from .forms import ConsortiumForm, MemberForm
+from .forms import ConsortiumForm, MemberAddForm, MemberForm
 from .models import Consortium, ConsortiumMember, ConsortiumStatus, MemberRole
 from .rules import load_rules
 
@@ -52,11 +52,15 @@ def consortium_create(request):
         initial["call"] = request.GET["call"]
     form = ConsortiumForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        consortium = form.save(commit=False)
-        consortium.created_by = request.user
-        consortium._history_user = request.user
-        consortium.save()
-        return redirect(consortium)
+        try:
+            consortium, created = actions.create_consortium(form.values(), acting_user=request.user,
+                                                            submission_key=form.submission_key)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if not created:
+                messages.info(request, submission.ALREADY_SENT)
+            return redirect(consortium)
     return render(request, "consortia/form.html", {"form": form, "title": _("New consortium")})
 
 
@@ -85,15 +89,18 @@ def consortium_detail(request, pk):
     for suggestion in suggestions:
         if suggestion["kind"] == "add_member":
             suggestion["candidates"] = actions.candidates(consortium, suggestion)
+            for row in suggestion["candidates"]["rows"]:
+                row["add_form"] = MemberAddForm()  # each add form its own one-time key
     query = request.GET.get("q", "").strip()
     found = []
     if query:
-        found = list(Actor.objects.filter(Q(name__icontains=query) | Q(short_name__icontains=query) | Q(pic=query))
-                     .exclude(pk__in=[m.actor_id for m in members if m.actor_id]).order_by("name")[:20])
+        found = [(actor, MemberAddForm()) for actor in
+                 Actor.objects.filter(Q(name__icontains=query) | Q(short_name__icontains=query) | Q(pic=query))
+                 .exclude(pk__in=[m.actor_id for m in members if m.actor_id]).order_by("name")[:20]]
     rules = load_rules(consortium.programme)
     return render(request, "consortia/detail.html", {
         "consortium": consortium, "members": members, "result": result, "suggestions": suggestions,
-        "query": query, "found": found, "roles": MemberRole.choices, "estimate": actions.estimate(consortium),
+        "query": query, "found": found, "new_member_form": MemberAddForm(), "roles": MemberRole.choices, "estimate": actions.estimate(consortium),
         "flemish_support": actions.flemish_support(consortium), "rules": rules,
         "unconfirmed": [(code, entry) for code, entry in rules.associated.items() if entry["status"] != "associated"],
         "domains": Concept.objects.filter(scheme=Scheme.FOCUS_DOMAIN).order_by("order", "code"),
@@ -104,6 +111,11 @@ def consortium_detail(request, pk):
 @require_POST
 def member_add(request, pk):
     consortium = _consortium(request, pk)
+    form = MemberAddForm(request.POST)
+    if not form.is_valid():  # no key or a damaged one: an old page or a hand-made request
+        for message in form.non_field_errors():
+            messages.error(request, message)
+        return redirect(consortium)
     actor = None
     if request.POST.get("actor"):
         actor = get_object_or_404(Actor, pk=request.POST["actor"])
@@ -112,8 +124,12 @@ def member_add(request, pk):
         values.update(name=request.POST.get("name", "").strip(), pic=request.POST.get("pic", "").strip(),
                       country=request.POST.get("country", "").strip())
     try:
-        member = actions.add_member(consortium, values, acting_user=request.user, actor=actor)
-        messages.success(request, _("%(name)s added.") % {"name": member.name})
+        member, created = actions.add_member_once(consortium, values, acting_user=request.user, actor=actor,
+                                                  submission_key=form.submission_key)
+        if created:
+            messages.success(request, _("%(name)s added.") % {"name": member.name})
+        else:
+            messages.info(request, submission.ALREADY_SENT)
     except ValidationError as error:
         report_validation_error(request, error)
     return redirect(consortium)

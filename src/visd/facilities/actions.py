@@ -13,12 +13,15 @@ a change reason.
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from visd.core import permissions
+from visd.core.submission import create_once
 from visd.stakeholders.models import Contact, LegalBasis
 from visd.taxonomy.models import Concept, Scheme
 
@@ -50,10 +53,11 @@ def _name_taken(actor, name: str, facility: Infrastructure | None) -> bool:
 
 
 def propose_change(facility: Infrastructure | None, values: dict, *, actor, user,
-                   facility_version: int | None = None) -> FacilityChange:
+                   facility_version: int | None = None, submission_key: uuid.UUID | None = None) -> FacilityChange:
     """Record ``values`` (``FacilityProposalForm.values()``) as a pending proposal of ``actor``'s
     representative ``user`` for ``facility`` (None: a new facility). ``facility_version`` is the
-    version of the facility the provider's form showed (default: the stored one); approval checks it."""
+    version of the facility the provider's form showed (default: the stored one); approval checks it.
+    The proposal stores the ``submission_key`` it is made under (see ``propose_once``)."""
     if not permissions.can_propose_facility_change(user, facility) or permissions.own_actor_id(user) != actor.pk:
         raise PermissionDenied
     unknown = set(values) - {*PROVIDER_TEXT_FIELDS, "domains", "contact_person"}
@@ -70,7 +74,7 @@ def propose_change(facility: Infrastructure | None, values: dict, *, actor, user
         if _name_taken(actor, values.get("name", ""), facility):
             raise ValidationError({"name": [_("Your organisation already has a facility with this name.")]})
         change = FacilityChange(kind=kind_of(facility, actor), facility=facility, actor=actor, values=values,
-                                submitted_by=user)
+                                submitted_by=user, submission_key=submission_key)
         if facility is not None:
             change.facility_version = facility_version or facility.version
         change._history_user = user
@@ -81,6 +85,16 @@ def propose_change(facility: Infrastructure | None, values: dict, *, actor, user
         except IntegrityError:  # a concurrent proposal took the one pending slot
             raise ValidationError(_("A change to this facility is already waiting for validation.")) from None
     return change
+
+
+def propose_once(facility: Infrastructure | None, values: dict, *, actor, user, facility_version: int | None = None,
+                 submission_key: uuid.UUID | None) -> tuple[FacilityChange, bool]:
+    """``propose_change`` from the provider's form; returns ``(change, created)``. The same
+    ``submission_key`` sent again (a double click, back and resend) proposes nothing and returns the
+    proposal it made the first time (``visd.core.submission``): without it, a second copy of a new
+    facility's form would be a second proposal of the same facility."""
+    return create_once(FacilityChange, submission_key, lambda: propose_change(
+        facility, values, actor=actor, user=user, facility_version=facility_version, submission_key=submission_key))
 
 
 def differences(change: FacilityChange) -> list[tuple[str, str, str]]:

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from visd.core.locking import VersionedFormMixin
+from visd.core.submission import SubmissionKeyFormMixin
 from visd.stakeholders.models import Contact, LegalBasis
 from visd.taxonomy.models import Concept, Scheme
 
@@ -22,13 +23,15 @@ PROVIDER_TEXT_FIELDS = [
 ]
 
 
-class FacilityProposalForm(VersionedFormMixin, forms.ModelForm):
+class FacilityProposalForm(SubmissionKeyFormMixin, VersionedFormMixin, forms.ModelForm):
     """What a provider states about a facility. It never saves: ``actions.propose_change`` stores the
     cleaned values as a proposal that a programme manager or coordinator decides. Bind it to a fresh
     ``Infrastructure()`` (the form writes its values onto its instance while cleaning); the model's
     checks run, the (operator, name) uniqueness is checked by the action, which knows the operator.
     For a stored facility the view calls ``carry_version(facility)``: the proposal records the
-    version of the facility it was made against (``FacilityChange.facility_version``)."""
+    version of the facility it was made against (``FacilityChange.facility_version``). Every
+    proposal (new facility, claim, change) creates a ``FacilityChange``, so the form always carries
+    a one-time key (``visd.core.submission``): sent twice, it proposes once."""
 
     domains = forms.ModelMultipleChoiceField(
         queryset=Concept.objects.filter(scheme=Scheme.FOCUS_DOMAIN).order_by("order"), to_field_name="code",

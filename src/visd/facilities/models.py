@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from visd.core.locking import Versioned
 from visd.core.models import RegistryModel
+from visd.core.submission import SubmissionKeyed, keyed_history
 
 
 class FacilityPhase(models.TextChoices):
@@ -173,10 +174,11 @@ class ChangeStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class FacilityChange(RegistryModel):
+class FacilityChange(SubmissionKeyed, RegistryModel):
     """A provider's proposal: claim an imported facility, add one, or change one of its own. Nothing
     reaches the finder until a programme manager or coordinator approves it (``actions.approve_change``);
-    ``values`` holds the proposed fields (``actions.PROVIDER_FIELDS``) as the form sent them."""
+    ``values`` holds the proposed fields (``actions.PROVIDER_FIELDS``) as the form sent them. The
+    proposal form carries a one-time key (``visd.core.submission``), so a form sent twice proposes once."""
 
     kind = models.CharField(_("kind"), max_length=16, choices=ChangeKind.choices)
     status = models.CharField(_("status"), max_length=16, choices=ChangeStatus.choices,
@@ -196,7 +198,7 @@ class FacilityChange(RegistryModel):
                                    related_name="+", verbose_name=_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True, max_length=2000)
-    history = HistoricalRecords()
+    history = keyed_history()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from visd.actors.models import Actor
-from visd.core import permissions
+from visd.core import permissions, submission
 from visd.core.locking import EditConflict, show_conflict
 from visd.core.listing import filtered_page
 from visd.core.permissions import can_manage_reference_data
@@ -96,8 +96,9 @@ def _proposal_page(request, facility):
         form.carry_version(facility)
     if request.method == "POST" and form.is_valid():
         try:
-            change = actions.propose_change(facility, form.values(), actor=actor, user=request.user,
-                                            facility_version=form.expected_version)
+            change, created = actions.propose_once(facility, form.values(), actor=actor, user=request.user,
+                                                   facility_version=form.expected_version,
+                                                   submission_key=form.submission_key)
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for field, errors in error.error_dict.items():
@@ -105,8 +106,11 @@ def _proposal_page(request, facility):
             else:
                 form.add_error(None, error)
         else:
-            messages.success(request, _("Thank you. Your proposal waits for validation by the programme office; "
-                                        "the finder shows it once it is approved."))
+            if created:
+                messages.success(request, _("Thank you. Your proposal waits for validation by the programme "
+                                            "office; the finder shows it once it is approved."))
+            else:
+                messages.info(request, submission.ALREADY_SENT)
             return redirect(change.get_absolute_url())
     return render(request, "facilities/propose.html", {
         "form": form, "facility": facility, "actor": actor,

@@ -16,6 +16,7 @@ someone else saved the project in between, ``EditConflict`` is raised and nothin
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -25,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from visd.core.locking import EditConflict
+from visd.core.submission import create_once
 
 from .models import (
     VisdPartnerRole,
@@ -97,12 +99,14 @@ def eligible_partner_actors():
     return Actor.objects.filter(region__in=["flanders", "brussels"])
 
 
-def create_project(values: Mapping[str, Any], *, acting_user, eu_projects: Iterable = ()) -> VisdProject:
-    """A new project starts as an idea."""
+def create_project(values: Mapping[str, Any], *, acting_user, eu_projects: Iterable = (),
+                   submission_key: uuid.UUID | None = None) -> VisdProject:
+    """A new project starts as an idea. It stores the ``submission_key`` it is created under (see
+    ``create_project_once``)."""
     unknown = set(values) - PROJECT_FIELDS
     if unknown:
         raise ValueError(f"VisdProject has no editable field(s) {sorted(unknown)}")
-    project = VisdProject(**values)
+    project = VisdProject(**values, submission_key=submission_key)
     if project.fris_registered_on:
         raise ValidationError({"fris_registered_on": _("Only an approved project is registered in FRIS.")})
     eu_projects = _check_eu_projects(eu_projects)
@@ -112,6 +116,15 @@ def create_project(values: Mapping[str, Any], *, acting_user, eu_projects: Itera
         project.save()
         project.eu_projects.set(eu_projects)
     return project
+
+
+def create_project_once(values: Mapping[str, Any], *, acting_user, eu_projects: Iterable = (),
+                        submission_key: uuid.UUID | None) -> tuple[VisdProject, bool]:
+    """``create_project`` from the create form or the API; returns ``(project, created)``. The same
+    ``submission_key`` sent again (a double click, a retried request) records nothing and returns the
+    project it created the first time (``visd.core.submission``)."""
+    return create_once(VisdProject, submission_key, lambda: create_project(
+        values, acting_user=acting_user, eu_projects=eu_projects, submission_key=submission_key))
 
 
 def update_project(project: VisdProject, values: Mapping[str, Any], *, acting_user,

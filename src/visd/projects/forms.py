@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from visd.actors.models import Actor
 from visd.core import permissions
 from visd.core.locking import VersionedFormMixin, version_form_field
+from visd.core.submission import SubmissionKeyFormMixin
 from visd.taxonomy.models import Concept, Scheme
 
 from .models import VisdPartnerRole, VisdProject, VisdProjectResult, VisdProjectStatus
@@ -27,8 +28,9 @@ def focus_domains_for(user):
     return domains.filter(pk__in=permissions.portfolio_domain_ids(user))
 
 
-class VisdProjectForm(VersionedFormMixin, forms.ModelForm):
-    """An edit carries the project's version (``visd.core.locking``)."""
+class VisdProjectForm(SubmissionKeyFormMixin, VersionedFormMixin, forms.ModelForm):
+    """A new project carries a one-time key (``visd.core.submission``), so a form sent twice records
+    one project; an edit carries the project's version instead (``visd.core.locking``)."""
 
     class Meta:
         model = VisdProject
@@ -40,6 +42,8 @@ class VisdProjectForm(VersionedFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.drop_submission_key()
         self.fields["domain"].queryset = focus_domains_for(user)
         # Linked EU projects are chosen by CORDIS id, not from a list of thousands.
         self.fields["eu_projects"] = forms.CharField(

@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from visd.core.locking import OptimisticLock, Versioned
 from visd.core.models import RegistryModel
+from visd.core.submission import SubmissionKeyed, keyed_history
 
 
 class ProjectSource(models.TextChoices):
@@ -111,10 +112,11 @@ class VisdProjectStatus(models.TextChoices):
 DECIDED_STATUSES = (VisdProjectStatus.APPROVED, VisdProjectStatus.RUNNING, VisdProjectStatus.CLOSED)
 
 
-class VisdProject(OptimisticLock, RegistryModel):
+class VisdProject(SubmissionKeyed, OptimisticLock, RegistryModel):
     """One project of the central project database. The status changes only through
     ``visd.projects.actions.change_status``; ``version`` guards against lost updates
-    (``visd.core.locking``)."""
+    (``visd.core.locking``); the create form and API carry a one-time key (``visd.core.submission``),
+    so a project sent twice is recorded once."""
 
     acronym = models.CharField(_("acronym"), max_length=100, blank=True)
     title = models.CharField(_("title"), max_length=400)
@@ -148,7 +150,7 @@ class VisdProject(OptimisticLock, RegistryModel):
                                          verbose_name=_("linked EU projects"),
                                          help_text=_("Projects imported from CORDIS or the EDF results."))
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    history = HistoricalRecords(m2m_fields=[eu_projects])
+    history = keyed_history(m2m_fields=[eu_projects])
 
     class Meta:
         ordering = ["-created_at", "title"]

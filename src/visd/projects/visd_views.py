@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from visd.core import permissions
+from visd.core import permissions, submission
 from visd.core.feedback import report_validation_error
 from visd.core.locking import EditConflict, show_conflict
 from visd.taxonomy.models import Concept, Scheme
@@ -73,12 +73,16 @@ def visd_create(request):
         if not permissions.can_edit_programme_domain(request.user, form.cleaned_data["domain"]):
             raise PermissionDenied
         try:
-            project = actions.create_project(form.values(), acting_user=request.user,
-                                             eu_projects=form.cleaned_data["eu_projects"])
+            project, created = actions.create_project_once(form.values(), acting_user=request.user,
+                                                           eu_projects=form.cleaned_data["eu_projects"],
+                                                           submission_key=form.submission_key)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Project recorded as an idea."))
+            if created:
+                messages.success(request, _("Project recorded as an idea."))
+            else:
+                messages.info(request, submission.ALREADY_SENT)
             return redirect(project)
     return render(request, "projects/visd_form.html", {"form": form, "title": _("New VISD project")})
 

@@ -19,6 +19,8 @@ from rest_framework import viewsets
 
 from visd.core import permissions
 from visd.core.api.schema import RoleAwareAutoSchema
+from visd.core.api.submission import DESCRIBE as SUBMISSION_DESCRIPTION
+from visd.core.api.submission import SubmissionKeyField, create_responses, created_status
 from visd.core.api.views import HistoryMixin, LimitOffsetPagination, StaleVersion, action_errors
 from visd.taxonomy.models import Concept, Scheme
 
@@ -79,10 +81,11 @@ class VisdProjectWriteSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(
         min_value=1, max_value=2**31 - 1, required=False, write_only=True,
         help_text=_("The version of the project the change is based on (required when changing a project)."))
+    submission_key = SubmissionKeyField()  # when creating; a change ignores it
 
     class Meta:
         model = VisdProject
-        fields = sorted(actions.PROJECT_FIELDS) + ["eu_projects", "version"]
+        fields = sorted(actions.PROJECT_FIELDS) + ["eu_projects", "version", "submission_key"]
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -175,20 +178,23 @@ class VisdProjectViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
                         status=status_code)
 
     @extend_schema(request=VisdProjectWriteSerializer,
-                   responses={201: VisdProjectSerializer, **{k: v for k, v in ERRORS.items() if k != 404}},
+                   responses={**create_responses(VisdProjectSerializer),
+                              **{k: v for k, v in ERRORS.items() if k != 404}},
                    summary="Create a VISD project",
                    description="A new project starts as an idea (as on the screens). VISD staff only; a "
-                   "programme manager only in the focus domains of their portfolios.")
+                   "programme manager only in the focus domains of their portfolios. " + SUBMISSION_DESCRIPTION)
     def create(self, request, *args, **kwargs):
         serializer = VisdProjectWriteSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
         eu_projects = values.pop("eu_projects", [])
         values.pop("version", None)
+        key = values.pop("submission_key", None)
         self._check_domain(values["domain"])
         with action_errors():
-            project = actions.create_project(values, acting_user=request.user, eu_projects=eu_projects)
-        response = self._output(project, status.HTTP_201_CREATED)
+            project, created = actions.create_project_once(values, acting_user=request.user,
+                                                           eu_projects=eu_projects, submission_key=key)
+        response = self._output(project, created_status(created))
         response["Location"] = self.reverse_action("detail", args=[project.pk])
         return response
 
@@ -203,6 +209,7 @@ class VisdProjectViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
                                                 context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
+        values.pop("submission_key", None)  # a key names a new project; a change has its version
         version = values.pop("version")
         eu_projects = values.pop("eu_projects", None)
         if "domain" in values:
