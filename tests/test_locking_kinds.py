@@ -152,6 +152,13 @@ def participation(world):
     return Participation.objects.create(project=project(world), actor=world.actor_a, role="coordinator")
 
 
+def actor_tag(world):
+    from visd.actors.models import ActorTag, TagOrigin
+
+    return ActorTag.objects.update_or_create(actor=world.actor_a, concept=world.maritime, defaults={
+        "origin": TagOrigin.CURATED, "confidence": 0.9, "evidence": ""})[0]
+
+
 def export_restriction(world):
     from visd.screening.models import ExportRestriction
 
@@ -216,7 +223,6 @@ ADMIN_EXEMPT = {
 # Inline rows without a lock of their own: the parent's version, which every admin save claims
 # (save_model runs on each save of the change form), refuses a stale form that includes them.
 INLINE_EXEMPT = {
-    "actors.ActorTag": "tags are added and removed with the actor, whose save claims its version",
     "core.UserProfile": "a user's role, inline of Django's account admin (exempt above)",
 }
 
@@ -380,12 +386,9 @@ API = {
     "concepts": (lambda world: world.maritime, "label_en"),
     "export-restrictions": (export_restriction, "title_en"),
     "country-notes": (country_note, "title_en"),
+    "actor-tags": (actor_tag, "evidence"),
 }
-API_EXEMPT = {
-    # an (actor, concept) link; its origin, confidence and evidence are the tagging engine's or the
-    # actor's editor's, and the actor's own version guards the actor's change form
-    "actor-tags",
-}
+API_EXEMPT: set[str] = set()  # every API route that changes records is under the lock
 
 
 def api_client(user) -> APIClient:

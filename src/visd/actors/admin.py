@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from visd.core import permissions
 from visd.core.admin import VisdLogAdmin, VisdModelAdmin, VisdTabularInline
-from visd.core.locking import VersionedAdminMixin
+from visd.core.locking import VersionedAdminMixin, VersionedInlineMixin
 from visd.core.models import Role
 
 from . import identifiers
@@ -56,7 +56,7 @@ class ActorTagFormSet(BaseInlineFormSet):
             )
 
 
-class ActorTagInline(VisdTabularInline):
+class ActorTagInline(VersionedInlineMixin, VisdTabularInline):
     model = ActorTag
     formset = ActorTagFormSet
     fields = ["concept", "origin", "confidence", "evidence"]

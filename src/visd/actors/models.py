@@ -226,9 +226,11 @@ class Actor(Versioned, RegistryModel):
         return reverse("actors:detail", args=[self.pk])
 
 
-class ActorTag(RegistryModel):
+class ActorTag(Versioned, RegistryModel):
     """A concept attached to an actor, with its origin. Curated tags win over derived ones: the
-    tagging engine never overwrites or removes a curated or self-declared tag."""
+    tagging engine never overwrites or removes a curated or self-declared tag. Under the lost-update
+    lock (``visd.core.locking``): curators change a tag through the API and the admin, the tagging
+    engine rewrites derived ones."""
 
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="tags")
     concept = models.ForeignKey("taxonomy.Concept", on_delete=models.CASCADE, related_name="actor_tags")
