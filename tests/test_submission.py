@@ -499,3 +499,45 @@ def test_a_member_add_form_sent_twice_adds_the_member_once(client, world, users)
     assert sorted(consortium.members.values_list("name", flat=True)) == sorted(["Lyon Optique", found.display_name])
     refused = client.post(add, dict(by_name, submission_key=""), follow=True, HTTP_ACCEPT_LANGUAGE="en")
     assert "reload the page" in messages_of(refused) and consortium.members.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_adding_the_same_organisation_at_once_add_it_once(world, users):
+    """Two add forms, each with its own key, for the same registry organisation at the same moment:
+    the key cannot tell them apart, the consortium's row lock does. Each thread checks membership
+    slowly (a pause after the check), so without the lock both would find none and both insert."""
+    from visd.consortia import actions as consortium_actions
+    from visd.consortia.models import Consortium
+
+    if connection.vendor == "sqlite":
+        pytest.skip("needs a database where a second writer waits for the first (PostgreSQL)")
+    consortium = Consortium.objects.create(title="Kwantumsonar")
+    barrier, results, errors = threading.Barrier(2, timeout=10), [], []
+    real_clean = consortium_actions._clean_member
+
+    def slow_clean(*args, **kwargs):
+        import time
+
+        time.sleep(0.5)  # between the membership check and the insert
+        return real_clean(*args, **kwargs)
+
+    def add():
+        try:
+            barrier.wait()
+            results.append(consortium_actions.add_member_once(
+                consortium, {"role": "beneficiary"}, acting_user=users["coordinator"], actor=world.actor_a,
+                submission_key=uuid.uuid4()))
+        except ValidationError as refused:
+            errors.append(refused)
+        finally:
+            connection.close()
+
+    with mock.patch.object(consortium_actions, "_clean_member", slow_clean):
+        threads = [threading.Thread(target=add) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+    assert len(results) == 1 and len(errors) == 1, (results, errors)
+    assert "already a member" in str(errors[0])
+    assert consortium.members.filter(actor=world.actor_a).count() == 1

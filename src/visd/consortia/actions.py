@@ -127,6 +127,15 @@ def add_member(consortium: Consortium, values: dict[str, Any], *, acting_user, a
     """Add a member: from the registry (its name, PIC, country, size and recorded control are taken
     over; the management country is taken as the country of establishment only when stated so) or by
     name and PIC. The member stores the ``submission_key`` it is added under (see ``add_member_once``)."""
+    with transaction.atomic():
+        # Two people adding the same organisation at once: the consortium's row lock makes the second
+        # wait for the first and then find it a member (the embedded SQLite serialises writers anyway).
+        Consortium.objects.select_for_update().filter(pk=consortium.pk).exists()
+        return _add_member(consortium, values, acting_user=acting_user, actor=actor, submission_key=submission_key)
+
+
+def _add_member(consortium: Consortium, values: dict[str, Any], *, acting_user, actor,
+                submission_key: uuid.UUID | None) -> ConsortiumMember:
     values = dict(values)
     if actor is not None:
         if consortium.members.filter(actor=actor).exists():
