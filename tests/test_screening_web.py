@@ -140,8 +140,8 @@ def test_loader_is_idempotent_and_every_record_has_a_source(lists):
     assert check_all() == []
     counts = load_lists()
     assert counts["restrictions"]["unchanged"] == len(read_records("export_restrictions.yaml")[0])
-    assert counts["notes"]["unchanged"] == len(read_records("country_notes.yaml")[0])
-    assert not counts["notes"]["created"] and not counts["notes"]["updated"]
+    assert counts["country_notes"]["unchanged"] == len(read_records("country_notes.yaml")[0])
+    assert not counts["country_notes"]["created"] and not counts["country_notes"]["updated"]
     for record in [*ExportRestriction.objects.all(), *CountryNote.objects.all()]:
         assert record.source.strip() and record.review_date and record.effective_from
 

@@ -3,16 +3,19 @@
 ``check_all()`` returns every problem of the versioned rules (ESAC, export control) and of the
 initial records; ``load_lists()`` upserts the export restrictions and country notes by code, saving
 a record only when a value changed (so a second run changes nothing and leaves no history rows).
-Records an administrator added in the admin are left alone."""
+Records an administrator added in the admin are left alone. The lock, the transaction and the
+``ImportRun`` are the importer core's (``visd.imports.core``): ``ScreeningRulesImport``."""
 
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 from pathlib import Path
 
 import yaml
-from django.db import transaction
+
+from visd.imports.core import Importer, Tally, Writer, run_import
+from visd.imports.models import ImportRun
+from visd.imports.problems import Problem
 
 from . import esac, export_control
 from .countries import COUNTRY_CODES
@@ -23,7 +26,12 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 RESTRICTIONS = "export_restrictions.yaml"
 NOTES = "country_notes.yaml"
 CHANGE_REASON = "visd load-screening-rules"
+IMPORT_KIND = "screening"
+OUTCOMES = ("created", "updated", "unchanged", "not in files")
 
+# file -> (its list's key, the model, the fields, the choices); the counts name the record types
+# (``COUNT_NAMES``): "notes" is the core's key for notes about the input, so country notes count as
+# "country_notes".
 RECORD_FIELDS = {
     RESTRICTIONS: ("restrictions", ExportRestriction,
                    ["code", "country", "kind", "regime", "goods", "scope", "title_nl", "title_en", "note_nl", "note_en",
@@ -35,6 +43,7 @@ RECORD_FIELDS = {
              "effective_from", "effective_to", "review_date", "source"],
             {"flag": set(CountryFlag.values)}),
 }
+COUNT_NAMES = {RESTRICTIONS: "restrictions", NOTES: "country_notes"}
 REQUIRED = {"code", "country", "title_nl", "title_en", "effective_from", "review_date", "source"}
 
 
@@ -78,34 +87,61 @@ def check_all(data_dir: Path = DATA_DIR) -> list[str]:
     return problems
 
 
-@transaction.atomic
-def load_lists(data_dir: Path = DATA_DIR, user=None) -> dict[str, Counter]:
-    counts: dict[str, Counter] = {}
-    for file, (key, model, _fields, _choices) in RECORD_FIELDS.items():
-        records, problems = read_records(file, data_dir)
-        if problems:
-            raise ValueError("\n".join(problems))
-        counter = Counter()
-        existing = {obj.code: obj for obj in model.objects.all()}
-        for values in records:
-            instance = existing.get(values["code"])
-            if instance is None:
-                instance = model(**values)
-                outcome = "created"
-            else:
-                changed = [f for f, v in values.items() if getattr(instance, f) != v]
-                if not changed:
-                    counter["unchanged"] += 1
-                    continue
-                for f in changed:
-                    setattr(instance, f, values[f])
-                outcome = "updated"
-            instance.full_clean()
-            instance._change_reason = CHANGE_REASON
-            if user is not None:
-                instance._history_user = user
-            instance.save()
-            counter[outcome] += 1
-        counter["not in files"] = len(set(existing) - {r["code"] for r in records})
-        counts[key] = counter
-    return counts
+class ScreeningRulesError(ValueError):
+    """The screening files were refused: ``problems`` (every one) and the rejected ``run``."""
+
+    def __init__(self, problems: list, run: ImportRun | None = None):
+        super().__init__("\n".join(str(problem) for problem in problems))
+        self.problems = problems
+        self.run = run
+
+
+class ScreeningRulesImport(Importer):
+    """The versioned rules are checked; the export restrictions and country notes are written."""
+
+    kind = IMPORT_KIND
+
+    def __init__(self, data_dir: Path = DATA_DIR):
+        self.data_dir = data_dir
+        self.files = ["esac_rules.yaml", "export_control.yaml", *RECORD_FIELDS]
+
+    def check(self) -> list[Problem]:
+        try:
+            problems = check_all(self.data_dir)
+        except (OSError, yaml.YAMLError) as error:  # a file missing or not YAML: nothing can be checked
+            return [Problem(file=str(self.data_dir), code="unreadable", message=str(error))]
+        # The rule checks say the file and record in their text; the whole text is the message.
+        return [Problem(file="screening rules", code="invalid", message=problem) for problem in problems]
+
+    def write(self, user) -> dict:
+        writer = Writer(user, CHANGE_REASON)
+        tally = Tally(*COUNT_NAMES.values())
+        for file, (_key, model, _fields, _choices) in RECORD_FIELDS.items():
+            name = COUNT_NAMES[file]
+            records = read_records(file, self.data_dir)[0]
+            existing = {obj.code: obj for obj in model.objects.all()}
+            for values in records:
+                instance = existing.get(values["code"])
+                if instance is None:
+                    instance, outcome = model(**values), "created"
+                else:
+                    changed = [f for f, v in values.items() if getattr(instance, f) != v]
+                    if not changed:
+                        tally.add(name, "unchanged")
+                        continue
+                    for f in changed:
+                        setattr(instance, f, values[f])
+                    outcome = "updated"
+                instance.full_clean()
+                writer.save(instance)
+                tally.add(name, outcome)
+            tally.counts[name]["not in files"] = len(set(existing) - {r["code"] for r in records})
+        return tally.counts
+
+
+def load_lists(data_dir: Path = DATA_DIR, user=None, *, check_only: bool = False, wait: bool = True) -> dict:
+    """Load the lists all or nothing through the importer core; the counts per record type
+    (``OUTCOMES``). Raises ``ScreeningRulesError`` with every problem when the files are refused."""
+    report = run_import(ScreeningRulesImport(data_dir), user, wait=wait, dry_run=check_only,
+                        refused_error=ScreeningRulesError)
+    return report.counts

@@ -1,8 +1,10 @@
 """Loading the public site's first content and the programme side of the demo from the versioned
-files in ``data/`` (each record with its source). Both loaders check the whole file first and change
-nothing when it has a problem (``ContentError`` lists every problem); then they apply it in one
-transaction. Both are idempotent and never overwrite what the programme office changed since:
-a page that exists is left alone, and a domain that already has a roadmap gets no demo draft.
+files in ``data/`` (each record with its source). Both loaders run on the importer core
+(``visd.imports.core``: ``PagesImport``, ``ProgrammeImport``): they check the whole file first and
+change nothing when it has a problem (``ContentError`` lists every problem; a rejected ``ImportRun``
+keeps them); then they apply it in one transaction under the import lock. Both are idempotent and
+never overwrite what the programme office changed since: a page that exists is left alone, and a
+domain that already has a roadmap gets no demo draft.
 
 >>> problems = check_pages({"records": [{"slug": "x", "title": {"nl": "X"}}]})
 >>> "x: missing title.en" in problems and "x: missing source" in problems
@@ -19,10 +21,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import translation
 
+from visd.imports.core import Importer, Tally, Writer, run_import, saved_user
+from visd.imports.models import ImportRun
+from visd.imports.problems import Problem
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PAGES_FILE = DATA_DIR / "pages.yaml"
 PROGRAMME_FILE = DATA_DIR / "programme_demo.yaml"
 LOADER = "visd load-programme-demo"
+PAGES_KIND = "site-content"
+PROGRAMME_KIND = "programme-demo"
 BILINGUAL = ("title", "summary", "body")
 LANGUAGES = ("nl", "en")
 #: The sentences of ``texts`` in the programme file, with the names each one fills in.
@@ -30,9 +38,20 @@ DRAFT_TEXTS = {"penholder": {"penholder"}, "period": {"start", "end"}, "item": s
 
 
 class ContentError(ValueError):
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str], run: ImportRun | None = None):
         super().__init__("; ".join(problems))
         self.problems = problems
+        self.run = run  # the rejected ImportRun of a refused load (None after a dry run)
+
+
+def content_refused(problems: list[Problem], run: ImportRun | None) -> ContentError:
+    """A refused load as ``ContentError``: the problems' texts, each naming its record."""
+    return ContentError([problem.message for problem in problems], run)
+
+
+def _problems(file: str, texts: list[str]) -> list[Problem]:
+    # The content checks name the record in their text; the whole text is the message.
+    return [Problem(file=file, code="invalid", message=text) for text in texts]
 
 
 def read(path: Path) -> dict:
@@ -63,18 +82,33 @@ def check_pages(data: dict) -> list[str]:
     return problems
 
 
-def load_pages(path: Path = PAGES_FILE) -> list[str]:
-    """Create the pages of ``path`` that do not exist yet, published. Returns the slugs created."""
-    from .models import Page
+class PagesImport(Importer):
+    """The pages of a content file that do not exist yet, created published."""
 
-    data = read(path)
-    problems = check_pages(data)
-    if problems:
-        raise ContentError(problems)
-    created = []
-    with transaction.atomic():
-        for record in data["records"]:
-            if Page.objects.filter(slug=record["slug"]).exists():
+    kind = PAGES_KIND
+
+    def __init__(self, path: Path = PAGES_FILE):
+        self.path = path
+        self.files = [path.name]
+        self.created: list[str] = []
+
+    def check(self) -> list[Problem]:
+        try:
+            self.data = read(self.path)
+        except ContentError as error:
+            return _problems(self.path.name, error.problems)
+        return _problems(self.path.name, check_pages(self.data))
+
+    def write(self, user) -> dict:
+        from .models import Page
+
+        writer = Writer(user, f"first version from {self.path.name} (version {self.data.get('version')})")
+        tally = Tally("pages")
+        self.created = []
+        existing = set(Page.objects.values_list("slug", flat=True))
+        for record in self.data["records"]:
+            if record["slug"] in existing:
+                tally.add("pages", "unchanged")
                 continue
             page = Page(slug=record["slug"], kind=record.get("kind", "about"), order=record.get("order", 0),
                         external_url=record.get("external_url", ""),
@@ -83,10 +117,18 @@ def load_pages(path: Path = PAGES_FILE) -> list[str]:
             for field in BILINGUAL:
                 for language in ("nl", "en"):
                     setattr(page, f"{field}_{language}", record[field][language].strip())
-            page._change_reason = f"first version from {path.name} (version {data.get('version')})"
-            page.save()
-            created.append(page.slug)
-    return created
+            writer.save(page)
+            self.created.append(page.slug)
+            tally.add("pages", "created")
+        return tally.counts
+
+
+def load_pages(path: Path = PAGES_FILE, user=None, *, check_only: bool = False, wait: bool = True) -> list[str]:
+    """Create the pages of ``path`` that do not exist yet, published, through the importer core.
+    Returns the slugs created; raises ``ContentError`` with every problem."""
+    importer = PagesImport(path)
+    run_import(importer, user, wait=wait, dry_run=check_only, refused_error=content_refused)
+    return importer.created
 
 
 def check_programme(data: dict, domain_codes: set[str]) -> list[str]:
@@ -188,35 +230,68 @@ def _draft_texts(data: dict, record: dict, domain, language: str) -> dict[str, s
     }
 
 
-def load_programme(path: Path = PROGRAMME_FILE) -> dict[str, int]:
-    """The roadmap drafts and the announced events of ``path``. Returns counts of what was created."""
-    from visd.roadmaps import actions as roadmap_actions
-    from visd.roadmaps.models import Roadmap
-    from visd.taxonomy.models import Concept
+class ProgrammeImport(Importer):
+    """The roadmap drafts and the announced events of the programme file; with ``dates``
+    (``[(code, first day)]``) those announced events are scheduled in the same transaction."""
 
-    from .models import Announcement
+    kind = PROGRAMME_KIND
 
-    data = read(path)
-    domains = {concept.code: concept for concept in Concept.objects.filter(scheme="focus_domain")}
-    problems = check_programme(data, set(domains))
-    if problems:
-        raise ContentError(problems)
-    period = data["programme_period"]
-    counts = {"roadmaps": 0, "items": 0, "announcements": 0}
-    with transaction.atomic():
+    def __init__(self, path: Path = PROGRAMME_FILE, dates: list[tuple[str, datetime.date]] = (), location: str = ""):
+        self.path = path
+        self.files = [path.name]
+        self.dates = list(dates)
+        self.location = location
+        self.scheduled: list = []
+
+    def check(self) -> list[Problem]:
+        from visd.taxonomy.models import Concept
+
+        from .models import Announcement
+
+        try:
+            self.data = read(self.path)
+        except ContentError as error:
+            return _problems(self.path.name, error.problems)
+        self.domains = {concept.code: concept for concept in Concept.objects.filter(scheme="focus_domain")}
+        problems = _problems(self.path.name, check_programme(self.data, set(self.domains)))
+        stored = dict(Announcement.objects.values_list("code", "event__date"))
+        known = set(stored) | {record.get("code") for record in self.data.get("announcements", [])}
+        seen = set()
+        for code, _day in self.dates:
+            if code not in known:
+                problems.append(Problem(file="--schedule", code="unknown", message=(
+                    f"no announced event {code!r}: " + ", ".join(sorted(filter(None, known))))))
+            elif stored.get(code) is not None:
+                problems.append(Problem(file="--schedule", code="scheduled",
+                                        message=f"{code} is already scheduled on {stored[code]:%Y-%m-%d}"))
+            elif code in seen:
+                problems.append(Problem(file="--schedule", code="twice", message=f"{code} is given twice"))
+            seen.add(code)
+        return problems
+
+    def write(self, user) -> dict:
+        from visd.roadmaps import actions as roadmap_actions
+        from visd.roadmaps.models import Roadmap
+
+        from .models import Announcement
+
+        user = saved_user(user)
+        data, domains, period = self.data, self.domains, self.data["programme_period"]
+        tally = Tally("roadmaps", "roadmap_items", "announcements", "events")
         for record in data["roadmaps"]:
             domain = domains[record["domain"]]
             if Roadmap.objects.filter(domain=domain).exists():
+                tally.add("roadmaps", "unchanged")
                 continue  # the programme office has started this domain's roadmap: leave it alone
-            roadmap = roadmap_actions.start_version(domain, acting_user=None)
+            roadmap = roadmap_actions.start_version(domain, acting_user=user)
             roadmap_actions.update_roadmap(
                 roadmap, {**_draft_texts(data, record, domain, "nl"), **_draft_texts(data, record, domain, "en")},
-                acting_user=None, expected_revision=None)
+                acting_user=user, expected_revision=None)
             sources = [domain.source.split(";")[0], record["penholder"]["source"]]
             if "ecosystem" in record:
                 sources.append(record["ecosystem"]["source"])
             _note(roadmap, "; ".join(sources))
-            counts["roadmaps"] += 1
+            tally.add("roadmaps", "created")
             for order, item in enumerate(data.get("items", []), start=1):
                 if record["domain"] not in item["domains"]:
                     continue
@@ -226,17 +301,28 @@ def load_programme(path: Path = PROGRAMME_FILE) -> dict[str, int]:
                     "description": _sourced(data["texts"]["item"]["nl"], item["source"], "nl"),
                     "description_en": _sourced(data["texts"]["item"]["en"], item["source"], "en"),
                     "start_year": period["start"], "end_year": period["end"], "order": order,
-                }, acting_user=None, related_domains=related)
+                }, acting_user=user, related_domains=related)
                 _note(created, item["source"])
-                counts["items"] += 1
+                tally.add("roadmap_items", "created")
         for record in data.get("announcements", []):
-            announcement, made = Announcement.objects.get_or_create(code=record["code"], defaults={
+            _announcement, made = Announcement.objects.get_or_create(code=record["code"], defaults={
                 "kind": record["kind"], "source": record["source"],
                 **{f"{field}_{language}": record[field][language]
                    for field in ("title", "description", "when") for language in ("nl", "en")},
             })
-            counts["announcements"] += made
-    return counts
+            tally.add("announcements", "created" if made else "unchanged")
+        self.scheduled = [(code, schedule(code, day, location=self.location, acting_user=user)) for code, day in self.dates]
+        tally.add("events", "created", len(self.scheduled))
+        return tally.counts
+
+
+def load_programme(path: Path = PROGRAMME_FILE, user=None, *, check_only: bool = False,
+                   wait: bool = True) -> dict[str, int]:
+    """The roadmap drafts and the announced events of ``path``, through the importer core. Returns
+    counts of what was created; raises ``ContentError`` with every problem."""
+    counts = run_import(ProgrammeImport(path), user, wait=wait, dry_run=check_only, refused_error=content_refused).counts
+    return {"roadmaps": counts["roadmaps"]["created"], "items": counts["roadmap_items"]["created"],
+            "announcements": counts["announcements"]["created"]}
 
 
 def schedule(code: str, first_day: datetime.date, *, location: str = "", acting_user=None):

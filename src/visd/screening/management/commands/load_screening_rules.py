@@ -1,37 +1,27 @@
 """``visd load-screening-rules [--check] [--user NAME]``
 
 Checks the versioned screening rules (ESAC, export control; every rule, flag and lead time with its
-source) and loads the initial, sourced export restrictions and country notes. Running it again
+source) and loads the initial, sourced export restrictions and country notes, all or nothing through
+the importer core (``visd.imports.core``: the import lock, an ``ImportRun``). Running it again
 changes nothing. See docs/guidance.md, "Screening"."""
 
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from visd.screening.loader import check_all, load_lists
+from visd.imports.management.report import add_import_arguments, import_or_refuse, report, user_named
+from visd.screening.loader import IMPORT_KIND, ScreeningRulesError, ScreeningRulesImport
+from visd.imports.core import run_import
 
 
 class Command(BaseCommand):
     help = "Check the screening rules and load the initial export restrictions and country notes."
 
     def add_arguments(self, parser):
-        parser.add_argument("--check", action="store_true", help="Only check the files; write nothing.")
-        parser.add_argument("--user", default=None, help="User name recorded as the author of the changes.")
+        add_import_arguments(parser, "Check the files and load them, then undo it all; write nothing.")
 
     def handle(self, *args, check, user, **options):
-        author = None
-        if user:
-            author = get_user_model().objects.filter(username=user).first()
-            if author is None:
-                raise CommandError(f"No user named {user!r}.")
-        problems = check_all()
-        if problems:
-            for problem in problems:
-                self.stderr.write(problem)
-            raise CommandError(f"Screening rules refused ({len(problems)} problem(s)); nothing was loaded.")
-        if check:
-            self.stdout.write(self.style.SUCCESS("Screening rules checked: no problems."))
-            return
-        for kind, counter in load_lists(user=author).items():
-            self.stdout.write(f"{kind}: " + ", ".join(f"{counter[o]} {o}" for o in
-                                                     ("created", "updated", "unchanged", "not in files")))
-        self.stdout.write(self.style.SUCCESS("Screening lists loaded."))
+        author = user_named(user)
+        importer = ScreeningRulesImport()
+        result = import_or_refuse(self, IMPORT_KIND, author, importer.files,
+                                  lambda: run_import(importer, author, dry_run=check, refused_error=ScreeningRulesError),
+                                  ScreeningRulesError)
+        report(self, result, closing=None if check else "Screening lists loaded (import run %s)." % result.run.pk)
