@@ -291,11 +291,39 @@ def test_setting_a_target_again_changes_it(reference_kpis, make_user, client):
     director = make_user("director")
     client.force_login(director)
     kpi = reference_kpis["edf-met-vlaamse-partner"]
-    for target in ("4", "6"):
-        response = client.post(reverse("programme:kpi_target_set"),
-                               {"kpi": kpi.pk, "year": 2027, "domain": "", "target": target, "note": ""})
-        assert response.status_code == 302
+    url = reverse("programme:kpi_target_set")
+    data = {"kpi": kpi.pk, "year": 2027, "domain": "", "target": "4", "note": ""}
+    assert client.post(url, data).status_code == 302
+    # Setting it again from a form that did not show it (another manager's, opened before): the page
+    # says a target is set and carries its version; saving again replaces it.
+    shown = client.post(url, {**data, "target": "6"}, HTTP_ACCEPT_LANGUAGE="nl")
+    assert shown.status_code == 200
+    assert "Voor deze KPI, dit jaar en dit bereik is al een doel van 4,00 ingesteld" in shown.content.decode()
+    assert shown.context["form"]["replaces_version"].value() == 1
+    assert KPITarget.objects.get().target == Decimal("4")
+    assert client.post(url, {**data, "target": "6", "replaces_version": "1"}).status_code == 302
     assert [(t.year, t.target) for t in KPITarget.objects.filter(kpi=kpi)] == [(2027, Decimal("6"))]
     assert KPITarget.objects.get().history.count() == 2
     dashboard = client.get(reverse("programme:dashboard")).content.decode()
     assert reverse("programme:kpi_detail", args=[kpi.code, 2027]) in dashboard
+
+
+def test_two_managers_setting_one_target_at_once_do_not_lose_one_silently(reference_kpis, make_user):
+    """Both saw no target: the first sets it, the second is refused with the one now set (the form
+    then carries its version); a version that is no longer the stored one is refused too."""
+    from django.core.exceptions import ValidationError
+
+    from visd.programme.models import KPITarget
+
+    director = make_user("director")
+    kpi = reference_kpis["edf-met-vlaamse-partner"]
+    first = actions.set_kpi_target(director, kpi=kpi, year=2028, target=Decimal("3"), replaces_version=None)
+    with pytest.raises(ValidationError) as refused:
+        actions.set_kpi_target(director, kpi=kpi, year=2028, target=Decimal("5"), replaces_version=None)
+    assert refused.value.code == "target_exists" and refused.value.params == {"version": first.version}
+    changed = actions.set_kpi_target(director, kpi=kpi, year=2028, target=Decimal("5"), replaces_version=first.version)
+    with pytest.raises(ValidationError):
+        actions.set_kpi_target(director, kpi=kpi, year=2028, target=Decimal("7"), replaces_version=first.version)
+    assert KPITarget.objects.get().target == Decimal("5") and changed.version == first.version + 1
+    # code that names no version (the yearly report's tests, commands) sets it whatever was there
+    assert actions.set_kpi_target(director, kpi=kpi, year=2028, target=Decimal("9")).target == Decimal("9")

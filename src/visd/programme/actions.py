@@ -5,11 +5,14 @@ Views and tests call them; nothing else writes these models."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from visd.core import permissions
 
 from .models import ActionItem, BudgetEntry, KPITarget, KPIValue
+
+
+UNCHECKED = object()  # set_kpi_target: the caller names no version it saw
 
 
 def _require(allowed: bool) -> None:
@@ -40,15 +43,37 @@ def enter_kpi_value(user, *, kpi, year, value, evidence, evidence_url="", domain
 
 
 @transaction.atomic
-def set_kpi_target(user, *, kpi, year, target, domain=None, note="") -> KPITarget:
-    """Set (or change) the target of a KPI for a year and scope: the programme direction."""
+def set_kpi_target(user, *, kpi, year, target, domain=None, note="", replaces_version=UNCHECKED) -> KPITarget:
+    """Set (or change) the target of a KPI for a year and scope: the programme direction.
+
+    ``replaces_version`` is the version of the target the editor saw for this KPI, year and scope
+    (None: they saw none). A target set meanwhile, or changed since, is then not replaced but refused
+    with ``target_exists`` (``KPITargetForm`` shows it and carries its version, so saving again
+    replaces it): two managers setting one target at once no longer lose one of the two silently.
+    Callers that name no version (commands, tests) set the target whatever was there."""
     _require(permissions.can_manage_programme_settings(user))
-    record = KPITarget.objects.filter(kpi=kpi, year=year, domain=domain).first() or KPITarget(
-        kpi=kpi, year=year, domain=domain)
+    record = KPITarget.objects.select_for_update().filter(kpi=kpi, year=year, domain=domain).first()
+    if record is not None and replaces_version is not UNCHECKED and replaces_version != record.version:
+        raise target_exists(record)
+    record = record or KPITarget(kpi=kpi, year=year, domain=domain)
     record.target = target
     record.note = note
     record.entered_by = user
-    return _save(record, user)
+    try:
+        with transaction.atomic():  # a savepoint: the same target created by another editor at once
+            return _save(record, user)
+    except IntegrityError:
+        raise target_exists(KPITarget.objects.get(kpi=kpi, year=year, domain=domain)) from None
+
+
+def target_exists(current: KPITarget):
+    from django.core.exceptions import ValidationError
+    from django.utils.formats import number_format
+    from django.utils.translation import gettext as _
+
+    return ValidationError(
+        _("A target of %(target)s is already set for this KPI, year and scope. Saving again replaces it.")
+        % {"target": number_format(current.target)}, code="target_exists", params={"version": current.version})
 
 
 @transaction.atomic

@@ -6,12 +6,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from visd.core import permissions
-from visd.core.locking import VersionedFormMixin
+from visd.core.locking import MAX_VERSION, VersionedFormMixin
 from visd.projects.models import Project
 from visd.taxonomy.models import Concept, Scheme
 
 from . import kpis
-from .models import KPI, ActionItem, BudgetEntry, KPIValue, ReportSection, ReportTemplate
+from .actions import target_exists
+from .models import KPI, ActionItem, BudgetEntry, KPITarget, KPIValue, ReportSection, ReportTemplate
 
 YEAR_FIELD = {"min_value": 2020, "max_value": 2040}
 
@@ -51,10 +52,34 @@ class KPITargetForm(forms.Form):
     domain = forms.ModelChoiceField(Concept.objects.none(), label=_("focus domain"))
     target = forms.DecimalField(label=_("target"), max_digits=16, decimal_places=2, min_value=0)
     note = forms.CharField(label=_("note"), widget=forms.Textarea, required=False)
+    # the version of the target this form replaces; empty while none is set (actions.set_kpi_target)
+    replaces_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1,
+                                          max_value=MAX_VERSION)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         _limit_domains(self, user)
+
+    def clean(self):
+        """A target already set for this KPI, year and scope, that the form did not show: say so, and
+        carry its version so that saving again replaces it."""
+        cleaned = super().clean()
+        if self.errors or cleaned.get("kpi") is None:
+            return cleaned
+        current = KPITarget.objects.filter(kpi=cleaned["kpi"], year=cleaned["year"], domain=cleaned.get("domain")).first()
+        if current is not None and cleaned.get("replaces_version") != current.version:
+            self.carry_replaced(current.version)
+            raise target_exists(current)
+        return cleaned
+
+    def carry_replaced(self, version: int) -> None:
+        self.data = self.data.copy()
+        self.data["replaces_version"] = version
+
+    def refused(self, error) -> None:
+        """The action found a target set meanwhile (two managers at once): carry its version too."""
+        if getattr(error, "code", None) == "target_exists":
+            self.carry_replaced(error.params["version"])
 
 
 class BudgetEntryForm(forms.ModelForm):

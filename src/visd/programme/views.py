@@ -134,6 +134,8 @@ def _form_view(request, form_class, template_title, save, initial=None):
             form.add_error("domain", _("You may not enter records for this scope."))
         except ValidationError as error:
             form.add_error(None, error)
+            if hasattr(form, "refused"):  # a form that carries something of the refusal (KPITargetForm)
+                form.refused(error)
         else:
             messages.success(request, _("Saved."))
             return record
