@@ -1,5 +1,6 @@
 """The importer core (visd.imports.core) as every importer meets it: CORDIS, Funding & Tenders topics,
-the facility inventory, MERIL and the reference data. The same steps hold for each: the import lock
+the facility inventory, MERIL, the reference data, the screening rules, the site's pages and the
+programme side of the demo. The same steps hold for each: the import lock
 refuses a second import, one bad row writes nothing but a rejected ImportRun, a failing write undoes
 everything, a repeated import changes nothing, a dry run keeps nothing, and the report has one shape."""
 
@@ -10,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from django.db import IntegrityError
 from django.utils import translation
 from test_import_lock import HeldLock  # another import, in another thread, holding the lock
@@ -29,6 +31,12 @@ from visd.imports.readers import InputFile
 from visd.projects.models import Participation, Project
 from visd.reference import DATA_DIR
 from visd.reference.loader import ReferenceImport
+from visd.roadmaps.models import Roadmap, RoadmapItem
+from visd.screening.loader import DATA_DIR as SCREENING_DATA
+from visd.screening.loader import ScreeningRulesImport
+from visd.screening.models import CountryNote, ExportRestriction
+from visd.site.content import PAGES_FILE, PROGRAMME_FILE, PagesImport, ProgrammeImport
+from visd.site.models import Announcement, Page
 from visd.taxonomy.models import Concept, Portfolio, Scheme
 
 CORDIS = Path(__file__).resolve().parents[1] / "data" / "public" / "cordis_security"
@@ -113,24 +121,65 @@ def reference(broken: bool = False, tmp_path: Path | None = None) -> ReferenceIm
     return ReferenceImport(target)
 
 
-IMPORTERS = {"cordis": cordis, "topics": topics, "facilities": facilities, "meril": meril, "reference": reference}
+def screening(broken: bool = False, tmp_path: Path | None = None) -> ScreeningRulesImport:
+    if not broken:
+        return ScreeningRulesImport()
+    target = tmp_path / "screening"
+    shutil.copytree(SCREENING_DATA, target)
+    path = target / "country_notes.yaml"  # one country note without its source
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('source: "Belgian Defence Strategic Vision 2025 (004) lines 278-315"', 'source: ""'),
+                    encoding="utf-8")
+    assert path.read_text(encoding="utf-8") != text
+    return ScreeningRulesImport(target)
+
+
+def site_content(broken: bool = False, tmp_path: Path | None = None) -> PagesImport:
+    if not broken:
+        return PagesImport(PAGES_FILE)
+    data = yaml.safe_load(PAGES_FILE.read_text(encoding="utf-8"))
+    del data["records"][-1]["title"]["en"]
+    path = tmp_path / "pages.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return PagesImport(path)
+
+
+def programme_demo(broken: bool = False, tmp_path: Path | None = None) -> ProgrammeImport:
+    """The shipped programme file for the four focus domains of ``domains`` (the others are left out,
+    so the reference data need not be loaded); ``broken``: an announced event without its source."""
+    data = yaml.safe_load(PROGRAMME_FILE.read_text(encoding="utf-8"))
+    codes = set(Concept.objects.filter(scheme=Scheme.FOCUS_DOMAIN).values_list("code", flat=True))
+    data["roadmaps"] = [record for record in data["roadmaps"] if record["domain"] in codes]
+    data["items"] = [item for item in data.get("items", []) if set(item["domains"]) <= codes]
+    if broken:
+        del data["announcements"][0]["source"]
+    path = tmp_path / "programme_demo.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return ProgrammeImport(path)
+
+
+IMPORTERS = {"cordis": cordis, "topics": topics, "facilities": facilities, "meril": meril, "reference": reference,
+             "screening": screening, "site-content": site_content, "programme-demo": programme_demo}
+# The importers that read files from a folder of their own (a copy, when a test breaks one).
+WITH_FILES = {"reference", "screening", "site-content", "programme-demo"}
 
 
 def registry_rows() -> dict[str, int]:
-    models = (Project, Participation, Actor, Call, Infrastructure, Instrument, Portfolio)
+    models = (Project, Participation, Actor, Call, Infrastructure, Instrument, Portfolio, ExportRestriction,
+              CountryNote, Page, Announcement, Roadmap, RoadmapItem)
     return {model.__name__: model.objects.count() for model in models} | {
         f"{model.__name__} history": model.history.count() for model in models}
 
 
 def build(kind: str, broken: bool = False, tmp_path=None) -> Importer:
-    return reference(broken, tmp_path) if kind == "reference" else IMPORTERS[kind](broken)
+    return IMPORTERS[kind](broken, tmp_path) if kind in WITH_FILES else IMPORTERS[kind](broken)
 
 
 @pytest.mark.parametrize("kind", IMPORTERS)
-def test_an_import_is_refused_while_another_runs_and_writes_nothing(kind, domains):
+def test_an_import_is_refused_while_another_runs_and_writes_nothing(kind, domains, tmp_path):
     before = registry_rows()
     with HeldLock("cordis" if kind != "cordis" else "topics"), pytest.raises(ImportBusy) as busy:
-        run_import(build(kind), wait=False)
+        run_import(build(kind, tmp_path=tmp_path), wait=False)
     assert "is running since" in str(busy.value) and "Nothing was changed" in str(busy.value)
     assert registry_rows() == before and not ImportRun.objects.exists()
 
@@ -148,8 +197,8 @@ def test_one_bad_row_writes_nothing_but_the_rejected_run(kind, domains, tmp_path
 
 
 @pytest.mark.parametrize("kind", IMPORTERS)
-def test_the_report_has_one_shape_and_a_second_import_changes_nothing(kind, domains):
-    first = run_import(build(kind))
+def test_the_report_has_one_shape_and_a_second_import_changes_nothing(kind, domains, tmp_path):
+    first = run_import(build(kind, tmp_path=tmp_path))
     assert first.applied and first.changed > 0 and first.run.counts == first.counts
     for record_type, outcomes in first.counts.items():
         if record_type == "notes":
@@ -158,15 +207,15 @@ def test_the_report_has_one_shape_and_a_second_import_changes_nothing(kind, doma
             assert set(OUTCOMES) <= set(outcomes) and all(isinstance(n, int) for n in outcomes.values())
     assert (first.run.kind, first.run.status, first.run.problems) == (kind, ImportRun.Status.APPLIED, [])
     rows = registry_rows()
-    again = run_import(build(kind))
+    again = run_import(build(kind, tmp_path=tmp_path))
     assert again.applied and again.changed == 0 and registry_rows() == rows
     assert ImportRun.objects.filter(kind=kind, status=ImportRun.Status.APPLIED).count() == 2
 
 
 @pytest.mark.parametrize("kind", IMPORTERS)
-def test_a_dry_run_checks_and_writes_then_keeps_nothing(kind, domains):
+def test_a_dry_run_checks_and_writes_then_keeps_nothing(kind, domains, tmp_path):
     before = registry_rows()
-    report = run_import(build(kind), dry_run=True)
+    report = run_import(build(kind, tmp_path=tmp_path), dry_run=True)
     assert report.applied and report.dry_run and report.run is None and report.changed > 0
     assert registry_rows() == before and not ImportRun.objects.exists()
 
@@ -264,3 +313,20 @@ def test_a_newer_export_moves_the_lock_counter_of_the_records_it_updates_in_bulk
     stale.acronym = "STALE"
     with pytest.raises(EditConflict):
         stale.save()
+
+
+@pytest.mark.parametrize("command, kind", [("load_screening_rules", "screening"),
+                                           ("load_site_content", "site-content")])
+def test_a_loader_command_checks_with_check_and_loads_once(command, kind, db):
+    from django.core.management import call_command
+
+    before = registry_rows()
+    out = io.StringIO()
+    call_command(command, "--check", stdout=out)
+    assert "nothing written (--check)" in out.getvalue()
+    assert registry_rows() == before and not ImportRun.objects.exists()
+    call_command(command, stdout=io.StringIO())
+    rows, again = registry_rows(), io.StringIO()
+    call_command(command, stdout=again)
+    assert ": 0 created, 0 updated," in again.getvalue() and registry_rows() == rows
+    assert ImportRun.objects.filter(kind=kind, status=ImportRun.Status.APPLIED).count() == 2
