@@ -8,7 +8,8 @@ scope (``permissions.can_decide_facility_change``, the rule of onboarding claims
 proposed values to the facility, with the organisation as operator (match ``provider``) and the facility
 ``validated``; rejection needs a reason and changes nothing else. Each function checks before it writes
 and writes in one transaction under the row lock; each write leaves a history row with its author and
-a change reason.
+a change reason. Once the write commits, the reviewers are told of a new proposal and its provider of
+the decision, with the reason (``visd.core.notices``).
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from __future__ import annotations
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from visd.core import permissions
+from visd.core import notices, permissions
 from visd.core.submission import create_once
 from visd.stakeholders.models import Contact, LegalBasis
 from visd.taxonomy.models import Concept, Scheme
@@ -53,7 +56,8 @@ def _name_taken(actor, name: str, facility: Infrastructure | None) -> bool:
 
 
 def propose_change(facility: Infrastructure | None, values: dict, *, actor, user,
-                   facility_version: int | None = None, submission_key: uuid.UUID | None = None) -> FacilityChange:
+                   facility_version: int | None = None, submission_key: uuid.UUID | None = None,
+                   build_url: notices.UrlBuilder | None = None) -> FacilityChange:
     """Record ``values`` (``FacilityProposalForm.values()``) as a pending proposal of ``actor``'s
     representative ``user`` for ``facility`` (None: a new facility). ``facility_version`` is the
     version of the facility the provider's form showed (default: the stored one); approval checks it.
@@ -84,17 +88,20 @@ def propose_change(facility: Infrastructure | None, values: dict, *, actor, user
                 change.save()
         except IntegrityError:  # a concurrent proposal took the one pending slot
             raise ValidationError(_("A change to this facility is already waiting for validation.")) from None
+        _notify_reviewers(change, build_url)
     return change
 
 
 def propose_once(facility: Infrastructure | None, values: dict, *, actor, user, facility_version: int | None = None,
-                 submission_key: uuid.UUID | None) -> tuple[FacilityChange, bool]:
+                 submission_key: uuid.UUID | None,
+                 build_url: notices.UrlBuilder | None = None) -> tuple[FacilityChange, bool]:
     """``propose_change`` from the provider's form; returns ``(change, created)``. The same
     ``submission_key`` sent again (a double click, back and resend) proposes nothing and returns the
     proposal it made the first time (``visd.core.submission``): without it, a second copy of a new
     facility's form would be a second proposal of the same facility."""
     return create_once(FacilityChange, submission_key, lambda: propose_change(
-        facility, values, actor=actor, user=user, facility_version=facility_version, submission_key=submission_key))
+        facility, values, actor=actor, user=user, facility_version=facility_version, submission_key=submission_key,
+        build_url=build_url))
 
 
 def differences(change: FacilityChange) -> list[tuple[str, str, str]]:
@@ -148,8 +155,8 @@ def changed_since_proposal(change: FacilityChange) -> bool:
             and facility.version != change.facility_version)
 
 
-def approve_change(change_pk: int, *, acting_user, reason: str = "",
-                   expected_version: int | None = None) -> Infrastructure:
+def approve_change(change_pk: int, *, acting_user, reason: str = "", expected_version: int | None = None,
+                   build_url: notices.UrlBuilder | None = None) -> Infrastructure:
     """Write the proposal to its facility (a new one for ``new``) and mark the facility validated.
 
     Optimistic locking (``visd.core.locking``): the facility must still be at ``expected_version``,
@@ -200,10 +207,12 @@ def approve_change(change_pk: int, *, acting_user, reason: str = "",
         change._history_user = acting_user
         change._change_reason = "Approved"
         change.save()
+        _notify_provider(change, build_url)
     return facility
 
 
-def reject_change(change_pk: int, *, acting_user, reason: str) -> FacilityChange:
+def reject_change(change_pk: int, *, acting_user, reason: str,
+                  build_url: notices.UrlBuilder | None = None) -> FacilityChange:
     """Refuse a proposal with a reason the provider sees; nothing else changes."""
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Give the reason for the rejection; the provider sees it.")]})
@@ -214,4 +223,37 @@ def reject_change(change_pk: int, *, acting_user, reason: str) -> FacilityChange
         change._history_user = acting_user
         change._change_reason = "Rejected"
         change.save()
+        _notify_provider(change, build_url)
     return change
+
+
+# --- notices (docs/onboarding.md "Facility providers", docs/privacy.md) ----------------------------
+
+def reviewers_of(change: FacilityChange) -> list:
+    """Who is told of a new proposal: the active VISD staff who may decide it
+    (``permissions.can_decide_facility_change``: management, and the programme managers for whom the
+    organisation is in scope), each with an e-mail address."""
+    staff = permissions.visd_staff_users().exclude(email="").select_related("profile").order_by("pk")
+    return [user for user in staff if permissions.can_decide_facility_change(user, change)]
+
+
+def _notify_reviewers(change: FacilityChange, build_url) -> None:
+    """One message to each reviewer, in the site's language (staff languages are not recorded). It names
+    the organisation and the facility, not the person who proposed it."""
+    context = {"change": change, "name": change.values.get("name", ""), "organisation": str(change.actor),
+               "link": notices.link(reverse("facilities:change", args=[change.pk]), build_url)}
+    for address in notices.addresses(reviewers_of(change)):
+        notices.send_on_commit(settings.LANGUAGE_CODE, [address], "facilities/mail/new_change", context)
+
+
+def _notify_provider(change: FacilityChange, build_url) -> None:
+    """The decision and its reason to the representative who proposed it, in the language of their
+    claim; nothing when that account is gone or inactive."""
+    from visd.onboarding.actions import language_of
+
+    user = change.submitted_by
+    if user is None or not user.is_active:
+        return
+    context = {"change": change, "name": change.values.get("name", ""),
+               "approved": change.status == ChangeStatus.APPROVED, "link": notices.link(reverse("facilities:provider"), build_url)}
+    notices.send_on_commit(language_of(user), notices.addresses([user]), "facilities/mail/decided", context)

@@ -98,7 +98,8 @@ def _proposal_page(request, facility):
         try:
             change, created = actions.propose_once(facility, form.values(), actor=actor, user=request.user,
                                                    facility_version=form.expected_version,
-                                                   submission_key=form.submission_key)
+                                                   submission_key=form.submission_key,
+                                                   build_url=request.build_absolute_uri)
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for field, errors in error.error_dict.items():
@@ -168,10 +169,12 @@ def change_detail(request, pk):
                 if decision == "approve":
                     facility = actions.approve_change(change.pk, acting_user=request.user,
                                                       reason=form.cleaned_data["reason"],
-                                                      expected_version=form.expected_version)
+                                                      expected_version=form.expected_version,
+                                                      build_url=request.build_absolute_uri)
                     messages.success(request, _("Approved: %(name)s is validated.") % {"name": facility.name})
                 elif decision == "reject":
-                    actions.reject_change(change.pk, acting_user=request.user, reason=form.cleaned_data["reason"])
+                    actions.reject_change(change.pk, acting_user=request.user, reason=form.cleaned_data["reason"],
+                                          build_url=request.build_absolute_uri)
                     messages.success(request, _("Rejected; the provider sees the reason."))
                 else:
                     raise ValidationError(_("Choose to approve or to reject."))

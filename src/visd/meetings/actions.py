@@ -1,6 +1,7 @@
 """Every change to B2B matchmaking goes through these functions; pages, the API and ``visd meetings``
 check permissions (``visd.core.permissions``), parse and call them. Each refuses bad input with a
-``ValidationError`` naming the field and changes nothing."""
+``ValidationError`` naming the field and changes nothing. Once a request or its answer commits, the
+other side is told by e-mail (``visd.core.notices``)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from visd.core import notices
 from visd.core.locking import EditConflict  # noqa: F401 (raised by the saves below; views catch it here)
 from visd.events import actions as event_actions
 
@@ -254,9 +257,11 @@ def expire_requests(matchmaking: Matchmaking, *, acting_user=None) -> int:
 
 
 def request_meeting(requester: Participant, recipient: Participant, *, priority: int = 1, message: str = "",
-                    acting_user, by_organiser: bool = False, forced: bool = False) -> MeetingRequest:
-    """Ask ``recipient`` for a meeting. By the organiser, the meeting is accepted at once (and with
-    ``forced`` must be scheduled)."""
+                    acting_user, by_organiser: bool = False, forced: bool = False,
+                    build_url: notices.UrlBuilder | None = None) -> MeetingRequest:
+    """Ask ``recipient`` for a meeting; its contact is told, with the link to answer. By the organiser,
+    the meeting is accepted at once (and with ``forced`` must be scheduled): there is nothing to answer,
+    so nobody is mailed."""
     matchmaking = requester.matchmaking
     now = timezone.now()
     if recipient.matchmaking_id != matchmaking.pk:
@@ -285,12 +290,17 @@ def request_meeting(requester: Participant, recipient: Participant, *, priority:
     request.full_clean()
     try:
         with transaction.atomic():
-            return _save(request, acting_user)
+            _save(request, acting_user)
+            if not by_organiser:
+                _notify(request, recipient, "meetings/mail/new_request", build_url)
+            return request
     except IntegrityError:  # the other side asked at the same moment
         raise ValidationError({"recipient": [_("A meeting between these two participants was already requested.")]}) from None
 
 
-def answer_request(request: MeetingRequest, *, accept: bool, acting_user) -> MeetingRequest:
+def answer_request(request: MeetingRequest, *, accept: bool, acting_user,
+                   build_url: notices.UrlBuilder | None = None) -> MeetingRequest:
+    """The recipient accepts or declines; the requester is told."""
     expired = False
     with transaction.atomic():
         request = MeetingRequest.objects.select_for_update().get(pk=request.pk)
@@ -310,7 +320,9 @@ def answer_request(request: MeetingRequest, *, accept: bool, acting_user) -> Mee
                                                % {"status": request.get_status_display()}]})
         request.status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
         request.answered_at = timezone.now()
-        return _save(request, acting_user)
+        _save(request, acting_user)
+        _notify(request, request.requester, "meetings/mail/answered", build_url)
+        return request
 
 
 def withdraw_request(request: MeetingRequest, *, acting_user) -> MeetingRequest:
@@ -329,6 +341,44 @@ def withdraw_request(request: MeetingRequest, *, acting_user) -> MeetingRequest:
             meeting.status = MeetingStatus.CANCELLED
             _save(meeting, acting_user)
         return request
+
+
+def notice_address(participant: Participant) -> str:
+    """Where a participant's notices go: the e-mail address of its registration's contact, else that of
+    the account acting for it; none for an erased registration."""
+    registration = participant.registration
+    if registration.erased:
+        return ""
+    contact = registration.contact
+    if contact is not None and contact.email:
+        return contact.email
+    user = participant.user
+    return user.email if user is not None and user.is_active and user.email else ""
+
+
+def notice_language(participant: Participant) -> str:
+    """The first of the contact's languages the site has, else the language of the acting
+    representative's claim, else the site's default."""
+    from visd.onboarding.actions import language_of
+
+    contact = participant.registration.contact
+    for code in (contact.languages if contact is not None else "").replace(";", ",").split(","):
+        if notices.language_or_default(code) == code.strip().lower()[:2]:
+            return code.strip().lower()[:2]
+    return language_of(participant.user)
+
+
+def _notify(request: MeetingRequest, to: Participant, template: str, build_url) -> None:
+    """Tell ``to`` of ``request`` once it commits. The message names the other participant as the
+    participants list shows it (organisation and the person who comes) and nothing more of them."""
+    address = notice_address(to)
+    if not address:
+        return
+    other = request.recipient if to.pk == request.requester_id else request.requester
+    context = {"request": request, "other": str(other), "event": request.matchmaking.event,
+               "accepted": request.status == RequestStatus.ACCEPTED,
+               "link": notices.link(reverse("meetings:participant", args=[to.pk]), build_url)}
+    notices.send_on_commit(notice_language(to), [address], template, context)
 
 
 # --- the schedule ---------------------------------------------------------------------------------

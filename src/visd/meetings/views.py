@@ -248,7 +248,8 @@ def request_meeting(request, pk):
         return redirect("meetings:participant", pk=pk)
     try:
         actions.request_meeting(requester, recipient, priority=form.cleaned_data["priority"],
-                                message=form.cleaned_data["message"], acting_user=request.user)
+                                message=form.cleaned_data["message"], acting_user=request.user,
+                                build_url=request.build_absolute_uri)
     except ValidationError as error:
         report_validation_error(request, error)
     else:
@@ -266,7 +267,8 @@ def answer(request, pk):
         messages.error(request, _("Accept or decline the request."))
     else:
         try:
-            actions.answer_request(meeting_request, accept=accept, acting_user=request.user)
+            actions.answer_request(meeting_request, accept=accept, acting_user=request.user,
+                                   build_url=request.build_absolute_uri)
         except ValidationError as error:
             report_validation_error(request, error)
         else:

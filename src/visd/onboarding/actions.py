@@ -9,7 +9,6 @@ author (``_history_user``) and a change reason in the claim's history: the audit
 from __future__ import annotations
 
 import datetime
-import logging
 import re
 import uuid
 from collections.abc import Callable, Mapping
@@ -20,10 +19,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
@@ -32,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from visd.actors import identifiers
 from visd.actors.models import Actor, ActorTag
-from visd.core import permissions
+from visd.core import notices, permissions
 from visd.core.models import Role
 from visd.core.submission import create_once
 from visd.stakeholders import actions as stakeholder_actions
@@ -41,7 +38,6 @@ from visd.taxonomy.models import Scheme
 
 from .models import Claim, ClaimStatus
 
-log = logging.getLogger(__name__)
 
 CONFIRM_SALT = "visd.onboarding.confirm"
 APPLICANT_FIELDS = frozenset({"first_name", "last_name", "job_title", "email"})
@@ -411,17 +407,15 @@ def _by_language(users) -> dict[str, list[str]]:
 
 
 def _mail(language: str, recipients: list[str], template: str, context: dict) -> None:
-    """Send one message, rendered in ``language``, through ``settings.EMAIL_BACKEND``. A failing mail
-    server is logged, not raised: the write it reports on has been committed."""
-    if not recipients:
-        return
-    with translation.override(language):
-        subject = " ".join(render_to_string(template + "_subject.txt", context).split())
-        body = render_to_string(template + ".txt", context)
-    try:
-        send_mail(subject, body, None, recipients)
-    except Exception:  # noqa: BLE001 (any backend error: the claim is stored, the mail is retried by hand)
-        log.exception("Could not send the onboarding e-mail %s to %d recipient(s)", template, len(recipients))
+    """Send one message, rendered in ``language`` (``visd.core.notices``, the one mail mechanism)."""
+    notices.send(language, recipients, template, context)
+
+
+def language_of(user) -> str:
+    """The language a representative asked in (that of their approved claim); else the site's default.
+    Used by the notices of other apps to an organisation's representative."""
+    claim = Claim.objects.filter(user=user, status=ClaimStatus.APPROVED).order_by("-pk").first() if user else None
+    return notices.language_or_default(claim.language if claim else None)
 
 
 # --- GDPR: what claims keep of the applicant (docs/onboarding.md "GDPR") ---------------------------

@@ -153,7 +153,8 @@ class MeetingRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
         with action_errors():
             meeting_request = actions.request_meeting(requester, recipient, priority=serializer.validated_data["priority"],
                                                       message=serializer.validated_data["message"],
-                                                      acting_user=request.user)
+                                                      acting_user=request.user,
+                                                      build_url=request.build_absolute_uri)
         return Response(MeetingRequestSerializer(meeting_request).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=AnswerSerializer, responses={200: MeetingRequestSerializer},
@@ -167,7 +168,8 @@ class MeetingRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
         serializer.is_valid(raise_exception=True)
         with action_errors():
             meeting_request = actions.answer_request(meeting_request, accept=serializer.validated_data["accept"],
-                                                     acting_user=request.user)
+                                                     acting_user=request.user,
+                                                     build_url=request.build_absolute_uri)
         return Response(MeetingRequestSerializer(meeting_request).data)
 
 
