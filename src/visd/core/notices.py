@@ -1,6 +1,7 @@
 """E-mail notices: one plain-text message per event, rendered in the recipient's language and sent
 through Django's e-mail framework (``settings.EMAIL_BACKEND``). Used by onboarding claims, facility
-proposals and B2B meeting requests (docs/privacy.md lists what each notice holds).
+proposals and B2B meeting requests (what each notice holds: docs/onboarding.md "Facility providers",
+docs/meetings.md "Requests and their expiry").
 
 A notice reports on a write, so ``send_on_commit`` sends it only once the write's transaction has
 committed: a rolled-back write sends nothing. A failing mail server is logged, not raised: the write
