@@ -211,3 +211,19 @@ def test_an_accepted_request_mails_the_requester_and_the_organisers_meeting_nobo
     with django_capture_on_commit_callbacks(execute=True):
         meeting_actions.request_meeting(b2b["a"], b2b["b"], acting_user=b2b["organiser"], by_organiser=True)
     assert mail.outbox == []  # accepted at once: nothing to answer
+
+
+def test_the_api_and_the_page_mail_with_absolute_links(b2b, client, django_capture_on_commit_callbacks):
+    client.force_login(b2b["user_a"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/api/meeting-requests/", {"recipient": b2b["b"].pk, "message": "Hi"},
+                               content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert recipients() == ["jonas@kempen.example"]
+    assert "http://testserver" + reverse("meetings:participant", args=[b2b["b"].pk]) in mail.outbox[0].body
+    mail.outbox.clear()
+    client.force_login(b2b["user_b"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("meetings:answer", args=[response.json()["id"]]), {"answer": "accept"})
+    assert recipients() == ["griet@scheldt.example"]
+    assert "http://testserver" + reverse("meetings:participant", args=[b2b["a"].pk]) in mail.outbox[0].body
