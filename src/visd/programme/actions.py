@@ -52,7 +52,8 @@ def set_kpi_target(user, *, kpi, year, target, domain=None, note="", replaces_ve
     replaces it): two managers setting one target at once no longer lose one of the two silently.
     Callers that name no version (commands, tests) set the target whatever was there."""
     _require(permissions.can_manage_programme_settings(user))
-    record = KPITarget.objects.select_for_update().filter(kpi=kpi, year=year, domain=domain).first()
+    # (no ordering: the model's joins the nullable domain, and PostgreSQL locks no outer join's side)
+    record = KPITarget.objects.select_for_update().filter(kpi=kpi, year=year, domain=domain).order_by().first()
     if record is not None and replaces_version is not UNCHECKED and replaces_version != record.version:
         raise target_exists(record)
     record = record or KPITarget(kpi=kpi, year=year, domain=domain)
