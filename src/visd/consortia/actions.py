@@ -130,12 +130,13 @@ def add_member(consortium: Consortium, values: dict[str, Any], *, acting_user, a
     with transaction.atomic():
         # Two people adding the same organisation at once: the consortium's row lock makes the second
         # wait for the first and then find it a member (the embedded SQLite serialises writers anyway).
-        Consortium.objects.select_for_update().filter(pk=consortium.pk).exists()
-        return _add_member(consortium, values, acting_user=acting_user, actor=actor, submission_key=submission_key)
+        locked = Consortium.objects.select_for_update().get(pk=consortium.pk)
+        return _add_member(consortium, values, acting_user=acting_user, actor=actor, submission_key=submission_key,
+                           locked=locked)
 
 
 def _add_member(consortium: Consortium, values: dict[str, Any], *, acting_user, actor,
-                submission_key: uuid.UUID | None) -> ConsortiumMember:
+                submission_key: uuid.UUID | None, locked: Consortium) -> ConsortiumMember:
     values = dict(values)
     if actor is not None:
         if consortium.members.filter(actor=actor).exists():
@@ -151,7 +152,7 @@ def _add_member(consortium: Consortium, values: dict[str, Any], *, acting_user, 
     member = ConsortiumMember(consortium=consortium, actor=actor, submission_key=submission_key, **values)
     member._history_user = acting_user
     member.save()
-    _touch(consortium, acting_user)
+    _touch(consortium, acting_user, current=locked)
     return member
 
 
@@ -190,12 +191,13 @@ def remove_member(member: ConsortiumMember, *, acting_user) -> None:
     _touch(consortium, acting_user)
 
 
-def _touch(consortium: Consortium, acting_user) -> None:
+def _touch(consortium: Consortium, acting_user, current: Consortium | None = None) -> None:
     """A changed membership makes an approval stale: the consortium is a draft again. The record is
     read again under its row lock, so this save neither overwrites nor conflicts with an edit of the
     consortium made since ``consortium`` was read (``visd.core.locking``); the caller's instance
-    follows the stored status and version."""
-    current = Consortium.objects.select_for_update().get(pk=consortium.pk)
+    follows the stored status and version. ``current``: the record the caller already read under
+    that lock in this transaction."""
+    current = current or Consortium.objects.select_for_update().get(pk=consortium.pk)
     if current.status == ConsortiumStatus.APPROVED:
         current.status = ConsortiumStatus.DRAFT
     current._history_user = acting_user

@@ -15,12 +15,12 @@ from visd.core import permissions, submission
 from visd.core.locking import EditConflict, show_conflict
 from visd.core.listing import filtered_page
 from visd.core.permissions import can_manage_reference_data
-from visd.imports.lock import ImportBusy, import_lock
+from visd.imports.lock import ImportBusy
 
 from . import actions, meril
 from .filtersets import FacilityFinderFilterSet
 from .forms import ClaimSearchForm, FacilityDecisionForm, FacilityProposalForm, FacilityUploadForm
-from .importer import COLUMNS, EXAMPLE_FILE, IMPORT_KIND, FacilityImportError, decode, import_facilities
+from .importer import COLUMNS, EXAMPLE_FILE, FacilityImportError, decode, import_facilities
 from .models import ChangeStatus, FacilityChange, Infrastructure, Origin, ValidationStatus
 
 
@@ -204,8 +204,7 @@ def facility_import(request):
         upload = form.cleaned_data["file"]
         try:
             # Another import running: say so at once rather than keep the browser waiting.
-            with import_lock(IMPORT_KIND, request.user, wait=False):
-                report = import_facilities(decode(upload.read()), request.user, upload.name)
+            report = import_facilities(decode(upload.read()), request.user, upload.name, wait=False)
         except FacilityImportError as error:
             problems = error.problems
         except ImportBusy as busy:
